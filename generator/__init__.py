@@ -1,0 +1,25 @@
+"""bluegreen: blue/green and canary releases for AWS Lambda, synthesized to Terraform JSON.
+
+The model (``Stack``, ``Deployment``, ``Function``, ``RestApi``, ``Route``) loads instantly and
+never imports cdktf. ``BlueGreenDeployment`` (the cdktf construct for your own stacks),
+``BlueGreenStack`` and ``synthesize`` are loaded on first use, since they bring in cdktf.
+"""
+
+from .errors import InvalidInput, Problem
+from .model import Deployment, Function, RestApi, Route, Stack
+
+__all__ = ["BlueGreenDeployment", "BlueGreenStack", "Deployment", "Function", "InvalidInput",
+           "Problem", "RestApi", "Route", "Stack", "synthesize"]
+
+_SYNTHESIS_EXPORTS = {"BlueGreenDeployment": "deployment", "BlueGreenStack": "stack",
+                      "synthesize": "synthesize"}
+
+
+def __getattr__(name: str):
+    # PEP 562: load the cdktf layer only when a caller asks for it.
+    if name in _SYNTHESIS_EXPORTS:
+        import importlib
+
+        module = importlib.import_module(f".synthesis.{_SYNTHESIS_EXPORTS[name]}", __name__)
+        return getattr(module, name)
+    raise AttributeError(f"module 'generator' has no attribute {name!r}")

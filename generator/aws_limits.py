@@ -1,0 +1,72 @@
+"""AWS's fixed rules and value sets that stack files are checked against before any `apply`.
+
+Each constant cites where the rule comes from, so a reviewer can check it against AWS's docs.
+Kept as plain data so validation stays pure and fast.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Lambda runtime identifiers that accept new functions (Lambda developer guide, "Lambda
+# runtimes", supported and not yet blocked for creation). Deprecated ones such as python3.8 or
+# nodejs16.x are refused by CreateFunction, so refusing them here saves a failed apply.
+LAMBDA_RUNTIMES = frozenset({
+    "nodejs18.x", "nodejs20.x", "nodejs22.x",
+    "python3.9", "python3.10", "python3.11", "python3.12", "python3.13",
+    "java8.al2", "java11", "java17", "java21",
+    "dotnet8",
+    "ruby3.2", "ruby3.3", "ruby3.4",
+    "provided.al2", "provided.al2023",
+})
+
+MEMORY_MB_RANGE = (128, 10240)  # Lambda quotas: function memory, 128 MB to 10,240 MB
+TIMEOUT_S_RANGE = (1, 900)      # Lambda quotas: function timeout, up to 900 seconds
+
+# CloudWatch Logs PutRetentionPolicy: retentionInDays must be one of these values.
+LOG_RETENTION_DAYS = frozenset({
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+    2922, 3288, 3653,
+})
+
+# Lambda "Defined runtime environment variables": reserved keys a function cannot set.
+RESERVED_ENVIRONMENT_KEYS = frozenset({
+    "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
+    "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME",
+    "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_LAMBDA_RUNTIME_API",
+    "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
+})
+# Lambda Environment.Variables keys: a letter first, then letters, digits and underscores.
+ENVIRONMENT_KEY = re.compile(r"[a-zA-Z][a-zA-Z0-9_]*")
+ENVIRONMENT_TOTAL_BYTES = 4096  # Lambda quotas: all environment variables together, 4 KB
+
+# Lambda CreateAlias Name: pattern (?!^[0-9]+$)([a-zA-Z0-9-_]+), 1..128 characters.
+ALIAS_NAME = re.compile(r"[a-zA-Z0-9_-]{1,128}")
+
+FUNCTION_NAME_MAX = 64  # Lambda CreateFunction FunctionName (unqualified), 64 characters
+IAM_ROLE_NAME_MAX = 64  # IAM CreateRole RoleName, 64 characters
+
+# API Gateway CreateStage stageName: letters, digits, hyphens and underscores, up to 128.
+STAGE_NAME = re.compile(r"[a-zA-Z0-9_-]{1,128}")
+HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"})
+# API Gateway resource path parts: a literal part, a {param}, or a greedy {param+} at the end.
+PATH_LITERAL_PART = re.compile(r"[a-zA-Z0-9._:-]+")
+PATH_PARAMETER_PART = re.compile(r"\{[a-zA-Z_][a-zA-Z0-9_]*\+?\}")
+
+# Commercial, GovCloud and China partitions; a typo here fails only at plan time otherwise.
+AWS_REGIONS = frozenset({
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+    "af-south-1",
+    "ap-east-1", "ap-east-2", "ap-south-1", "ap-south-2", "ap-northeast-1", "ap-northeast-2",
+    "ap-northeast-3", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4",
+    "ap-southeast-5", "ap-southeast-7",
+    "ca-central-1", "ca-west-1",
+    "eu-central-1", "eu-central-2", "eu-west-1", "eu-west-2", "eu-west-3", "eu-north-1",
+    "eu-south-1", "eu-south-2",
+    "il-central-1", "me-central-1", "me-south-1", "mx-central-1",
+    "sa-east-1",
+    "us-gov-east-1", "us-gov-west-1",
+    "cn-north-1", "cn-northwest-1",
+})

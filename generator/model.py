@@ -1,0 +1,100 @@
+"""The user's intent: a stack of blue/green Lambda deployments, as frozen dataclasses.
+
+This module is the public vocabulary of stack files (``Stack``, ``Deployment``, ``Function``,
+``RestApi``, ``Route``). It holds data only: no AWS calls, no cdktf, no validation side effects,
+so loading a stack file is instant. ``generator.validation`` checks a model; ``generator.synthesis``
+turns a valid one into Terraform.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class Route:
+    """One API route: an HTTP method and a resource path, both sent to the deployment's alias.
+
+    ``Route("GET", "/orders")``; path parameters as ``/orders/{id}``, a greedy tail as
+    ``/files/{proxy+}``. ``method`` may be ``ANY``.
+    """
+
+    method: str
+    path: str
+
+
+@dataclass(frozen=True)
+class RestApi:
+    """An API Gateway REST API in front of the alias.
+
+    ``stage``: the stage name in the invoke URL (``https://.../v1``); default ``"live"``.
+    ``routes``: at least one ``Route``; every route invokes the alias (``AWS_PROXY``).
+    """
+
+    routes: tuple[Route, ...] | list[Route] = ()
+    stage: str = "live"
+
+    def __post_init__(self) -> None:
+        # Accept any iterable from users, keep a tuple so the model stays hashable and frozen.
+        object.__setattr__(self, "routes", tuple(self.routes))
+
+
+@dataclass(frozen=True)
+class Function:
+    """The Lambda function's code and configuration.
+
+    ``source``: folder with the code, relative to the stack file (or absolute); zipped
+    reproducibly. ``handler``: ``module.function`` (e.g. ``main.handler``). ``runtime``: a Lambda
+    runtime id (e.g. ``python3.12``). ``memory_mb``: 128..10240, default 128. ``timeout_s``:
+    1..900, default 3. ``environment``: variables, default none. ``log_retention_days``: one of
+    CloudWatch's allowed values, default 14.
+    """
+
+    source: str | Path
+    handler: str
+    runtime: str
+    memory_mb: int = 128
+    timeout_s: int = 3
+    environment: Mapping[str, str] = field(default_factory=dict)
+    log_retention_days: int = 14
+
+    def __post_init__(self) -> None:
+        # A sorted plain dict: deterministic output whatever mapping the user passed.
+        object.__setattr__(self, "environment", dict(sorted(dict(self.environment).items())))
+
+    def __hash__(self) -> int:  # environment is a dict, so hash by its items
+        return hash((self.source, self.handler, self.runtime, self.memory_mb, self.timeout_s,
+                     tuple(self.environment.items()), self.log_retention_days))
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """One Lambda service released blue/green through a weighted alias.
+
+    ``name``: lower-case letters, digits and ``_``; it prefixes every Terraform address and
+    variable (``aws_lambda_alias.<name>_<alias>``, ``var.<name>_green_weight``). ``alias``: the
+    alias that callers and the API invoke, default ``"live"``. ``api``: an optional ``RestApi``.
+    """
+
+    name: str
+    function: Function
+    alias: str = "live"
+    api: RestApi | None = None
+
+
+@dataclass(frozen=True)
+class Stack:
+    """A Terraform root module: one AWS region, one state, one or more deployments.
+
+    ``name``: lower-case letters, digits and ``-``; it names the output folder
+    (``cdktf.out/stacks/<name>``) and prefixes AWS resource names (``<name>-<deployment>``).
+    """
+
+    name: str
+    region: str
+    deployments: tuple[Deployment, ...] | list[Deployment] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "deployments", tuple(self.deployments))

@@ -1,0 +1,23 @@
+"""The README written into each synthesized stack folder: what is there and how to drive it."""
+
+from __future__ import annotations
+
+from . import naming
+from .model import Stack
+from .templating import render
+
+
+def render_stack_readme(stack: Stack) -> str:
+    deployments = [{
+        "name": d.name,
+        "alias": d.alias,
+        "function_name": naming.function_name(stack.name, d),
+        "alias_address": f"aws_lambda_alias.{naming.alias_id(d)}",
+        "weight_variable": naming.green_weight_variable(d),
+        "blue_variable": naming.blue_version_variable(d),
+        "routes": [f"{r.method} {r.path}" for r in d.api.routes] if d.api else [],
+        "stage": d.api.stage if d.api else None,
+        "outputs": [naming.output_name(d, what) for what in
+                    ("blue_version", "green_version", "alias_arn", "invoke_url")[: 4 if d.api else 3]],
+    } for d in stack.deployments]
+    return render("stack_README.md.j2", stack=stack, deployments=deployments)

@@ -1,0 +1,135 @@
+"""Shared fixtures: the example stack, in-process synthesis, the real Terraform CLI and moto.
+
+Terraform tests need the Terraform CLI and the local provider mirror. Where they are missing a
+developer's run skips those tests with the reason; under CI (``CI=true``) it fails instead, so a
+green CI always means the real checks ran.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from generator.errors import ToolMissing
+from generator.loader import load_stack_file
+from generator.terraform_cli import find_provider_mirror, terraform_binary, write_cli_config
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "stacks" / "hello.py"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def _missing(reason: str):
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"CI must run the Terraform tests: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def synth_to(stack_file: Path, out: Path) -> Path:
+    """Synthesize in-process (jsii stays loaded between tests); return the output folder."""
+    from generator.synthesis.synthesize import synthesize
+
+    synthesize(load_stack_file(stack_file), out)
+    return out
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` by relative path, for byte-for-byte comparisons."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def terraform_env(tmp_path_factory) -> dict[str, str]:
+    """Environment for the real Terraform CLI, installing hashicorp/aws from the local mirror."""
+    try:
+        terraform_binary()
+    except ToolMissing as error:
+        _missing(str(error))
+    mirror = find_provider_mirror()
+    if mirror is None:
+        _missing("no local mirror of hashicorp/aws 5.100.0 found (set BLUEGREEN_PROVIDER_MIRROR)")
+    config = write_cli_config(tmp_path_factory.mktemp("terraform-cli"), mirror)
+    env = dict(os.environ, TF_CLI_CONFIG_FILE=str(config), TF_IN_AUTOMATION="1",
+               CHECKPOINT_DISABLE="1", TF_INPUT="0")
+    env.pop("TF_DATA_DIR", None)
+    return env
+
+
+def terraform(args: list[str], cwd: Path, env: dict[str, str], check: bool = True,
+              timeout: int = 300) -> subprocess.CompletedProcess:
+    result = subprocess.run(["terraform", *args, "-no-color"], cwd=cwd, env=env,
+                            capture_output=True, text=True, timeout=timeout)
+    if check and result.returncode != 0:
+        raise AssertionError(f"terraform {' '.join(args)} failed ({result.returncode}):\n"
+                             f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return result
+
+
+def _free_loopback_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint(tmp_path_factory) -> str:
+    """A moto server on a free loopback port for this test session; its URL."""
+    port = _free_loopback_port()
+    log = tmp_path_factory.mktemp("moto") / "moto.log"
+    with open(log, "w") as sink:
+        process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                                   stdout=sink, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, process, log)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"moto server exited: {log.read_text()[-2000:]}")
+        try:
+            urllib.request.urlopen(f"{url}/moto-api/", timeout=2)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"moto server did not answer on {url} within 60 s")
+
+
+@pytest.fixture(scope="session")
+def aws_env(terraform_env, moto_endpoint) -> dict[str, str]:
+    """Terraform's environment pointed at moto: the generated Terraform itself is unchanged."""
+    env = dict(terraform_env, AWS_ENDPOINT_URL=moto_endpoint, AWS_ACCESS_KEY_ID="test",
+                AWS_SECRET_ACCESS_KEY="test", AWS_REGION="us-east-1", AWS_DEFAULT_REGION="us-east-1",
+                # moto answers 500 for what it lacks and the SDK would retry for minutes.
+                AWS_MAX_ATTEMPTS="2", AWS_CONFIG_FILE=os.devnull,
+                AWS_SHARED_CREDENTIALS_FILE=os.devnull)
+    env.pop("AWS_PROFILE", None)
+    return env
+
+
+def copy_example(folder: Path) -> Path:
+    """Copy stacks/ into ``folder`` so a test may edit the example's code; the copy's hello.py."""
+    target = folder / "stacks"
+    shutil.copytree(ROOT / "stacks", target, ignore=shutil.ignore_patterns("__pycache__"))
+    return target / "hello.py"
+
+
+@pytest.fixture
+def example_copy(tmp_path) -> Path:
+    return copy_example(tmp_path)

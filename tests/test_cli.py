@@ -1,0 +1,100 @@
+"""The ``bluegreen`` command: exit codes, messages without tracebacks, and the console script."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE, ROOT
+from generator import cli
+
+BIN = Path(sys.executable).parent
+
+
+def run_main(capsys, *argv) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_an_invalid_stack_file_exits_2_listing_every_problem(tmp_path, capsys):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "main.py").write_text("def handler(e, c): pass\n")
+    (tmp_path / "bad.py").write_text(
+        "from generator import Deployment, Function, Stack\n"
+        "STACKS = [Stack(name='shop', region='us-east-9', deployments=[Deployment(name='orders',\n"
+        "    function=Function(source='src', handler='main.handler', runtime='python3.12', memory_mb=64))])]\n")
+    code, out, err = run_main(capsys, "synth", str(tmp_path / "bad.py"), "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert err == ("error: 2 problems found:\n"
+                   "  shop.region: must be an AWS region such as us-east-1, got: 'us-east-9'\n"
+                   "  shop.orders.function.memory_mb: must be between 128 and 10240, got: 64\n")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_stack_file_that_fails_to_import_exits_2_without_a_traceback(tmp_path, capsys):
+    (tmp_path / "broken.py").write_text("import nothing_of_that_name\n")
+    code, out, err = run_main(capsys, "synth", str(tmp_path / "broken.py"))
+    assert code == 2
+    assert "ModuleNotFoundError: No module named 'nothing_of_that_name'" in err
+    assert "line 1" in err and "Traceback" not in err
+
+
+def test_a_missing_stack_file_exits_2(tmp_path, capsys):
+    code, _, err = run_main(capsys, "synth", str(tmp_path / "nope.py"))
+    assert code == 2
+    assert err.startswith("error: STACK_FILE: must be an existing Python file, got: ")
+
+
+def test_unknown_arguments_exit_2_with_usage(capsys):
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["synth"])
+    assert exited.value.code == 2
+    assert "the following arguments are required: STACK_FILE" in capsys.readouterr().err
+
+
+def test_an_unexpected_failure_exits_1_without_a_traceback(monkeypatch, tmp_path, capsys):
+    from generator.synthesis import synthesize as synthesize_module
+
+    def fail(*args, **kwargs):
+        raise OSError("disk on fire")
+    monkeypatch.setattr(synthesize_module, "synthesize", fail)
+    monkeypatch.delenv("BLUEGREEN_DEBUG", raising=False)
+    code, _, err = run_main(capsys, "synth", str(EXAMPLE), "--out", str(tmp_path / "out"))
+    assert code == 1
+    assert err == "unexpected error: OSError: disk on fire\n(set BLUEGREEN_DEBUG=1 for the traceback)\n"
+
+
+def test_without_nodejs_synth_exits_2_saying_what_to_install(tmp_path):
+    env = dict(os.environ, PATH=str(BIN))  # the venv only: no node on PATH
+    env.pop("JSII_NODE", None)
+    result = subprocess.run([str(BIN / "bluegreen"), "synth", str(EXAMPLE), "--out", str(tmp_path / "out")],
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: Node.js is required to synthesize (cdktf runs through jsii)")
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_console_script_synthesizes_the_example(tmp_path):
+    result = subprocess.run([str(BIN / "bluegreen"), "synth", str(EXAMPLE), "--out", str(tmp_path / "out")],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("synthesized stack hello (1 deployment): out/stacks/hello/cdk.tf.json\n")
+    assert result.stderr == ""  # no jsii banners either
+    assert (tmp_path / "out" / "stacks" / "hello" / "cdk.tf.json").is_file()
+
+
+def test_the_model_and_validation_load_without_cdktf():
+    code = ("import sys, generator, generator.loader, generator.validation, generator.cli, "
+            "generator.terraform_cli, generator.stack_readme\n"
+            "generator.loader.load_stack_file(sys.argv[1])\n"
+            "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('cdktf', 'jsii', 'constructs', 'cdktf_cdktf_provider_aws'))\n"
+            "print(loaded)")
+    result = subprocess.run([sys.executable, "-c", code, str(EXAMPLE)], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,178 @@
+"""Synthesized Terraform JSON: golden files, determinism, and the output folder contract."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE, FIXTURES, GOLDEN, ROOT, synth_to, tree_bytes
+from generator.errors import InvalidInput
+
+UPDATE = os.environ.get("BLUEGREEN_UPDATE_GOLDENS") == "1"
+CASES = {"hello": EXAMPLE, "shop": FIXTURES / "shop" / "shop.py"}
+
+
+@pytest.fixture(scope="module")
+def synthesized(tmp_path_factory) -> dict[str, Path]:
+    return {name: synth_to(path, tmp_path_factory.mktemp(name) / "cdktf.out")
+            for name, path in CASES.items()}
+
+
+def _assets(stack_dir: Path) -> dict[str, str]:
+    import hashlib
+    return {p.relative_to(stack_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted((stack_dir / "assets").rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_synthesized_json_matches_the_golden_file(synthesized, name):
+    produced = (synthesized[name] / "stacks" / name / "cdk.tf.json").read_text()
+    golden = GOLDEN / f"{name}.cdk.tf.json"
+    if UPDATE:
+        golden.write_text(produced)
+    assert produced == golden.read_text(), f"regenerate with BLUEGREEN_UPDATE_GOLDENS=1 and review the diff of {golden.name}"
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_code_archives_match_the_golden_digests(synthesized, name):
+    produced = json.dumps(_assets(synthesized[name] / "stacks" / name), indent=2, sort_keys=True) + "\n"
+    golden = GOLDEN / f"{name}.assets.json"
+    if UPDATE:
+        golden.write_text(produced)
+    assert produced == golden.read_text()
+
+
+def test_two_synths_into_different_folders_are_byte_identical(synthesized, tmp_path):
+    again = synth_to(EXAMPLE, tmp_path / "elsewhere" / "deeper" / "out")
+    assert tree_bytes(again) == tree_bytes(synthesized["hello"])
+
+
+def test_no_build_machine_path_appears_in_the_output(synthesized):
+    for name, out in synthesized.items():
+        for relative, data in tree_bytes(out).items():
+            for secret in (str(ROOT), str(out), str(Path.home())):
+                assert secret.encode() not in data, f"{name}/{relative} contains {secret}"
+
+
+def test_resynthesizing_unchanged_code_keeps_the_source_code_hash(synthesized, tmp_path):
+    again = synth_to(EXAMPLE, tmp_path / "out")
+    first = json.loads((synthesized["hello"] / "stacks/hello/cdk.tf.json").read_text())
+    second = json.loads((again / "stacks/hello/cdk.tf.json").read_text())
+    hash_of = lambda doc: doc["resource"]["aws_lambda_function"]["hello"]["source_code_hash"]  # noqa: E731
+    assert hash_of(first) == hash_of(second)
+
+
+def test_each_stack_folder_has_a_readme_naming_its_variables(synthesized):
+    readme = (synthesized["shop"] / "stacks/shop/README.md").read_text()
+    for expected in ("orders_green_weight", "orders_blue_version", "worker_green_weight",
+                     "aws_lambda_alias.orders_prod", "GET /orders/{id}"):
+        assert expected in readme
+
+
+def test_a_failed_synth_leaves_the_previous_output_exactly_as_it_was(example_copy, tmp_path):
+    out = synth_to(example_copy, tmp_path / "out")
+    (out / "stacks/hello/terraform.tfstate").write_text('{"version": 4}')
+    before = tree_bytes(out)
+    text = example_copy.read_text().replace("memory_mb=128", "memory_mb=64")
+    example_copy.write_text(text)
+    with pytest.raises(InvalidInput, match="memory_mb: must be between 128 and 10240, got: 64"):
+        synth_to(example_copy, out)
+    assert tree_bytes(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "stacks"]
+
+
+def test_a_crash_inside_cdktf_leaves_the_previous_output_and_no_scratch_folder(example_copy, tmp_path, monkeypatch):
+    out = synth_to(example_copy, tmp_path / "out")
+    before = tree_bytes(out)
+    from generator.synthesis import stack as stack_module
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("boom")
+    monkeypatch.setattr(stack_module.BlueGreenStack, "__init__", explode)
+    with pytest.raises(RuntimeError, match="boom"):
+        synth_to(example_copy, out)
+    assert tree_bytes(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "stacks"]
+
+
+def test_a_resynth_replaces_generated_files_and_keeps_terraform_working_files(example_copy, tmp_path):
+    out = synth_to(example_copy, tmp_path / "out")
+    stack_dir = out / "stacks/hello"
+    kept = {".terraform/providers/marker": "provider", ".terraform.lock.hcl": "lock",
+            "terraform.tfstate": "state", "terraform.tfstate.backup": "backup",
+            "mine.auto.tfvars.json": "{}"}
+    for name, content in kept.items():
+        (stack_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        (stack_dir / name).write_text(content)
+    old_assets = set(_assets(stack_dir))
+    app = example_copy.parent / "hello_src" / "app.py"
+    app.write_text(app.read_text().replace("Blue", "Green"))
+
+    synth_to(example_copy, out)
+
+    for name, content in kept.items():
+        assert (stack_dir / name).read_text() == content
+    new_assets = set(_assets(stack_dir))
+    assert new_assets and not (new_assets & old_assets), "the old archive must be gone"
+
+
+def test_a_stack_removed_from_the_file_keeps_its_folder_when_it_holds_state(example_copy, tmp_path, capsys):
+    out = tmp_path / "out"
+    (out / "stacks/retired").mkdir(parents=True)
+    (out / "manifest.json").write_text("{}")
+    (out / "stacks/retired/terraform.tfstate").write_text("state")
+    (out / "stacks/retired/cdk.tf.json").write_text("{}")
+    synth_to(example_copy, out)
+    assert (out / "stacks/retired/terraform.tfstate").read_text() == "state"
+    assert "kept retired/" in capsys.readouterr().err
+
+
+def test_synth_refuses_to_replace_a_folder_it_did_not_write(example_copy, tmp_path):
+    precious = tmp_path / "home"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("mine")
+    with pytest.raises(InvalidInput, match=r"--out: must be a new folder or one that bluegreen synthesized"):
+        synth_to(example_copy, precious)
+    assert (precious / "notes.txt").read_text() == "mine"
+
+
+def test_library_users_get_the_same_resources_from_one_construct(tmp_path):
+    from cdktf import App, LocalBackend, TerraformStack
+    from generator import BlueGreenDeployment
+    from generator.loader import load_stack_file
+    from generator.synthesis.provider import AwsProvider
+
+    app = App(outdir=str(tmp_path))
+    stack = TerraformStack(app, "hello")
+    LocalBackend(stack, path="terraform.tfstate")
+    AwsProvider(stack, "aws", region="us-east-1")
+    deployment = load_stack_file(EXAMPLE).stacks[0].deployments[0]
+    BlueGreenDeployment(stack, "hello", deployment=deployment, name_prefix="hello",
+                        base_dir=ROOT / "stacks")
+    app.synth()
+    produced = json.loads((tmp_path / "stacks/hello/cdk.tf.json").read_text())
+    golden = json.loads((GOLDEN / "hello.cdk.tf.json").read_text())
+    assert _addresses(produced) == _addresses(golden)
+    assert produced["resource"] == golden["resource"]
+
+
+def test_the_construct_refuses_an_invalid_deployment_listing_every_problem(tmp_path):
+    from cdktf import App, TerraformStack
+    from generator import BlueGreenDeployment, Deployment, Function
+
+    stack = TerraformStack(App(outdir=str(tmp_path)), "x")
+    bad = Deployment(name="Orders", alias="123",
+                     function=Function(source="missing", handler="main", runtime="python2.7"))
+    with pytest.raises(InvalidInput) as raised:
+        BlueGreenDeployment(stack, "orders", deployment=bad, name_prefix="shop", base_dir=tmp_path)
+    assert [p.path for p in raised.value.problems] == [
+        "shop.Orders.name", "shop.Orders.alias", "shop.Orders.function.source",
+        "shop.Orders.function.handler", "shop.Orders.function.runtime"]
+
+
+def _addresses(doc: dict) -> list[str]:
+    return sorted(f"{kind}.{name}" for kind, items in doc["resource"].items() for name in items)
