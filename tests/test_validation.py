@@ -1,0 +1,723 @@
+"""Unit tests of the model rules in ``generator.validation``.
+
+Every bad input is checked against the exact message a user reads (``str(problem)``: the field
+path, a colon, the rule and the bad value), written out literally so that any drift in wording
+or in the field path fails a test. Source folders live under pytest's ``tmp_path``: validation
+resolves ``Function.source`` against the ``base_dir`` it is given, never the working directory.
+
+Tests marked ``xfail(strict=True)`` document real bugs found while writing these tests; each
+passes (and so fails the strict mark) once the bug is fixed, at which point drop the mark.
+"""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator import Deployment, Function, InvalidInput, RestApi, Route, Stack
+from generator.validation import validate_deployment, validate_stacks
+
+RUNTIMES = ("dotnet8, java11, java17, java21, java8.al2, nodejs18.x, nodejs20.x, nodejs22.x, "
+            "provided.al2, provided.al2023, python3.10, python3.11, python3.12, python3.13, "
+            "python3.9, ruby3.2, ruby3.3, ruby3.4")
+RETENTIONS = ("1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, "
+              "2557, 2922, 3288, 3653")
+# What pytest.raises throws when nothing was raised: the failure of the "missing rule" xfails.
+DID_NOT_REFUSE = pytest.fail.Exception
+
+PATH_RULE = ("parts must be literal (letters, digits, . _ : -), {name}, or a final {name+}, "
+             "with no empty part or trailing '/'")
+
+
+# --- building blocks -------------------------------------------------------------------------
+
+@pytest.fixture
+def base_dir(tmp_path: Path) -> Path:
+    """A stack file's folder holding ``src/`` (one file) and an ``empty/`` folder."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text("def handler(event, context):\n    return event\n")
+    (tmp_path / "empty").mkdir()
+    return tmp_path
+
+
+def function(**changes) -> Function:
+    fields = dict(source="src", handler="app.handler", runtime="python3.12")
+    fields.update(changes)
+    return Function(**fields)
+
+
+def deployment(**changes) -> Deployment:
+    fields = dict(name="orders", function=function())
+    fields.update(changes)
+    return Deployment(**fields)
+
+
+def stack(**changes) -> Stack:
+    fields = dict(name="shop", region="us-east-1", deployments=[deployment()])
+    fields.update(changes)
+    return Stack(**fields)
+
+
+def api(*routes: Route, stage: str = "live") -> RestApi:
+    return RestApi(routes=list(routes) or [Route("GET", "/orders")], stage=stage)
+
+
+def problems(stacks, base_dir: Path) -> list[str]:
+    """Every problem ``validate_stacks`` reports, as the user reads them."""
+    with pytest.raises(InvalidInput) as caught:
+        validate_stacks(stacks, base_dir)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def only_problem(base_dir: Path, **deployment_changes) -> str:
+    """The one problem of stack ``shop`` holding deployment ``orders`` with these changes."""
+    found = problems([stack(deployments=[deployment(**deployment_changes)])], base_dir)
+    assert len(found) == 1, found
+    return found[0]
+
+
+# --- a valid model -----------------------------------------------------------------------------
+
+def test_valid_model_with_every_feature_raises_nothing(base_dir):
+    full = deployment(
+        function=function(memory_mb=10240, timeout_s=900, log_retention_days=3653,
+                          environment={"LOG_LEVEL": "INFO", "table_name": "orders"}),
+        alias="live-2",
+        api=api(Route("GET", "/"), Route("ANY", "/orders/{id}"), Route("POST", "/orders"),
+                Route("GET", "/files/{proxy+}"), stage="v1"))
+    second = deployment(name="billing_v2", function=function(source=str(base_dir / "src")))
+    assert validate_stacks([stack(deployments=[full, second]), stack(name="shop-eu", region="eu-west-1")],
+                           base_dir) is None
+
+
+def test_valid_model_accepts_a_tuple_of_stacks(base_dir):
+    assert validate_stacks((stack(),), base_dir) is None
+
+
+def test_source_is_resolved_against_base_dir_not_the_working_directory(base_dir, tmp_path_factory,
+                                                                         monkeypatch):
+    monkeypatch.chdir(tmp_path_factory.mktemp("elsewhere"))
+    assert validate_stacks([stack()], base_dir) is None
+
+
+def test_range_bounds_themselves_are_accepted(base_dir):
+    low = deployment(name="low", function=function(memory_mb=128, timeout_s=1, log_retention_days=1))
+    high = deployment(name="high", function=function(memory_mb=10240, timeout_s=900))
+    assert validate_stacks([stack(deployments=[low, high])], base_dir) is None
+
+
+# --- alias ---------------------------------------------------------------------------------------
+
+def test_alias_of_only_digits_is_refused_because_it_names_a_version(base_dir):
+    assert only_problem(base_dir, alias="123") == \
+        "shop.orders.alias: must not be all digits (that names a version), got: '123'"
+
+
+def test_alias_latest_is_refused_because_a_weighted_alias_needs_published_versions(base_dir):
+    assert only_problem(base_dir, alias="$LATEST") == \
+        "shop.orders.alias: must not be $LATEST: a weighted alias needs published versions, got: '$LATEST'"
+
+
+@pytest.mark.parametrize("alias, shown", [
+    ("live!", "'live!'"),
+    ("blue green", "'blue green'"),
+    ("a" * 129, "'" + "a" * 76 + "..."),  # 129 characters: over the limit; shown cut to 80
+], ids=["punctuation", "space", "too-long"])
+def test_alias_outside_the_lambda_charset_is_refused(base_dir, alias, shown):
+    assert only_problem(base_dir, alias=alias) == \
+        f"shop.orders.alias: must be 1-128 letters, digits, '-' or '_', got: {shown}"
+
+
+def test_empty_alias_is_refused(base_dir):
+    assert only_problem(base_dir, alias="") == \
+        "shop.orders.alias: must be 1-128 letters, digits, '-' or '_', got: ''"
+
+
+def test_alias_that_is_not_a_string_is_refused(base_dir):
+    assert only_problem(base_dir, alias=None) == \
+        "shop.orders.alias: must be 1-128 letters, digits, '-' or '_', got: None"
+
+
+def test_alias_mixing_digits_and_letters_is_accepted(base_dir):
+    assert validate_stacks([stack(deployments=[deployment(alias="v2-live_1")])], base_dir) is None
+
+
+# --- function: memory, timeout, runtime, handler, retention ------------------------------------
+
+def test_memory_below_128_mb_is_refused(base_dir):
+    assert only_problem(base_dir, function=function(memory_mb=64)) == \
+        "shop.orders.function.memory_mb: must be between 128 and 10240, got: 64"
+
+
+def test_memory_above_10240_mb_is_refused(base_dir):
+    assert only_problem(base_dir, function=function(memory_mb=10241)) == \
+        "shop.orders.function.memory_mb: must be between 128 and 10240, got: 10241"
+
+
+@pytest.mark.parametrize("memory, shown", [("256", "'256'"), (256.0, "256.0"), (True, "True"), (None, "None")],
+                         ids=["string", "float", "bool", "none"])
+def test_memory_that_is_not_a_whole_number_is_refused(base_dir, memory, shown):
+    assert only_problem(base_dir, function=function(memory_mb=memory)) == \
+        f"shop.orders.function.memory_mb: must be a whole number between 128 and 10240, got: {shown}"
+
+
+def test_timeout_of_zero_seconds_is_refused(base_dir):
+    assert only_problem(base_dir, function=function(timeout_s=0)) == \
+        "shop.orders.function.timeout_s: must be between 1 and 900, got: 0"
+
+
+def test_timeout_over_15_minutes_is_refused(base_dir):
+    assert only_problem(base_dir, function=function(timeout_s=901)) == \
+        "shop.orders.function.timeout_s: must be between 1 and 900, got: 901"
+
+
+def test_timeout_given_as_float_is_refused(base_dir):
+    assert only_problem(base_dir, function=function(timeout_s=2.5)) == \
+        "shop.orders.function.timeout_s: must be a whole number between 1 and 900, got: 2.5"
+
+
+def test_deprecated_runtime_is_refused_with_the_list_of_accepted_ones(base_dir):
+    assert only_problem(base_dir, function=function(runtime="python3.8")) == \
+        ("shop.orders.function.runtime: must be a Lambda runtime that accepts new functions "
+         f"({RUNTIMES}), got: 'python3.8'")
+
+
+def test_runtime_spelled_wrongly_is_refused(base_dir):
+    assert only_problem(base_dir, function=function(runtime="Python3.12")) == \
+        ("shop.orders.function.runtime: must be a Lambda runtime that accepts new functions "
+         f"({RUNTIMES}), got: 'Python3.12'")
+
+
+@pytest.mark.parametrize("handler", ["main", "main.", ".handler", "main.handler()", "1main.handler", ""])
+def test_handler_without_module_dot_function_is_refused(base_dir, handler):
+    assert only_problem(base_dir, function=function(handler=handler)) == \
+        f"shop.orders.function.handler: must be module.function, such as main.handler, got: {handler!r}"
+
+
+@pytest.mark.parametrize("handler", ["main.handler", "pkg.sub.main.handler", "src/app.handler", "index.handler"])
+def test_handler_in_module_dot_function_form_is_accepted(base_dir, handler):
+    assert validate_stacks([stack(deployments=[deployment(function=function(handler=handler))])],
+                           base_dir) is None
+
+
+def test_log_retention_not_offered_by_cloudwatch_is_refused(base_dir):
+    assert only_problem(base_dir, function=function(log_retention_days=10)) == \
+        f"shop.orders.function.log_retention_days: must be one of {RETENTIONS}, got: 10"
+
+
+def test_log_retention_true_is_refused_although_it_equals_one(base_dir):
+    assert only_problem(base_dir, function=function(log_retention_days=True)) == \
+        f"shop.orders.function.log_retention_days: must be one of {RETENTIONS}, got: True"
+
+
+def test_function_that_is_not_a_function_is_refused(base_dir):
+    assert only_problem(base_dir, function="app.handler") == \
+        "shop.orders.function: must be a Function, got: 'app.handler'"
+
+
+# --- function: source folder ---------------------------------------------------------------------
+
+def test_missing_source_folder_is_refused(base_dir):
+    assert only_problem(base_dir, function=function(source="missing")) == \
+        "shop.orders.function.source: must be an existing folder (relative to the stack file), got: 'missing'"
+
+
+def test_source_that_is_a_file_not_a_folder_is_refused(base_dir):
+    assert only_problem(base_dir, function=function(source="src/app.py")) == \
+        "shop.orders.function.source: must be an existing folder (relative to the stack file), got: 'src/app.py'"
+
+
+def test_empty_source_folder_is_refused(base_dir):
+    assert only_problem(base_dir, function=function(source="empty")) == \
+        "shop.orders.function.source: must contain at least one file, got the empty folder: 'empty'"
+
+
+def test_source_folder_holding_only_empty_subfolders_is_refused(base_dir):
+    (base_dir / "empty" / "nested").mkdir()
+    assert only_problem(base_dir, function=function(source="empty")) == \
+        "shop.orders.function.source: must contain at least one file, got the empty folder: 'empty'"
+
+
+def test_empty_source_string_is_refused(base_dir):
+    assert only_problem(base_dir, function=function(source="")) == \
+        "shop.orders.function.source: must be a folder path, got: ''"
+
+
+def test_source_that_is_not_a_path_is_refused(base_dir):
+    assert only_problem(base_dir, function=function(source=None)) == \
+        "shop.orders.function.source: must be a folder path, got: None"
+
+
+@pytest.mark.xfail(strict=True, raises=DID_NOT_REFUSE,
+                   reason="BUG: a source folder whose only files are ones the archive "
+                   "leaves out (__pycache__/*.pyc, .DS_Store) passes validation, then "
+                   "build_archive zips nothing and Lambda gets an empty package")
+def test_source_folder_holding_only_files_the_archive_leaves_out_is_refused(base_dir):
+    (base_dir / "cached" / "__pycache__").mkdir(parents=True)
+    (base_dir / "cached" / "__pycache__" / "app.cpython-312.pyc").write_bytes(b"\x00")
+    (base_dir / "cached" / ".DS_Store").write_bytes(b"\x00")
+    with pytest.raises(InvalidInput, match=r"shop\.orders\.function\.source: "):
+        validate_stacks([stack(deployments=[deployment(function=function(source="cached"))])], base_dir)
+
+
+# --- function: environment -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("key", ["LOG-LEVEL", "1ST", "_PRIVATE", "HAS SPACE", ""])
+def test_environment_key_outside_the_lambda_charset_is_refused(base_dir, key):
+    assert only_problem(base_dir, function=function(environment={key: "x"})) == \
+        ("shop.orders.function.environment: keys must start with a letter and hold only letters, "
+         f"digits and underscores, got: {key!r}")
+
+
+def test_environment_key_reserved_by_the_runtime_is_refused(base_dir):
+    assert only_problem(base_dir, function=function(environment={"AWS_REGION": "eu-west-1"})) == \
+        "shop.orders.function.environment.AWS_REGION: is reserved by the Lambda runtime, got: 'AWS_REGION'"
+
+
+def test_environment_value_that_is_not_a_string_is_refused(base_dir):
+    assert only_problem(base_dir, function=function(environment={"PORT": 8080})) == \
+        "shop.orders.function.environment.PORT: must be a string, got: 8080"
+
+
+def test_environment_over_4_kb_in_total_is_refused(base_dir):
+    too_big = {"BIG": "x" * 4000, "MORE": "y" * 90}  # 3+4000 + 4+90 = 4097 bytes
+    assert only_problem(base_dir, function=function(environment=too_big)) == \
+        "shop.orders.function.environment: must total at most 4096 bytes, got: 4097"
+
+
+def test_environment_of_exactly_4_kb_is_accepted(base_dir):
+    exactly = {"BIG": "x" * 4093}
+    assert validate_stacks([stack(deployments=[deployment(function=function(environment=exactly))])],
+                           base_dir) is None
+
+
+def test_environment_size_counts_utf8_bytes_not_characters(base_dir):
+    # 2048 "é" are 2048 characters but 4096 bytes; with the key "E" that is 4097 bytes.
+    assert only_problem(base_dir, function=function(environment={"E": "é" * 2048})) == \
+        "shop.orders.function.environment: must total at most 4096 bytes, got: 4097"
+
+
+@pytest.mark.xfail(strict=True, raises=AttributeError,
+                   reason="BUG: a non-string environment key crashes validation with "
+                   "AttributeError: 'int' object has no attribute 'encode' (the byte total calls "
+                   "key.encode() after the key was already reported)")
+def test_environment_key_that_is_not_a_string_is_reported_not_a_crash(base_dir):
+    found = problems([stack(deployments=[deployment(function=function(environment={1: "x"}))])], base_dir)
+    assert ("shop.orders.function.environment: keys must start with a letter and hold only letters, "
+            "digits and underscores, got: 1") in found
+
+
+# --- API: routes, stage ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("method", ["get", "FETCH", ""])
+def test_http_method_lower_case_or_unknown_is_refused(base_dir, method):
+    assert only_problem(base_dir, api=api(Route(method, "/orders"))) == \
+        ("shop.orders.api.routes[0].method: must be one of ANY, DELETE, GET, HEAD, OPTIONS, PATCH, "
+         f"POST, PUT (upper case), got: {method!r}")
+
+
+def test_route_path_without_leading_slash_is_refused(base_dir):
+    assert only_problem(base_dir, api=api(Route("GET", "orders"))) == \
+        "shop.orders.api.routes[0].path: must start with '/', got: 'orders'"
+
+
+def test_route_path_that_is_not_a_string_is_refused(base_dir):
+    assert only_problem(base_dir, api=api(Route("GET", None))) == \
+        "shop.orders.api.routes[0].path: must start with '/', got: None"
+
+
+def test_route_path_with_trailing_slash_is_refused(base_dir):
+    assert only_problem(base_dir, api=api(Route("GET", "/orders/"))) == \
+        f"shop.orders.api.routes[0].path: {PATH_RULE}, got: '/orders/'"
+
+
+def test_route_path_with_empty_part_is_refused(base_dir):
+    assert only_problem(base_dir, api=api(Route("GET", "/orders//items"))) == \
+        f"shop.orders.api.routes[0].path: {PATH_RULE}, got: '/orders//items'"
+
+
+@pytest.mark.parametrize("path", ["/orders?id=1", "/or ders", "/orders/{id", "/{1id}", "/x{id}"])
+def test_route_path_part_with_characters_api_gateway_refuses_is_refused(base_dir, path):
+    assert only_problem(base_dir, api=api(Route("GET", path))) == \
+        f"shop.orders.api.routes[0].path: {PATH_RULE}, got: {path!r}"
+
+
+def test_greedy_proxy_part_not_at_the_end_is_refused(base_dir):
+    assert only_problem(base_dir, api=api(Route("GET", "/{proxy+}/items"))) == \
+        f"shop.orders.api.routes[0].path: {PATH_RULE}, got: '/{{proxy+}}/items'"
+
+
+def test_bad_method_and_bad_path_of_one_route_are_both_reported(base_dir):
+    found = problems([stack(deployments=[deployment(api=api(Route("get", "orders")))])], base_dir)
+    assert found == [
+        "shop.orders.api.routes[0].method: must be one of ANY, DELETE, GET, HEAD, OPTIONS, PATCH, "
+        "POST, PUT (upper case), got: 'get'",
+        "shop.orders.api.routes[0].path: must start with '/', got: 'orders'",
+    ]
+
+
+def test_duplicate_route_is_refused(base_dir):
+    assert only_problem(base_dir, api=api(Route("GET", "/orders"), Route("POST", "/orders"),
+                                          Route("GET", "/orders"))) == \
+        "shop.orders.api.routes[2]: duplicate route, got: GET /orders"
+
+
+def test_two_paths_with_one_terraform_name_are_refused(base_dir):
+    assert only_problem(base_dir, api=api(Route("GET", "/a.b"), Route("GET", "/a_b"))) == \
+        ("shop.orders.api.routes[1].path: '/a_b' and '/a.b' both map to the Terraform name 'a_b': "
+         "rename one of them, got: '/a_b'")
+
+
+def test_parameter_and_literal_with_one_terraform_name_are_refused(base_dir):
+    assert only_problem(base_dir, api=api(Route("GET", "/{id}"), Route("GET", "/by_id"))) == \
+        ("shop.orders.api.routes[1].path: '/by_id' and '/{id}' both map to the Terraform name 'by_id': "
+         "rename one of them, got: '/by_id'")
+
+
+def test_nested_path_clashing_with_a_flat_one_is_refused(base_dir):
+    assert only_problem(base_dir, api=api(Route("GET", "/a/b"), Route("GET", "/a-b"))) == \
+        ("shop.orders.api.routes[1].path: '/a-b' and '/a/b' both map to the Terraform name 'a_b': "
+         "rename one of them, got: '/a-b'")
+
+
+def test_api_without_routes_is_refused(base_dir):
+    assert only_problem(base_dir, api=RestApi(routes=[])) == \
+        "shop.orders.api.routes: must hold at least one Route, got: []"
+
+
+def test_route_that_is_not_a_route_is_refused(base_dir):
+    assert only_problem(base_dir, api=RestApi(routes=[("GET", "/orders")])) == \
+        "shop.orders.api.routes[0]: must be a Route, got: ('GET', '/orders')"
+
+
+def test_api_that_is_not_a_rest_api_is_refused(base_dir):
+    assert only_problem(base_dir, api=[Route("GET", "/orders")]) == \
+        "shop.orders.api: must be a RestApi or None, got: [Route(method='GET', path='/orders')]"
+
+
+@pytest.mark.parametrize("stage, shown", [
+    ("v 1", "'v 1'"), ("", "''"), ("v1.0", "'v1.0'"), ("a" * 129, "'" + "a" * 76 + "..."),
+], ids=["space", "empty", "dot", "too-long"])
+def test_stage_name_outside_the_api_gateway_charset_is_refused(base_dir, stage, shown):
+    assert only_problem(base_dir, api=api(stage=stage)) == \
+        f"shop.orders.api.stage: must be 1-128 letters, digits, '-' or '_', got: {shown}"
+
+
+@pytest.mark.xfail(strict=True, raises=DID_NOT_REFUSE,
+                   reason="BUG: GET / and GET /root both get the Terraform name "
+                   "orders_get_root; validation passes and synthesis then crashes with RuntimeError "
+                   "\"There is already a Construct with name 'orders_get_root_method'\" (a traceback, "
+                   "not exit status 2), because path_prefixes('/') is empty so '/' never enters the "
+                   "clash check")
+def test_root_route_and_a_route_named_root_are_refused_as_one_terraform_name(base_dir):
+    with pytest.raises(InvalidInput):
+        validate_stacks([stack(deployments=[deployment(api=api(Route("GET", "/"), Route("GET", "/root")))])],
+                        base_dir)
+
+
+@pytest.mark.xfail(strict=True, raises=DID_NOT_REFUSE,
+                   reason="BUG (missing rule): API Gateway allows one variable path "
+                   "part per parent ('A sibling ({id}) of this resource already has a variable path "
+                   "part -- only one is allowed'); /orders/{id} next to /orders/{order_id} passes "
+                   "validation and fails only at terraform apply")
+def test_sibling_path_parameters_with_different_names_are_refused(base_dir):
+    with pytest.raises(InvalidInput, match=r"shop\.orders\.api\.routes\[1\]"):
+        validate_stacks([stack(deployments=[deployment(api=api(Route("GET", "/orders/{id}"),
+                                                             Route("GET", "/orders/{order_id}")))])],
+                        base_dir)
+
+
+# --- deployment names -----------------------------------------------------------------------------
+
+DEPLOYMENT_NAME_RULE = "must be 1-32 lower-case letters, digits and underscores, starting with a letter"
+
+
+def test_deployment_name_in_upper_case_is_refused(base_dir):
+    assert only_problem(base_dir, name="Orders") == \
+        f"shop.Orders.name: {DEPLOYMENT_NAME_RULE}, got: 'Orders'"
+
+
+def test_deployment_name_starting_with_a_digit_is_refused(base_dir):
+    assert only_problem(base_dir, name="1orders") == \
+        f"shop.1orders.name: {DEPLOYMENT_NAME_RULE}, got: '1orders'"
+
+
+def test_deployment_name_with_a_hyphen_is_refused(base_dir):
+    assert only_problem(base_dir, name="order-service") == \
+        f"shop.order-service.name: {DEPLOYMENT_NAME_RULE}, got: 'order-service'"
+
+
+def test_deployment_name_of_33_characters_is_refused(base_dir):
+    assert only_problem(base_dir, name="o" * 33) == \
+        f"shop.{'o' * 33}.name: {DEPLOYMENT_NAME_RULE}, got: '{'o' * 33}'"
+
+
+def test_empty_deployment_name_is_reported_by_its_position(base_dir):
+    assert only_problem(base_dir, name="") == \
+        f"shop.deployments[0].name: {DEPLOYMENT_NAME_RULE}, got: ''"
+
+
+def test_deployment_name_none_is_reported_by_its_position(base_dir):
+    assert only_problem(base_dir, name=None) == \
+        f"shop.deployments[0].name: {DEPLOYMENT_NAME_RULE}, got: None"
+
+
+def test_duplicate_deployment_name_is_refused(base_dir):
+    found = problems([stack(deployments=[deployment(), deployment(alias="other")])], base_dir)
+    assert found == ["shop.orders.name: duplicate deployment name, got: 'orders'"]
+
+
+def test_one_deployment_name_in_two_stacks_is_accepted(base_dir):
+    assert validate_stacks([stack(name="shop"), stack(name="shop-eu")], base_dir) is None
+
+
+def test_deployment_that_is_not_a_deployment_is_refused(base_dir):
+    assert problems([stack(deployments=["orders"])], base_dir) == \
+        ["shop.deployments[0]: must be a Deployment, got: 'orders'"]
+
+
+def test_stack_and_deployment_names_making_the_iam_role_name_65_characters_are_refused(base_dir):
+    # 32 + "-" + 27 + "-exec" = 65 > 64
+    found = problems([stack(name="customer-payments-production-eu1",
+                            deployments=[deployment(name="invoice_reconciliation_jobs")])], base_dir)
+    assert found == [
+        "customer-payments-production-eu1.invoice_reconciliation_jobs.name: makes the IAM role name "
+        "'customer-payments-production-eu1-invoice_reconciliation_jobs-exec' 65 characters long, "
+        "the limit is 64: shorten the stack or deployment name"]
+
+
+def test_iam_role_name_of_exactly_64_characters_is_accepted(base_dir):
+    assert validate_stacks([stack(name="customer-payments-production-eu1",
+                                  deployments=[deployment(name="invoice_reconciliation_job")])],
+                           base_dir) is None
+
+
+@pytest.mark.xfail(strict=True, raises=DID_NOT_REFUSE,
+                   reason="BUG: two deployments of one stack whose name+alias join to "
+                   "one Terraform name (a + b_c, a_b + c -> aws_lambda_alias.a_b_c) pass validation; "
+                   "synthesis then silently keeps only one alias and deployment a's alias_arn output "
+                   "points at deployment a_b's alias")
+def test_two_deployments_whose_aliases_share_a_terraform_name_are_refused(base_dir):
+    with pytest.raises(InvalidInput):
+        validate_stacks([stack(deployments=[deployment(name="a", alias="b_c"),
+                                            deployment(name="a_b", alias="c")])], base_dir)
+
+
+@pytest.mark.xfail(strict=True, raises=DID_NOT_REFUSE,
+                   reason="BUG: same clash for API stages (a + stage b_c, a_b + stage c "
+                   "-> aws_api_gateway_stage.a_b_c): passes validation, one stage silently replaced")
+def test_two_deployments_whose_stages_share_a_terraform_name_are_refused(base_dir):
+    with pytest.raises(InvalidInput):
+        validate_stacks([stack(deployments=[deployment(name="a", api=api(stage="b_c")),
+                                            deployment(name="a_b", api=api(stage="c"))])], base_dir)
+
+
+@pytest.mark.xfail(strict=True, raises=DID_NOT_REFUSE,
+                   reason="BUG: same clash for API resources (a + /b_c, a_b + /c -> "
+                   "aws_api_gateway_resource.a_b_c): the clash check runs per deployment only")
+def test_two_deployments_whose_api_paths_share_a_terraform_name_are_refused(base_dir):
+    with pytest.raises(InvalidInput):
+        validate_stacks([stack(deployments=[deployment(name="a", api=api(Route("GET", "/b_c"))),
+                                            deployment(name="a_b", api=api(Route("GET", "/c")))])],
+                        base_dir)
+
+
+# --- stack names, regions, deployments list ---------------------------------------------------
+
+STACK_NAME_RULE = ("must be 1-32 lower-case letters, digits and hyphens, starting with a letter "
+                   "and not ending with a hyphen")
+
+
+@pytest.mark.parametrize("name", ["Shop", "shop_eu", "shop.eu", "1shop", "s" * 33])
+def test_stack_name_outside_the_rule_is_refused(base_dir, name):
+    assert problems([stack(name=name)], base_dir) == [f"{name}.name: {STACK_NAME_RULE}, got: {name!r}"]
+
+
+def test_stack_name_ending_with_a_hyphen_is_refused(base_dir):
+    assert problems([stack(name="shop-")], base_dir) == [f"shop-.name: {STACK_NAME_RULE}, got: 'shop-'"]
+
+
+def test_empty_stack_name_is_reported_by_its_position(base_dir):
+    assert problems([stack(name="")], base_dir) == [f"STACKS[0].name: {STACK_NAME_RULE}, got: ''"]
+
+
+def test_single_letter_stack_name_is_accepted(base_dir):
+    assert validate_stacks([stack(name="s")], base_dir) is None
+
+
+def test_duplicate_stack_name_is_refused(base_dir):
+    assert problems([stack(), stack(region="eu-west-1")], base_dir) == \
+        ["shop.name: duplicate stack name, got: 'shop'"]
+
+
+@pytest.mark.parametrize("region", ["us-est-1", "us-east-1a", "US-EAST-1", "", None])
+def test_region_that_is_not_an_aws_region_is_refused(base_dir, region):
+    assert problems([stack(region=region)], base_dir) == \
+        [f"shop.region: must be an AWS region such as us-east-1, got: {region!r}"]
+
+
+def test_stack_with_no_deployments_is_refused(base_dir):
+    assert problems([stack(deployments=[])], base_dir) == \
+        ["shop.deployments: must hold at least one Deployment, got: []"]
+
+
+@pytest.mark.parametrize("stacks, shown", [
+    (None, "None"), ([], "[]"), ((), "()"), ("shop", "'shop'"), ({"shop": 1}, "{'shop': 1}"),
+], ids=["none", "empty-list", "empty-tuple", "string", "dict"])
+def test_stacks_that_are_not_a_non_empty_list_are_refused(base_dir, stacks, shown):
+    assert problems(stacks, base_dir) == [f"STACKS: must be a non-empty list of Stack, got: {shown}"]
+
+
+def test_stacks_given_as_one_stack_instead_of_a_list_is_refused_with_a_shortened_value(base_dir):
+    assert problems(stack(), base_dir) == [
+        "STACKS: must be a non-empty list of Stack, got: "
+        "Stack(name='shop', region='us-east-1', deployments=(Deployment(name='orders',..."]
+
+
+def test_stacks_holding_something_other_than_a_stack_is_refused(base_dir):
+    assert problems([stack(), "shop-eu"], base_dir) == ["STACKS[1]: must be a Stack, got: 'shop-eu'"]
+
+
+@pytest.mark.xfail(strict=True, raises=TypeError,
+                   reason="BUG: an unhashable value where a name or enum is expected "
+                   "crashes validation with TypeError: unhashable type: 'list' (set/frozenset "
+                   "membership tests) instead of reporting a problem")
+@pytest.mark.parametrize("bad_stacks, message", [
+    (lambda: [stack(region=["us-east-1"])],
+     "shop.region: must be an AWS region such as us-east-1, got: ['us-east-1']"),
+    (lambda: [stack(name=["shop"])],
+     f"STACKS[0].name: {STACK_NAME_RULE}, got: ['shop']"),
+    (lambda: [stack(deployments=[deployment(name=["orders"])])],
+     f"shop.deployments[0].name: {DEPLOYMENT_NAME_RULE}, got: ['orders']"),
+    (lambda: [stack(deployments=[deployment(function=function(runtime=["python3.12"]))])],
+     f"shop.orders.function.runtime: must be a Lambda runtime that accepts new functions ({RUNTIMES}), "
+     "got: ['python3.12']"),
+    (lambda: [stack(deployments=[deployment(function=function(log_retention_days=[14]))])],
+     f"shop.orders.function.log_retention_days: must be one of {RETENTIONS}, got: [14]"),
+    (lambda: [stack(deployments=[deployment(api=api(Route(["GET"], "/orders")))])],
+     "shop.orders.api.routes[0].method: must be one of ANY, DELETE, GET, HEAD, OPTIONS, PATCH, POST, "
+     "PUT (upper case), got: ['GET']"),
+], ids=["region", "stack-name", "deployment-name", "runtime", "log-retention", "method"])
+def test_list_where_a_single_value_belongs_is_reported_not_a_crash(base_dir, bad_stacks, message):
+    assert message in problems(bad_stacks(), base_dir)
+
+
+# --- all problems at once ------------------------------------------------------------------------
+
+def test_every_problem_is_reported_at_once_in_declaration_order(base_dir):
+    stacks = [
+        stack(deployments=[
+            deployment(name="Orders", alias="$LATEST", function=function(memory_mb=64, timeout_s=0)),
+            deployment(name="billing", function=function(source="missing"),
+                       api=api(Route("get", "/invoices"))),
+        ]),
+        stack(name="shop-eu", region="eu-west-9"),
+    ]
+    expected = [
+        f"shop.Orders.name: {DEPLOYMENT_NAME_RULE}, got: 'Orders'",
+        "shop.Orders.alias: must not be $LATEST: a weighted alias needs published versions, got: '$LATEST'",
+        "shop.Orders.function.memory_mb: must be between 128 and 10240, got: 64",
+        "shop.Orders.function.timeout_s: must be between 1 and 900, got: 0",
+        "shop.billing.function.source: must be an existing folder (relative to the stack file), got: 'missing'",
+        "shop.billing.api.routes[0].method: must be one of ANY, DELETE, GET, HEAD, OPTIONS, PATCH, POST, "
+        "PUT (upper case), got: 'get'",
+        "shop-eu.region: must be an AWS region such as us-east-1, got: 'eu-west-9'",
+    ]
+    with pytest.raises(InvalidInput) as caught:
+        validate_stacks(stacks, base_dir)
+    assert [str(problem) for problem in caught.value.problems] == expected
+    assert str(caught.value) == "7 problems found:\n" + "\n".join(f"  {line}" for line in expected)
+
+
+def test_a_single_problem_renders_as_that_one_line(base_dir):
+    with pytest.raises(InvalidInput) as caught:
+        validate_stacks([stack(region="mars-1")], base_dir)
+    assert str(caught.value) == "shop.region: must be an AWS region such as us-east-1, got: 'mars-1'"
+
+
+# --- validate_deployment: the per-deployment entry point ---------------------------------------
+
+def test_validate_deployment_accepts_a_valid_deployment(base_dir):
+    assert validate_deployment("shop", deployment(api=api()), base_dir) is None
+
+
+def test_validate_deployment_names_fields_under_the_prefix_and_deployment(base_dir):
+    with pytest.raises(InvalidInput) as caught:
+        validate_deployment("shop", deployment(function=function(memory_mb=64)), base_dir)
+    assert str(caught.value) == "shop.orders.function.memory_mb: must be between 128 and 10240, got: 64"
+
+
+def test_validate_deployment_reports_every_problem_of_the_deployment(base_dir):
+    with pytest.raises(InvalidInput) as caught:
+        validate_deployment("shop", deployment(alias="7", function=function(handler="main", source="empty")),
+                            base_dir)
+    assert str(caught.value) == (
+        "3 problems found:\n"
+        "  shop.orders.alias: must not be all digits (that names a version), got: '7'\n"
+        "  shop.orders.function.source: must contain at least one file, got the empty folder: 'empty'\n"
+        "  shop.orders.function.handler: must be module.function, such as main.handler, got: 'main'")
+
+
+def test_validate_deployment_checks_the_iam_role_name_built_from_the_prefix(base_dir):
+    with pytest.raises(InvalidInput) as caught:
+        validate_deployment("customer-payments-production-eu1",
+                            deployment(name="invoice_reconciliation_jobs"), base_dir)
+    assert str(caught.value) == (
+        "customer-payments-production-eu1.invoice_reconciliation_jobs.name: makes the IAM role name "
+        "'customer-payments-production-eu1-invoice_reconciliation_jobs-exec' 65 characters long, "
+        "the limit is 64: shorten the stack or deployment name")
+
+
+def test_validate_deployment_refuses_something_that_is_not_a_deployment(base_dir):
+    with pytest.raises(InvalidInput) as caught:
+        validate_deployment("shop", {"name": "orders"}, base_dir)
+    assert str(caught.value) == "shop: must be a Deployment, got: {'name': 'orders'}"
+
+
+def test_validate_deployment_resolves_source_against_its_base_dir(base_dir):
+    with pytest.raises(InvalidInput) as caught:
+        validate_deployment("shop", deployment(), base_dir / "empty")
+    assert str(caught.value) == \
+        "shop.orders.function.source: must be an existing folder (relative to the stack file), got: 'src'"
+
+
+@pytest.mark.xfail(strict=True, raises=DID_NOT_REFUSE,
+                   reason="BUG: validate_deployment never checks name_prefix, which "
+                   "becomes part of the Lambda function, IAM role and API names: a prefix such as "
+                   "'Shop Prod' passes and fails only at apply")
+def test_validate_deployment_refuses_a_prefix_that_cannot_name_aws_resources(base_dir):
+    with pytest.raises(InvalidInput):
+        validate_deployment("Shop Prod", deployment(), base_dir)
+
+
+# --- properties ----------------------------------------------------------------------------------
+
+# Written from AWS's rules, not imported from generator, so a drift in either is caught.
+deployment_names = st.from_regex(r"[a-z][a-z0-9_]{0,31}", fullmatch=True)
+aliases = st.from_regex(r"[a-zA-Z0-9_-]{1,128}", fullmatch=True).filter(lambda a: not a.isdigit())
+stack_names = st.one_of(st.from_regex(r"[a-z][a-z0-9-]{0,30}[a-z0-9]", fullmatch=True),
+                        st.sampled_from(string.ascii_lowercase))
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=deployment_names, alias=aliases)
+def test_any_valid_deployment_name_and_alias_pass(base_dir, name, alias):
+    # stack "shop": the IAM role name is at most 4 + 1 + 32 + 5 = 42 characters.
+    assert validate_stacks([stack(deployments=[deployment(name=name, alias=alias)])], base_dir) is None
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=stack_names)
+def test_any_valid_stack_name_passes(base_dir, name):
+    assert validate_stacks([stack(name=name)], base_dir) is None
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(alias=st.from_regex(r"[0-9]{1,60}", fullmatch=True))
+def test_any_all_digit_alias_is_refused(base_dir, alias):
+    assert problems([stack(deployments=[deployment(alias=alias)])], base_dir) == \
+        [f"shop.orders.alias: must not be all digits (that names a version), got: '{alias}'"]
