@@ -8,6 +8,7 @@ a message instead of a traceback.
 from __future__ import annotations
 
 import hashlib
+import importlib.machinery
 import importlib.util
 import sys
 import traceback
@@ -49,7 +50,9 @@ def _import(path: Path):
     # A private, path-derived module name: two stack files named alike never share a module.
     digest = hashlib.sha256(str(path).encode()).hexdigest()[:12]
     name = f"bluegreen_stack_{digest}"
-    spec = importlib.util.spec_from_file_location(name, path)
+    # An explicit source loader: a stack file named stack.txt or with no suffix loads as well.
+    loader = importlib.machinery.SourceFileLoader(name, str(path))
+    spec = importlib.util.spec_from_file_location(name, path, loader=loader)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:
@@ -59,7 +62,7 @@ def _import(path: Path):
         if isinstance(error, KeyboardInterrupt):
             raise
         raise InvalidInput(Problem("STACK_FILE", f"failed to import {str(path)!r}: "
-                                   f"{_where(error, path)}{type(error).__name__}: {error}")) from None
+                                   f"{_where(error, path)}{_describe(error)}")) from None
     return module
 
 
@@ -68,3 +71,8 @@ def _where(error: BaseException, path: Path) -> str:
     if isinstance(error, SyntaxError) and error.lineno:
         return f"line {error.lineno}: "
     return f"line {frames[-1].lineno}: " if frames else ""
+
+
+def _describe(error: BaseException) -> str:
+    detail = str(error)
+    return f"{type(error).__name__}: {detail}" if detail else type(error).__name__

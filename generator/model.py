@@ -37,8 +37,8 @@ class RestApi:
     stage: str = "live"
 
     def __post_init__(self) -> None:
-        # Accept any iterable from users, keep a tuple so the model stays hashable and frozen.
-        object.__setattr__(self, "routes", tuple(self.routes))
+        # Keep a tuple so the model stays frozen; anything else is left for validation to report.
+        object.__setattr__(self, "routes", _as_tuple(self.routes))
 
 
 @dataclass(frozen=True)
@@ -61,12 +61,17 @@ class Function:
     log_retention_days: int = 14
 
     def __post_init__(self) -> None:
-        # A sorted plain dict: deterministic output whatever mapping the user passed.
-        object.__setattr__(self, "environment", dict(sorted(dict(self.environment).items())))
+        # A sorted plain dict: deterministic output whatever mapping the user passed. Anything
+        # else is left as it is for validation to report with its field name.
+        if isinstance(self.environment, Mapping):
+            items = sorted(self.environment.items(), key=lambda item: str(item[0]))
+            object.__setattr__(self, "environment", dict(items))
 
     def __hash__(self) -> int:  # environment is a dict, so hash by its items
+        environment = self.environment
+        frozen = tuple(environment.items()) if isinstance(environment, dict) else environment
         return hash((self.source, self.handler, self.runtime, self.memory_mb, self.timeout_s,
-                     tuple(self.environment.items()), self.log_retention_days))
+                     frozen, self.log_retention_days))
 
 
 @dataclass(frozen=True)
@@ -97,4 +102,8 @@ class Stack:
     deployments: tuple[Deployment, ...] | list[Deployment] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "deployments", tuple(self.deployments))
+        object.__setattr__(self, "deployments", _as_tuple(self.deployments))
+
+
+def _as_tuple(value):
+    return tuple(value) if isinstance(value, (list, tuple)) else value

@@ -10,6 +10,7 @@ in a plan and knows what it is.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .model import Deployment, Route
 
@@ -90,6 +91,45 @@ def resource_id(deployment: Deployment, path: str) -> str:
 def route_id(deployment: Deployment, route: Route) -> str:
     """Terraform name shared by a route's method and integration, e.g. ``orders_get_orders``."""
     return f"{deployment.name}_{route.method.lower()}_{path_id(route.path)}"
+
+
+@dataclass(frozen=True)
+class Address:
+    """A Terraform address one deployment produces, the field that decides it, and what it is for.
+
+    ``source`` says what the address stands for: the same source may repeat (two routes share
+    the parent path ``/orders``), two different sources on one address are a clash.
+    """
+
+    address: str
+    field: str
+    source: tuple
+
+
+def deployment_addresses(deployment: Deployment) -> list[Address]:
+    """Every Terraform address (resources, variables, locals, outputs) of one deployment."""
+    name = deployment.name
+    by_name = [f"aws_lambda_function.{name}", f"aws_iam_role.{name}_execution",
+               f"aws_iam_role_policy.{name}_logs", f"aws_cloudwatch_log_group.{name}",
+               f"var.{green_weight_variable(deployment)}", f"var.{blue_version_variable(deployment)}",
+               f"local.{name}_green_version", f"local.{name}_blue_version"]
+    by_name += [f"output.{output_name(deployment, what)}" for what in ("blue_version", "green_version", "alias_arn")]
+    if deployment.api:
+        by_name += [f"aws_api_gateway_rest_api.{name}", f"aws_api_gateway_deployment.{name}",
+                    f"aws_lambda_permission.{name}_api", f"output.{output_name(deployment, 'invoke_url')}"]
+    addresses = [Address(a, "name", ("deployment", name)) for a in by_name]
+    addresses.append(Address(f"aws_lambda_alias.{alias_id(deployment)}", "alias", ("alias", name)))
+    if deployment.api:
+        addresses.append(Address(f"aws_api_gateway_stage.{stage_id(deployment, deployment.api.stage)}",
+                                 "api.stage", ("stage", name)))
+        for index, route in enumerate(deployment.api.routes):
+            field = f"api.routes[{index}].path"
+            addresses += [Address(f"aws_api_gateway_resource.{resource_id(deployment, prefix)}", field,
+                                  ("path", name, prefix)) for prefix in path_prefixes(route.path)]
+            addresses += [Address(f"{kind}.{route_id(deployment, route)}", field,
+                                  ("route", name, route.method, route.path))
+                          for kind in ("aws_api_gateway_method", "aws_api_gateway_integration")]
+    return addresses
 
 
 def _identifier(text: str) -> str:

@@ -5,8 +5,8 @@ path, a colon, the rule and the bad value), written out literally so that any dr
 or in the field path fails a test. Source folders live under pytest's ``tmp_path``: validation
 resolves ``Function.source`` against the ``base_dir`` it is given, never the working directory.
 
-Tests marked ``xfail(strict=True)`` document real bugs found while writing these tests; each
-passes (and so fails the strict mark) once the bug is fixed, at which point drop the mark.
+Some tests pin bugs found while writing them (clashing Terraform names, unhashable values,
+sibling path parameters); they failed before the fix and guard against its return.
 """
 
 from __future__ import annotations
@@ -26,8 +26,6 @@ RUNTIMES = ("dotnet8, java11, java17, java21, java8.al2, nodejs18.x, nodejs20.x,
             "python3.9, ruby3.2, ruby3.3, ruby3.4")
 RETENTIONS = ("1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, "
               "2557, 2922, 3288, 3653")
-# What pytest.raises throws when nothing was raised: the failure of the "missing rule" xfails.
-DID_NOT_REFUSE = pytest.fail.Exception
 
 PATH_RULE = ("parts must be literal (letters, digits, . _ : -), {name}, or a final {name+}, "
              "with no empty part or trailing '/'")
@@ -252,16 +250,13 @@ def test_source_that_is_not_a_path_is_refused(base_dir):
         "shop.orders.function.source: must be a folder path, got: None"
 
 
-@pytest.mark.xfail(strict=True, raises=DID_NOT_REFUSE,
-                   reason="BUG: a source folder whose only files are ones the archive "
-                   "leaves out (__pycache__/*.pyc, .DS_Store) passes validation, then "
-                   "build_archive zips nothing and Lambda gets an empty package")
 def test_source_folder_holding_only_files_the_archive_leaves_out_is_refused(base_dir):
     (base_dir / "cached" / "__pycache__").mkdir(parents=True)
     (base_dir / "cached" / "__pycache__" / "app.cpython-312.pyc").write_bytes(b"\x00")
     (base_dir / "cached" / ".DS_Store").write_bytes(b"\x00")
-    with pytest.raises(InvalidInput, match=r"shop\.orders\.function\.source: "):
-        validate_stacks([stack(deployments=[deployment(function=function(source="cached"))])], base_dir)
+    assert only_problem(base_dir, function=function(source="cached")) == \
+        ("shop.orders.function.source: must contain at least one file to deploy (caches such as "
+         "__pycache__ and *.pyc are left out of the archive), got: 'cached'")
 
 
 # --- function: environment -----------------------------------------------------------------------
@@ -301,10 +296,6 @@ def test_environment_size_counts_utf8_bytes_not_characters(base_dir):
         "shop.orders.function.environment: must total at most 4096 bytes, got: 4097"
 
 
-@pytest.mark.xfail(strict=True, raises=AttributeError,
-                   reason="BUG: a non-string environment key crashes validation with "
-                   "AttributeError: 'int' object has no attribute 'encode' (the byte total calls "
-                   "key.encode() after the key was already reported)")
 def test_environment_key_that_is_not_a_string_is_reported_not_a_crash(base_dir):
     found = problems([stack(deployments=[deployment(function=function(environment={1: "x"}))])], base_dir)
     assert ("shop.orders.function.environment: keys must start with a letter and hold only letters, "
@@ -368,19 +359,22 @@ def test_duplicate_route_is_refused(base_dir):
 
 def test_two_paths_with_one_terraform_name_are_refused(base_dir):
     assert only_problem(base_dir, api=api(Route("GET", "/a.b"), Route("GET", "/a_b"))) == \
-        ("shop.orders.api.routes[1].path: '/a_b' and '/a.b' both map to the Terraform name 'a_b': "
+        ("shop.orders.api.routes[1].path: gives the Terraform address aws_api_gateway_resource.orders_a_b, "
+         "which shop.orders.api.routes[0].path already gives: "
          "rename one of them, got: '/a_b'")
 
 
 def test_parameter_and_literal_with_one_terraform_name_are_refused(base_dir):
     assert only_problem(base_dir, api=api(Route("GET", "/{id}"), Route("GET", "/by_id"))) == \
-        ("shop.orders.api.routes[1].path: '/by_id' and '/{id}' both map to the Terraform name 'by_id': "
+        ("shop.orders.api.routes[1].path: gives the Terraform address aws_api_gateway_resource.orders_by_id, "
+         "which shop.orders.api.routes[0].path already gives: "
          "rename one of them, got: '/by_id'")
 
 
 def test_nested_path_clashing_with_a_flat_one_is_refused(base_dir):
     assert only_problem(base_dir, api=api(Route("GET", "/a/b"), Route("GET", "/a-b"))) == \
-        ("shop.orders.api.routes[1].path: '/a-b' and '/a/b' both map to the Terraform name 'a_b': "
+        ("shop.orders.api.routes[1].path: gives the Terraform address aws_api_gateway_resource.orders_a_b, "
+         "which shop.orders.api.routes[0].path already gives: "
          "rename one of them, got: '/a-b'")
 
 
@@ -407,28 +401,22 @@ def test_stage_name_outside_the_api_gateway_charset_is_refused(base_dir, stage, 
         f"shop.orders.api.stage: must be 1-128 letters, digits, '-' or '_', got: {shown}"
 
 
-@pytest.mark.xfail(strict=True, raises=DID_NOT_REFUSE,
-                   reason="BUG: GET / and GET /root both get the Terraform name "
-                   "orders_get_root; validation passes and synthesis then crashes with RuntimeError "
-                   "\"There is already a Construct with name 'orders_get_root_method'\" (a traceback, "
-                   "not exit status 2), because path_prefixes('/') is empty so '/' never enters the "
-                   "clash check")
 def test_root_route_and_a_route_named_root_are_refused_as_one_terraform_name(base_dir):
-    with pytest.raises(InvalidInput):
-        validate_stacks([stack(deployments=[deployment(api=api(Route("GET", "/"), Route("GET", "/root")))])],
-                        base_dir)
+    assert only_problem(base_dir, api=api(Route("GET", "/"), Route("GET", "/root"))) == \
+        ("shop.orders.api.routes[1].path: gives the Terraform address aws_api_gateway_method.orders_get_root, "
+         "which shop.orders.api.routes[0].path already gives: rename one of them, got: '/root'")
 
 
-@pytest.mark.xfail(strict=True, raises=DID_NOT_REFUSE,
-                   reason="BUG (missing rule): API Gateway allows one variable path "
-                   "part per parent ('A sibling ({id}) of this resource already has a variable path "
-                   "part -- only one is allowed'); /orders/{id} next to /orders/{order_id} passes "
-                   "validation and fails only at terraform apply")
 def test_sibling_path_parameters_with_different_names_are_refused(base_dir):
-    with pytest.raises(InvalidInput, match=r"shop\.orders\.api\.routes\[1\]"):
-        validate_stacks([stack(deployments=[deployment(api=api(Route("GET", "/orders/{id}"),
-                                                             Route("GET", "/orders/{order_id}")))])],
-                        base_dir)
+    assert only_problem(base_dir, api=api(Route("GET", "/orders/{id}"), Route("GET", "/orders/{order_id}"))) == \
+        ("shop.orders.api.routes[1].path: {order_id} and {id} are both parameters below '/orders': "
+         "API Gateway allows one per level, got: '/orders/{order_id}'")
+
+
+def test_one_parameter_shared_by_several_routes_is_accepted(base_dir):
+    validate_stacks([stack(deployments=[deployment(api=api(
+        Route("GET", "/orders/{id}"), Route("PUT", "/orders/{id}"), Route("GET", "/orders/{id}/items")))])],
+        base_dir)
 
 
 # --- deployment names -----------------------------------------------------------------------------
@@ -496,34 +484,25 @@ def test_iam_role_name_of_exactly_64_characters_is_accepted(base_dir):
                            base_dir) is None
 
 
-@pytest.mark.xfail(strict=True, raises=DID_NOT_REFUSE,
-                   reason="BUG: two deployments of one stack whose name+alias join to "
-                   "one Terraform name (a + b_c, a_b + c -> aws_lambda_alias.a_b_c) pass validation; "
-                   "synthesis then silently keeps only one alias and deployment a's alias_arn output "
-                   "points at deployment a_b's alias")
 def test_two_deployments_whose_aliases_share_a_terraform_name_are_refused(base_dir):
-    with pytest.raises(InvalidInput):
-        validate_stacks([stack(deployments=[deployment(name="a", alias="b_c"),
-                                            deployment(name="a_b", alias="c")])], base_dir)
+    assert problems([stack(deployments=[deployment(name="a", alias="b_c"),
+                                        deployment(name="a_b", alias="c")])], base_dir) == [
+        "shop.a_b.alias: gives the Terraform address aws_lambda_alias.a_b_c, which shop.a.alias "
+        "already gives: rename one of them, got: 'c'"]
 
 
-@pytest.mark.xfail(strict=True, raises=DID_NOT_REFUSE,
-                   reason="BUG: same clash for API stages (a + stage b_c, a_b + stage c "
-                   "-> aws_api_gateway_stage.a_b_c): passes validation, one stage silently replaced")
 def test_two_deployments_whose_stages_share_a_terraform_name_are_refused(base_dir):
-    with pytest.raises(InvalidInput):
-        validate_stacks([stack(deployments=[deployment(name="a", api=api(stage="b_c")),
-                                            deployment(name="a_b", api=api(stage="c"))])], base_dir)
+    assert problems([stack(deployments=[deployment(name="a", api=api(stage="b_c")),
+                                        deployment(name="a_b", api=api(stage="c"))])], base_dir) == [
+        "shop.a_b.api.stage: gives the Terraform address aws_api_gateway_stage.a_b_c, which "
+        "shop.a.api.stage already gives: rename one of them, got: 'c'"]
 
 
-@pytest.mark.xfail(strict=True, raises=DID_NOT_REFUSE,
-                   reason="BUG: same clash for API resources (a + /b_c, a_b + /c -> "
-                   "aws_api_gateway_resource.a_b_c): the clash check runs per deployment only")
 def test_two_deployments_whose_api_paths_share_a_terraform_name_are_refused(base_dir):
-    with pytest.raises(InvalidInput):
-        validate_stacks([stack(deployments=[deployment(name="a", api=api(Route("GET", "/b_c"))),
-                                            deployment(name="a_b", api=api(Route("GET", "/c")))])],
-                        base_dir)
+    assert problems([stack(deployments=[deployment(name="a", api=api(Route("GET", "/b_c"))),
+                                        deployment(name="a_b", api=api(Route("GET", "/c")))])], base_dir) == [
+        "shop.a_b.api.routes[0].path: gives the Terraform address aws_api_gateway_resource.a_b_c, which "
+        "shop.a.api.routes[0].path already gives: rename one of them, got: '/c'"]
 
 
 # --- stack names, regions, deployments list ---------------------------------------------------
@@ -582,10 +561,6 @@ def test_stacks_holding_something_other_than_a_stack_is_refused(base_dir):
     assert problems([stack(), "shop-eu"], base_dir) == ["STACKS[1]: must be a Stack, got: 'shop-eu'"]
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError,
-                   reason="BUG: an unhashable value where a name or enum is expected "
-                   "crashes validation with TypeError: unhashable type: 'list' (set/frozenset "
-                   "membership tests) instead of reporting a problem")
 @pytest.mark.parametrize("bad_stacks, message", [
     (lambda: [stack(region=["us-east-1"])],
      "shop.region: must be an AWS region such as us-east-1, got: ['us-east-1']"),
@@ -675,7 +650,7 @@ def test_validate_deployment_checks_the_iam_role_name_built_from_the_prefix(base
 def test_validate_deployment_refuses_something_that_is_not_a_deployment(base_dir):
     with pytest.raises(InvalidInput) as caught:
         validate_deployment("shop", {"name": "orders"}, base_dir)
-    assert str(caught.value) == "shop: must be a Deployment, got: {'name': 'orders'}"
+    assert str(caught.value) == "deployment: must be a Deployment, got: {'name': 'orders'}"
 
 
 def test_validate_deployment_resolves_source_against_its_base_dir(base_dir):
@@ -685,13 +660,12 @@ def test_validate_deployment_resolves_source_against_its_base_dir(base_dir):
         "shop.orders.function.source: must be an existing folder (relative to the stack file), got: 'src'"
 
 
-@pytest.mark.xfail(strict=True, raises=DID_NOT_REFUSE,
-                   reason="BUG: validate_deployment never checks name_prefix, which "
-                   "becomes part of the Lambda function, IAM role and API names: a prefix such as "
-                   "'Shop Prod' passes and fails only at apply")
 def test_validate_deployment_refuses_a_prefix_that_cannot_name_aws_resources(base_dir):
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as raised:
         validate_deployment("Shop Prod", deployment(), base_dir)
+    assert [str(p) for p in raised.value.problems] == [
+        "name_prefix: must be 1-32 lower-case letters, digits and hyphens, starting with a letter "
+        "and not ending with a hyphen, got: 'Shop Prod'"]
 
 
 # --- properties ----------------------------------------------------------------------------------
@@ -721,3 +695,31 @@ def test_any_valid_stack_name_passes(base_dir, name):
 def test_any_all_digit_alias_is_refused(base_dir, alias):
     assert problems([stack(deployments=[deployment(alias=alias)])], base_dir) == \
         [f"shop.orders.alias: must not be all digits (that names a version), got: '{alias}'"]
+
+
+@pytest.mark.parametrize("runtime, handler", [
+    ("java21", "example.Hello::handleRequest"),
+    ("dotnet8", "Asm::Ns.Cls::Method"),
+    ("provided.al2023", "bootstrap"),
+])
+def test_compiled_and_custom_runtimes_take_their_own_handler_forms(base_dir, runtime, handler):
+    validate_stacks([stack(deployments=[deployment(function=function(runtime=runtime, handler=handler))])], base_dir)
+
+
+def test_a_custom_runtime_handler_with_spaces_is_refused(base_dir):
+    assert only_problem(base_dir, function=function(runtime="provided.al2023", handler="boot strap")) == \
+        "shop.orders.function.handler: must be 1-128 characters without spaces, got: 'boot strap'"
+
+
+@pytest.mark.parametrize("changes, message", [
+    (dict(function=function(environment=None)),
+     "shop.orders.function.environment: must be a dict of strings, got: None"),
+    (dict(api=RestApi(routes=None)), "shop.orders.api.routes: must be a list of Route, got: None"),
+], ids=["environment", "routes"])
+def test_none_for_a_collection_field_is_reported_with_its_field(base_dir, changes, message):
+    assert only_problem(base_dir, **changes) == message
+
+
+def test_none_for_deployments_is_reported_with_its_field(base_dir):
+    assert problems([Stack(name="shop", region="eu-west-1", deployments=None)], base_dir) == [
+        "shop.deployments: must be a list of Deployment, got: None"]

@@ -1,0 +1,77 @@
+"""Check a deployment's REST API: stage name and routes, against API Gateway's rules.
+
+Part of validation (see ``generator.validation``): pure, returns problems, never raises.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from . import aws_limits as aws
+from .errors import Problem
+from .model import RestApi, Route
+from .values import is_one_of, show
+
+PATH_RULE = ("parts must be literal (letters, digits, . _ : -), {name}, or a final {name+}, "
+             "with no empty part or trailing '/'")
+
+
+def api_problems(api: Any, at: str) -> Iterator[Problem]:
+    if not isinstance(api, RestApi):
+        yield Problem(at, f"must be a RestApi or None, got: {show(api)}")
+        return
+    if not isinstance(api.stage, str) or not aws.STAGE_NAME.fullmatch(api.stage):
+        yield Problem(f"{at}.stage", f"must be 1-128 letters, digits, '-' or '_', got: {show(api.stage)}")
+    if not isinstance(api.routes, tuple):
+        yield Problem(f"{at}.routes", f"must be a list of Route, got: {show(api.routes)}")
+        return
+    if not api.routes:
+        yield Problem(f"{at}.routes", "must hold at least one Route, got: []")
+    seen: set[tuple[str, str]] = set()
+    parameters: dict[str, str] = {}  # parent path -> the one {param} part API Gateway allows below it
+    for index, route in enumerate(api.routes):
+        where = f"{at}.routes[{index}]"
+        if not isinstance(route, Route):
+            yield Problem(where, f"must be a Route, got: {show(route)}")
+            continue
+        found = list(_route_problems(route, where))
+        yield from found
+        if found:
+            continue
+        if (route.method, route.path) in seen:
+            yield Problem(where, f"duplicate route, got: {route.method} {route.path}")
+        seen.add((route.method, route.path))
+        yield from _sibling_parameter_problems(route.path, parameters, f"{where}.path")
+
+
+def _route_problems(route: Route, where: str) -> Iterator[Problem]:
+    if not is_one_of(route.method, aws.HTTP_METHODS):
+        yield Problem(f"{where}.method", f"must be one of {', '.join(sorted(aws.HTTP_METHODS))} "
+                      f"(upper case), got: {show(route.method)}")
+    path = route.path
+    if not isinstance(path, str) or not path.startswith("/"):
+        yield Problem(f"{where}.path", f"must start with '/', got: {show(path)}")
+        return
+    if path == "/":
+        return
+    parts = path.split("/")[1:]
+    for position, part in enumerate(parts):
+        parameter = aws.PATH_PARAMETER_PART.fullmatch(part)
+        greedy_too_early = parameter and part.endswith("+}") and position < len(parts) - 1
+        if not (aws.PATH_LITERAL_PART.fullmatch(part) or parameter) or greedy_too_early:
+            yield Problem(f"{where}.path", f"{PATH_RULE}, got: {show(path)}")
+            return
+
+
+def _sibling_parameter_problems(path: str, parameters: dict[str, str], where: str) -> Iterator[Problem]:
+    # API Gateway CreateResource: "A sibling ({id}) of this resource already has a variable path
+    # part -- only one is allowed". Caught here, it is one message instead of a failed apply.
+    parent = ""
+    for part in path.split("/")[1:]:
+        if part.startswith("{"):
+            other = parameters.setdefault(parent, part)
+            if other != part:
+                yield Problem(where, f"{part} and {other} are both parameters below "
+                              f"'{parent or '/'}': API Gateway allows one per level, got: {show(path)}")
+                return
+        parent = f"{parent}/{part}"

@@ -1,0 +1,23 @@
+"""Small helpers validation uses to test and show the values users wrote."""
+
+from __future__ import annotations
+
+from typing import Any, Collection
+
+
+def is_one_of(value: Any, allowed: Collection) -> bool:
+    """``value in allowed``, False for unhashable values (a list where a name belongs)."""
+    try:
+        return value in allowed
+    except TypeError:
+        return False
+
+
+def is_whole_number(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def show(value: Any) -> str:
+    """The value as the user would write it in Python, shortened past 80 characters."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
