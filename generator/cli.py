@@ -1,7 +1,8 @@
 """The ``bluegreen`` command: parse arguments, call the layers, map errors to exit codes.
 
 Exit status: 0 done; 2 invalid input (a message naming the field and value, no traceback);
-1 anything unexpected. ``BLUEGREEN_DEBUG=1`` adds the traceback for unexpected errors.
+1 anything unexpected, or ``synth --check`` found differences. ``BLUEGREEN_DEBUG=1`` adds the
+traceback for unexpected errors.
 """
 
 from __future__ import annotations
@@ -9,41 +10,56 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 import traceback
-from pathlib import Path
 
+from . import commands
 from .errors import InvalidInput, ToolMissing
-from .loader import load_stack_file
 
-EXIT_OK, EXIT_UNEXPECTED, EXIT_INVALID = 0, 1, 2
+EXIT_UNEXPECTED, EXIT_INVALID = 1, 2
+OUT_HELP = "the synthesized output folder (default: cdktf.out)"
 
 
 def build_parser() -> argparse.ArgumentParser:
     # argparse itself exits 2 on bad arguments, the same status as any other bad input.
     parser = argparse.ArgumentParser(prog="bluegreen", description="Blue/green Lambda releases with Terraform.")
-    commands = parser.add_subparsers(dest="command", required=True)
-    synth = commands.add_parser("synth", help="synthesize a stack file to Terraform JSON")
-    synth.add_argument("stack_file", metavar="STACK_FILE", help="Python file that defines STACKS")
-    synth.add_argument("--out", default="cdktf.out", metavar="DIR",
-                       help="output folder (default: cdktf.out)")
-    synth.set_defaults(run=_synth)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    synth = _command(sub, "synth", commands.synth, "synthesize a stack file to Terraform JSON")
+    synth.add_argument("--check", action="store_true",
+                       help="write nothing; exit 1 listing the files that differ from a fresh synth")
+
+    shift = _command(sub, "shift", commands.shift_command, "send a share of traffic to green", deployment=True)
+    shift.add_argument("weight", metavar="WEIGHT", help="0.25 or 25%%")
+    promote = _command(sub, "promote", commands.promote_command, "make green the new blue, weight 0",
+                       deployment=True)
+    promote.add_argument("--version", metavar="N", help="the version to pin (default: the applied green version)")
+    _command(sub, "rollback", commands.rollback_command, "send all traffic back to blue", deployment=True)
+    status = _command(sub, "status", commands.status_command, "show versions, weights and phases")
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+
+    summary = sub.add_parser("summary", help="summarize `terraform show -json PLAN` for reviewers")
+    summary.add_argument("plan_json", metavar="PLAN_JSON")
+    summary.add_argument("--format", choices=("md", "text"), default="md")
+    summary.set_defaults(run=commands.summary_command)
+
+    up = sub.add_parser("up", help="deploy a stack on a local AWS emulator (moto)")
+    up.add_argument("stack_file", metavar="STACK_FILE")
+    up.add_argument("--local", action="store_true", required=True,
+                    help="required: the only target of `up` is the local emulator")
+    up.set_defaults(run=commands.up_command)
+    down = sub.add_parser("down", help="stop the local emulator and drop its state")
+    down.set_defaults(run=commands.down_command)
     return parser
 
 
-def _synth(args: argparse.Namespace) -> int:
-    started = time.perf_counter()
-    stack_file = load_stack_file(args.stack_file)
-    from .synthesis.synthesize import synthesize  # cdktf loads only for commands that need it
-
-    folders = synthesize(stack_file, Path(args.out))
-    elapsed = time.perf_counter() - started
-    for stack, folder in zip(stack_file.stacks, folders):
-        count = len(stack.deployments)
-        print(f"synthesized stack {stack.name} ({count} deployment{'s' * (count != 1)}): "
-              f"{os.path.relpath(folder)}/cdk.tf.json")
-    print(f"done in {elapsed:.1f}s")
-    return EXIT_OK
+def _command(sub, name: str, run, help_text: str, deployment: bool = False) -> argparse.ArgumentParser:
+    command = sub.add_parser(name, help=help_text)
+    command.add_argument("stack_file", metavar="STACK_FILE", help="Python file that defines STACKS")
+    if deployment:
+        command.add_argument("deployment", metavar="DEPLOYMENT", help="a deployment name (or STACK/DEPLOYMENT)")
+    command.add_argument("--out", default="cdktf.out", metavar="DIR", help=OUT_HELP)
+    command.set_defaults(run=run)
+    return command
 
 
 def main(argv: list[str] | None = None) -> int:

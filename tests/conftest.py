@@ -81,9 +81,12 @@ def _free_loopback_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def moto_endpoint(tmp_path_factory) -> str:
-    """A moto server on a free loopback port for this test session; its URL."""
+    """A fresh moto server on a free loopback port for each test module; its URL.
+
+    Each module deploys the same example (function hello-hello): one server each keeps them apart.
+    """
     port = _free_loopback_port()
     log = tmp_path_factory.mktemp("moto") / "moto.log"
     with open(log, "w") as sink:
@@ -111,7 +114,7 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"moto server did not answer on {url} within 60 s")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def aws_env(terraform_env, moto_endpoint) -> dict[str, str]:
     """Terraform's environment pointed at moto: the generated Terraform itself is unchanged."""
     env = dict(terraform_env, AWS_ENDPOINT_URL=moto_endpoint, AWS_ACCESS_KEY_ID="test",

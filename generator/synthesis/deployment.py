@@ -94,7 +94,11 @@ class BlueGreenDeployment(Construct):
         # weights (AWS-RULES.md 6); an always-present empty map would diff on every plan.
         # One additional version at most (AWS-RULES.md 1).
         alias.add_override("dynamic.routing_config", {
-            "for_each": f"${{var.{weight} > 0 && var.{weight} < 1 && local.{green} != local.{blue} ? [1] : []}}",
+            # Nested conditionals, not &&: HCL evaluates both sides of &&, so while a new version
+            # is pending (green unknown) the block, and so the alias, would show as changing
+            # even at weight 0. A known-false condition never looks at the unknown branch.
+            "for_each": (f"${{var.{weight} > 0 && var.{weight} < 1 ? "
+                         f"(local.{green} != local.{blue} ? [1] : []) : []}}"),
             "content": {"additional_version_weights": f"${{{{ (local.{green}) = var.{weight} }}}}"},
         })
         return alias

@@ -1,6 +1,7 @@
 """Swap a freshly synthesized folder into place, carrying over what synthesis does not own.
 
-What synthesis owns in a stack folder: ``cdk.tf.json``, ``assets/`` and ``README.md``. Anything
+What synthesis owns in a stack folder: ``cdk.tf.json``, ``assets/``, ``README.md`` and
+``traffic.auto.tfvars.json`` (a copy of the committed traffic file). Anything
 else there (``.terraform/``, ``.terraform.lock.hcl``, ``terraform.tfstate*``, a user's own
 ``*.auto.tfvars.json``) belongs to Terraform or the user and moves into the new output. A stack
 folder whose stack left the stack file is kept whole when it holds such files: deleting it could
@@ -14,7 +15,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-OWNED_BY_SYNTHESIS = frozenset({"cdk.tf.json", "assets", "README.md"})
+from ..traffic import TFVARS_NAME
+
+OWNED_BY_SYNTHESIS = frozenset({"cdk.tf.json", "assets", "README.md", TFVARS_NAME})
 
 
 def replace_output(new: Path, out_dir: Path) -> None:

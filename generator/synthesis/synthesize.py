@@ -18,6 +18,7 @@ from cdktf import App
 from ..errors import InvalidInput, Problem
 from ..loader import StackFile
 from ..stack_readme import render_stack_readme
+from ..traffic import TFVARS_NAME, read_traffic, tfvars, traffic_path
 from .swap import replace_output
 
 MANIFEST = "manifest.json"
@@ -27,12 +28,13 @@ def synthesize(stack_file: StackFile, out_dir: Path) -> list[Path]:
     """Write ``out_dir/stacks/<stack>/cdk.tf.json`` (and assets, README) for every stack."""
     out_dir = Path(out_dir).absolute()
     _check_output_folder(out_dir)
+    extras = human_and_traffic_files(stack_file)  # reads the traffic files: bad ones fail here
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     try:
         build_app(stack_file, scratch).synth()
-        for stack in stack_file.stacks:
-            (scratch / "stacks" / stack.name / "README.md").write_text(render_stack_readme(stack))
+        for relative, text in extras.items():
+            (scratch / relative).write_text(text)
         replace_output(scratch, out_dir)
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -48,6 +50,16 @@ def build_app(stack_file: StackFile, outdir: Path) -> App:
     for stack in stack_file.stacks:
         BlueGreenStack(app, stack, stack_file.base_dir)
     return app
+
+
+def human_and_traffic_files(stack_file: StackFile) -> dict[str, str]:
+    """Files written beside each ``cdk.tf.json``: the stack README and the traffic tfvars."""
+    files = {}
+    for stack in stack_file.stacks:
+        traffic = read_traffic(traffic_path(stack_file.base_dir, stack), stack)
+        files[f"stacks/{stack.name}/README.md"] = render_stack_readme(stack)
+        files[f"stacks/{stack.name}/{TFVARS_NAME}"] = tfvars(stack, traffic)
+    return files
 
 
 def _check_output_folder(out_dir: Path) -> None:

@@ -1,0 +1,126 @@
+"""What each ``bluegreen`` subcommand does, once its arguments are parsed (see ``cli``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from . import emulator, naming
+from .errors import InvalidInput, Problem
+from .loader import load_stack_file
+from .operations import locate, promote, rollback, shift
+from .traffic import Traffic, format_weight, parse_weight
+
+EXIT_OK, EXIT_DIFFERS = 0, 1
+
+
+def synth(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    stack_file = load_stack_file(args.stack_file)
+    if args.check:
+        from .synth_check import stale_files
+
+        stale = stale_files(stack_file, Path(args.out))
+        for name in stale:
+            print(f"differs: {os.path.join(args.out, name)}")
+        if stale:
+            print(f"{len(stale)} file(s) differ from a fresh synth: run bluegreen synth {args.stack_file}",
+                  file=sys.stderr)
+        return EXIT_DIFFERS if stale else EXIT_OK
+    from .synthesis.synthesize import synthesize  # cdktf loads only for commands that need it
+
+    folders = synthesize(stack_file, Path(args.out))
+    for stack, folder in zip(stack_file.stacks, folders):
+        count = len(stack.deployments)
+        print(f"synthesized stack {stack.name} ({count} deployment{'s' * (count != 1)}): "
+              f"{os.path.relpath(folder)}/cdk.tf.json")
+    print(f"done in {time.perf_counter() - started:.1f}s")
+    return EXIT_OK
+
+
+def shift_command(args: argparse.Namespace) -> int:
+    try:
+        weight = parse_weight(args.weight)
+    except ValueError as error:
+        raise InvalidInput(Problem("WEIGHT", str(error))) from None
+    target = locate(load_stack_file(args.stack_file), args.deployment, Path(args.out))
+    _report(target, *shift(target, weight))
+    return EXIT_OK
+
+
+def promote_command(args: argparse.Namespace) -> int:
+    if args.version is not None and not (args.version.isdigit() and args.version != "0" * len(args.version)):
+        raise InvalidInput(Problem("--version", f"must be a published version number such as 3, got: {args.version!r}"))
+    target = locate(load_stack_file(args.stack_file), args.deployment, Path(args.out))
+    _report(target, *promote(target, args.version and str(int(args.version))))
+    return EXIT_OK
+
+
+def rollback_command(args: argparse.Namespace) -> int:
+    target = locate(load_stack_file(args.stack_file), args.deployment, Path(args.out))
+    _report(target, *rollback(target))
+    return EXIT_OK
+
+
+def status_command(args: argparse.Namespace) -> int:
+    from .status import collect_status, render_status_json, render_status_text
+
+    rows = collect_status(load_stack_file(args.stack_file), Path(args.out))
+    sys.stdout.write(render_status_json(rows) if args.json else render_status_text(rows))
+    return EXIT_OK
+
+
+def summary_command(args: argparse.Namespace) -> int:
+    from .plan_summary import load_plan, render_summary, summarize
+
+    sys.stdout.write(render_summary(summarize(load_plan(Path(args.plan_json))), args.format))
+    return EXIT_OK
+
+
+def up_command(args: argparse.Namespace) -> int:
+    stack_file = load_stack_file(args.stack_file)
+    from .synthesis.synthesize import synthesize
+
+    server = emulator.start_emulator()
+    print(f"moto emulator: {server.endpoint} (pid {server.pid}); stop it with: bluegreen down")
+    env = emulator.terraform_environment(server)
+    for stack, folder in zip(stack_file.stacks, synthesize(stack_file, emulator.LOCAL_OUT)):
+        emulator.run_terraform(["init"], folder, env)
+        emulator.run_terraform(["apply", "-auto-approve"], folder, env)
+        outputs = json.loads(emulator.run_terraform(["output", "-json"], folder, env))
+        for d in stack.deployments:
+            _print_alias(server.endpoint, stack.name, d, outputs)
+    return EXIT_OK
+
+
+def down_command(args: argparse.Namespace) -> int:
+    stopped = emulator.stop_emulator()
+    print("moto emulator stopped; local state removed" if stopped else "no emulator was running")
+    return EXIT_OK
+
+
+def _print_alias(endpoint: str, stack: str, deployment, outputs: dict) -> None:
+    import boto3  # comes with moto; only the emulator path needs it
+
+    client = boto3.client("lambda", endpoint_url=endpoint, region_name="us-east-1",
+                          aws_access_key_id="test", aws_secret_access_key="test")
+    alias = client.get_alias(FunctionName=naming.function_name(stack, deployment), Name=deployment.alias)
+    weights = (alias.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}
+    split = ", ".join([f"v{alias['FunctionVersion']} {format_weight(1 - sum(weights.values()))}"] +
+                      [f"v{v} {format_weight(w)}" for v, w in sorted(weights.items())])
+    url = (outputs.get(naming.output_name(deployment, "invoke_url")) or {}).get("value")
+    print(f"{stack}/{deployment.name}: alias {deployment.alias} -> {split}" +
+          (f"; invoke URL {url}" if url else ""))
+
+
+def _report(target, before: Traffic, after: Traffic) -> None:
+    name = f"{target.stack.name}/{target.deployment.name}"
+
+    def show(t: Traffic) -> str:
+        return f"blue {('v' + t.blue_version) if t.blue_version else 'unpinned'}, green weight {format_weight(t.green_weight)}"
+    print(f"{name}: {show(before)} -> {show(after)}")
+    print(f"wrote {os.path.relpath(target.traffic_file)}; next: bluegreen synth, then terraform plan")

@@ -1,0 +1,47 @@
+"""``bluegreen synth --check``: does the committed output equal what a fresh synth produces?
+
+For repositories that commit the generated folder: CI fails (exit 1) and lists the files that
+differ, like ``terraform fmt -check``. Only what synthesis owns is compared; Terraform's working
+files are not. Nothing is written to the output folder.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from .loader import StackFile
+
+
+def stale_files(stack_file: StackFile, out_dir: Path) -> list[str]:
+    """Relative paths that are missing, extra or different in ``out_dir``; empty when current."""
+    from .synthesis.swap import OWNED_BY_SYNTHESIS
+    from .synthesis.synthesize import synthesize
+
+    scratch = Path(tempfile.mkdtemp(prefix="bluegreen-check-"))
+    try:
+        fresh = scratch / "out"
+        synthesize(stack_file, fresh)
+        expected = _owned_files(fresh, OWNED_BY_SYNTHESIS)
+        actual = _owned_files(out_dir, OWNED_BY_SYNTHESIS) if out_dir.is_dir() else {}
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    names = sorted(set(expected) | set(actual))
+    return [name for name in names if expected.get(name) != actual.get(name)]
+
+
+def _owned_files(out_dir: Path, owned: frozenset[str]) -> dict[str, bytes]:
+    files = {}
+    manifest = out_dir / "manifest.json"
+    if manifest.is_file():
+        files["manifest.json"] = manifest.read_bytes()
+    stacks = out_dir / "stacks"
+    for stack_dir in sorted(stacks.iterdir()) if stacks.is_dir() else []:
+        for entry in sorted(stack_dir.iterdir()):
+            if entry.name not in owned:
+                continue
+            paths = [entry] if entry.is_file() else sorted(p for p in entry.rglob("*") if p.is_file())
+            for path in paths:
+                files[path.relative_to(out_dir).as_posix()] = path.read_bytes()
+    return files

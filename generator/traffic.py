@@ -1,0 +1,160 @@
+"""The committed traffic file: each deployment's blue version and green weight, as reviewed data.
+
+One file per stack, next to the stack file: ``<stack>.traffic.json``. Formatting is fixed (two
+spaces, one line per value, deployments in stack order) so a shift is a one-line Git diff and a
+promote two lines. Writes are atomic (a temporary file, then a rename): a crash never leaves a
+half-written file. Synthesis copies the values into the stack folder as
+``traffic.auto.tfvars.json``, which ``terraform plan/apply`` read with no extra flags.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from . import naming
+from .errors import InvalidInput, Problem
+from .model import Deployment, Stack
+
+TFVARS_NAME = "traffic.auto.tfvars.json"
+VERSION = re.compile(r"[1-9][0-9]*")
+
+
+@dataclass(frozen=True)
+class Traffic:
+    """One deployment's traffic: ``blue_version`` None means unpinned (blue follows the newest)."""
+
+    blue_version: str | None = None
+    green_weight: float = 0
+
+    @property
+    def phase(self) -> str:
+        if self.blue_version is None:
+            return "unpinned"
+        if self.green_weight == 0:
+            return "stable"
+        return "green-primary" if self.green_weight == 1 else "canary"
+
+
+def traffic_path(stack_file_dir: Path, stack: Stack) -> Path:
+    return stack_file_dir / f"{stack.name}.traffic.json"
+
+
+def read_traffic(path: Path, stack: Stack) -> dict[str, Traffic]:
+    """Every deployment's traffic (defaults where the file or an entry is absent); validated."""
+    traffic = {d.name: Traffic() for d in stack.deployments}
+    if not path.exists():
+        return traffic
+    where = str(path)
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InvalidInput(Problem(where, f"is not valid JSON ({error}): fix or restore it from Git")) from None
+    if not isinstance(data, dict):
+        raise InvalidInput(Problem(where, f"must be a JSON object of deployments, got: {_short(data)}"))
+    problems = []
+    for name, entry in data.items():
+        if name not in traffic:
+            problems.append(Problem(f"{where}: {name}", "is not a deployment of stack "
+                                    f"{stack.name!r} (known: {', '.join(traffic)})"))
+            continue
+        try:
+            traffic[name] = _entry(entry)
+        except ValueError as error:
+            problems.append(Problem(f"{where}: {name}", str(error)))
+    if problems:
+        raise InvalidInput(problems)
+    return traffic
+
+
+def _entry(entry: Any) -> Traffic:
+    if not isinstance(entry, dict) or set(entry) - {"blue_version", "green_weight"}:
+        raise ValueError('must be {"blue_version": "N" or null, "green_weight": 0..1}, '
+                         f"got: {_short(entry)}")
+    blue = entry.get("blue_version")
+    if blue is not None and not (isinstance(blue, str) and VERSION.fullmatch(blue)):
+        raise ValueError(f"blue_version must be null or a version number such as \"3\", got: {_short(blue)}")
+    weight = entry.get("green_weight", 0)
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight <= 1:
+        raise ValueError(f"green_weight must be a number from 0 to 1, got: {_short(weight)}")
+    return Traffic(blue, weight)
+
+
+def render_traffic(stack: Stack, traffic: dict[str, Traffic]) -> str:
+    """The file's text: deployments in stack order, one value a line, a final newline."""
+    lines = []
+    for deployment in stack.deployments:
+        entry = traffic[deployment.name]
+        lines.append(f'  "{deployment.name}": {{\n'
+                     f'    "blue_version": {json.dumps(entry.blue_version)},\n'
+                     f'    "green_weight": {format_weight(entry.green_weight)}\n'
+                     "  }")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+def write_traffic(path: Path, stack: Stack, traffic: dict[str, Traffic]) -> None:
+    """Replace ``path`` atomically: readers see the old file or the new one, never a mix."""
+    text = render_traffic(stack, traffic)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def tfvars(stack: Stack, traffic: dict[str, Traffic]) -> str:
+    """``traffic.auto.tfvars.json`` for the stack folder: the same values as Terraform variables."""
+    values: dict[str, Any] = {}
+    for deployment in stack.deployments:
+        entry = traffic[deployment.name]
+        values[naming.blue_version_variable(deployment)] = entry.blue_version
+        values[naming.green_weight_variable(deployment)] = entry.green_weight
+    body = ",\n".join(f"  {json.dumps(k)}: {format_weight(v) if isinstance(v, (int, float)) else json.dumps(v)}"
+                      for k, v in sorted(values.items()))
+    return "{\n" + body + "\n}\n"
+
+
+def parse_weight(text: str) -> float:
+    """``0.25`` or ``25%`` -> 0.25; ``ValueError`` naming the rule for anything else."""
+    raw = text.strip()
+    try:
+        value = Decimal(raw[:-1]) / 100 if raw.endswith("%") else Decimal(raw)
+    except InvalidOperation:
+        raise ValueError(f"must be a number from 0 to 1 (0.25) or a percentage (25%), got: {text!r}") from None
+    if not value.is_finite() or not 0 <= value <= 1:
+        raise ValueError(f"must be from 0 to 1 (0% to 100%), got: {text!r}")
+    return float(value)
+
+
+def format_weight(weight: float) -> str:
+    """A weight as the shortest exact JSON number: 0, 1, 0.25 (never 0.25000000000000006)."""
+    text = repr(float(weight))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def find_deployment(stack: Stack, name: str) -> Deployment:
+    for deployment in stack.deployments:
+        if deployment.name == name:
+            return deployment
+    known = ", ".join(d.name for d in stack.deployments)
+    raise InvalidInput(Problem("DEPLOYMENT", f"must be a deployment of stack {stack.name!r} ({known}), got: {name!r}"))
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value) if not isinstance(value, float) else repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."

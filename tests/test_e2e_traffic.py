@@ -1,0 +1,150 @@
+"""The whole release cycle, end to end, against a moto server with the real Terraform CLI.
+
+First deploy, pin blue, new code published as green, canary at 25%, shift to 50% (a plan that
+changes only the alias), promote, a second canary with a route change, roll back, and a weight of
+1.5 refused by ``terraform plan``. Traffic changes go through the ``bluegreen`` commands (which
+edit only the committed traffic file), synthesis carries them into the stack folder, and the live
+alias is read back with boto3 after every apply.
+
+``BLUEGREEN_CAPTURE_PLANS=DIR`` also saves each step's plan JSON (trimmed to what the summary
+reads) into DIR: that is how ``tests/fixtures/plans`` was made.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import boto3
+import pytest
+
+from conftest import copy_example, terraform
+from generator import cli
+
+pytestmark = pytest.mark.terraform
+ALIAS = "aws_lambda_alias.hello_live"
+
+
+class Release:
+    """One stack folder driven like a user would: bluegreen commands, then terraform."""
+
+    def __init__(self, stack_file: Path, env: dict[str, str], capsys):
+        self.stack_file, self.env, self.capsys = stack_file, env, capsys
+        self.out = stack_file.parent.parent / "cdktf.out"
+        self.stack_dir = self.out / "stacks" / "hello"
+        self.traffic_file = stack_file.parent / "hello.traffic.json"
+        self.lam = boto3.client("lambda", endpoint_url=env["AWS_ENDPOINT_URL"], region_name="us-east-1",
+                                aws_access_key_id="test", aws_secret_access_key="test")
+
+    def bluegreen(self, *args: str, expect: int = 0) -> str:
+        code = cli.main([args[0], str(self.stack_file), *args[1:], "--out", str(self.out)])
+        captured = self.capsys.readouterr()
+        assert code == expect, captured.err
+        return captured.out + captured.err
+
+    def plan(self, capture: str) -> dict:
+        self.bluegreen("synth")
+        terraform(["plan", "-out", "plan.bin"], self.stack_dir, self.env)
+        plan = json.loads(terraform(["show", "-json", "plan.bin"], self.stack_dir, self.env).stdout)
+        _capture(capture, plan)
+        return plan
+
+    def apply(self) -> None:
+        terraform(["apply", "plan.bin"], self.stack_dir, self.env)
+
+    def alias(self) -> tuple[str, dict]:
+        live = self.lam.get_alias(FunctionName="hello-hello", Name="live")
+        return live["FunctionVersion"], (live.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}
+
+    def edit_code(self, old: str, new: str) -> None:
+        app = self.stack_file.parent / "hello_src" / "app.py"
+        app.write_text(app.read_text().replace(old, new))
+
+
+def _capture(name: str, plan: dict) -> None:
+    folder = os.environ.get("BLUEGREEN_CAPTURE_PLANS")
+    if folder:
+        keep = {k: plan[k] for k in ("format_version", "variables", "resource_changes") if k in plan}
+        Path(folder, f"{name}.json").write_text(json.dumps(keep, indent=1, sort_keys=True) + "\n")
+
+
+def changed(plan: dict) -> dict[str, list[str]]:
+    return {c["address"]: c["change"]["actions"] for c in plan["resource_changes"]
+            if c["change"]["actions"] != ["no-op"]}
+
+
+def test_a_release_cycle_from_first_deploy_to_rollback(aws_env, tmp_path, capsys):
+    release = Release(copy_example(tmp_path), aws_env, capsys)
+
+    # First deploy: version 1 serves everything; blue is not pinned yet.
+    release.bluegreen("synth")
+    terraform(["init"], release.stack_dir, aws_env)
+    first = release.plan("first-deploy")
+    assert all(actions == ["create"] for actions in changed(first).values())
+    release.apply()
+    assert release.alias() == ("1", {})
+
+    # Pin blue: promote reads the applied green version (1) from the Terraform outputs.
+    assert "blue unpinned, green weight 0 -> blue v1, green weight 0" in release.bluegreen("promote", "hello")
+    assert json.loads(release.traffic_file.read_text()) == {"hello": {"blue_version": "1", "green_weight": 0}}
+    assert changed(release.plan("pin-blue")) == {}
+    release.apply()
+
+    # New code is published as version 2 (green) and gets no traffic yet.
+    release.edit_code("Blue", "Green")
+    new_code = release.plan("new-version")
+    assert changed(new_code) == {"aws_lambda_function.hello": ["update"]}
+    release.apply()
+    assert release.alias() == ("1", {})
+
+    # Canary at 25%, then 50%: each plan changes the alias and nothing else.
+    release.bluegreen("shift", "hello", "25%")
+    assert changed(release.plan("canary-25")) == {ALIAS: ["update"]}
+    release.apply()
+    assert release.alias() == ("1", {"2": 0.25})
+    before = release.traffic_file.read_text()
+    release.bluegreen("shift", "hello", "0.5")
+    assert _diff_lines(before, release.traffic_file.read_text()) == 1
+    assert changed(release.plan("shift-50")) == {ALIAS: ["update"]}
+    release.apply()
+    assert release.alias() == ("1", {"2": 0.5})
+    assert '"phase": "canary"' in release.bluegreen("status", "--json")
+
+    # Promote: green (2) becomes blue, all traffic on it.
+    release.bluegreen("promote", "hello")
+    assert changed(release.plan("promote")) == {ALIAS: ["update"]}
+    release.apply()
+    assert release.alias() == ("2", {})
+
+    # A second canary, this time with a new route: the API is redeployed, then 10% to v3.
+    release.edit_code("Green", "Teal")
+    release.stack_file.write_text(release.stack_file.read_text().replace(
+        'routes=[Route("GET", "/hello")]', 'routes=[Route("GET", "/hello"), Route("GET", "/health")]'))
+    route_change = release.plan("route-change")
+    assert "aws_api_gateway_deployment.hello" in changed(route_change)
+    release.apply()
+    release.bluegreen("shift", "hello", "10%")
+    assert changed(release.plan("canary-10")) == {ALIAS: ["update"]}
+    release.apply()
+    assert release.alias() == ("2", {"3": 0.1})
+
+    # Roll back: weight 0, blue unchanged.
+    release.bluegreen("rollback", "hello")
+    assert changed(release.plan("rollback")) == {ALIAS: ["update"]}
+    release.apply()
+    assert release.alias() == ("2", {})
+
+    # A weight of 1.5 is refused by bluegreen (file unchanged) and by terraform plan itself.
+    before = release.traffic_file.read_text()
+    assert "WEIGHT: must be from 0 to 1" in release.bluegreen("shift", "hello", "1.5", expect=2)
+    assert release.traffic_file.read_text() == before
+    refused = terraform(["plan", "-var", "hello_green_weight=1.5"], release.stack_dir, aws_env, check=False)
+    assert refused.returncode != 0
+    assert "hello_green_weight must be a number from 0 to 1" in " ".join(refused.stderr.split())
+    assert release.alias() == ("2", {})
+
+
+def _diff_lines(before: str, after: str) -> int:
+    return sum(1 for old, new in zip(before.splitlines(), after.splitlines()) if old != new) + \
+        abs(len(before.splitlines()) - len(after.splitlines()))
