@@ -11,15 +11,15 @@ from .model import Deployment, Function, RestApi, Route, Stack
 __all__ = ["BlueGreenDeployment", "BlueGreenStack", "Deployment", "Function", "InvalidInput",
            "Problem", "RestApi", "Route", "Stack", "synthesize"]
 
-_SYNTHESIS_EXPORTS = {"BlueGreenDeployment": "deployment", "BlueGreenStack": "stack",
-                      "synthesize": "synthesize"}
+_LAZY_EXPORTS = {"BlueGreenDeployment": ".synthesis.deployment", "BlueGreenStack": ".synthesis.stack",
+                 "synthesize": ".output_folder"}
 
 
 def __getattr__(name: str):
     # PEP 562: load the cdktf layer only when a caller asks for it.
-    if name in _SYNTHESIS_EXPORTS:
+    if name in _LAZY_EXPORTS:
         import importlib
 
-        module = importlib.import_module(f".synthesis.{_SYNTHESIS_EXPORTS[name]}", __name__)
+        module = importlib.import_module(_LAZY_EXPORTS[name], __name__)
         return getattr(module, name)
     raise AttributeError(f"module 'generator' has no attribute {name!r}")

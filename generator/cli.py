@@ -27,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     synth = _command(sub, "synth", commands.synth, "synthesize a stack file to Terraform JSON")
     synth.add_argument("--check", action="store_true",
                        help="write nothing; exit 1 listing the files that differ from a fresh synth")
+    synth.add_argument("--no-cache", action="store_true", help="synthesize with cdktf even when the "
+                       "synth cache holds this exact input")
 
     shift = _command(sub, "shift", commands.shift_command, "send a share of traffic to green", deployment=True)
     shift.add_argument("weight", metavar="WEIGHT", help="0.25 or 25%%")

@@ -13,6 +13,7 @@ from . import emulator, naming
 from .errors import InvalidInput, Problem
 from .loader import load_stack_file
 from .operations import locate, promote, rollback, shift
+from .output_folder import synthesize
 from .traffic import Traffic, format_weight, parse_weight
 
 EXIT_OK, EXIT_DIFFERS = 0, 1
@@ -31,14 +32,12 @@ def synth(args: argparse.Namespace) -> int:
             print(f"{len(stale)} file(s) differ from a fresh synth: run bluegreen synth {args.stack_file}",
                   file=sys.stderr)
         return EXIT_DIFFERS if stale else EXIT_OK
-    from .synthesis.synthesize import synthesize  # cdktf loads only for commands that need it
-
-    folders = synthesize(stack_file, Path(args.out))
-    for stack, folder in zip(stack_file.stacks, folders):
+    result = synthesize(stack_file, Path(args.out), use_cache=not args.no_cache)
+    for stack, folder in zip(stack_file.stacks, result.folders):
         count = len(stack.deployments)
         print(f"synthesized stack {stack.name} ({count} deployment{'s' * (count != 1)}): "
               f"{os.path.relpath(folder)}/cdk.tf.json")
-    print(f"done in {time.perf_counter() - started:.1f}s")
+    print(f"done in {time.perf_counter() - started:.2f}s{' (from the synth cache)' if result.cached else ''}")
     return EXIT_OK
 
 
@@ -83,12 +82,10 @@ def summary_command(args: argparse.Namespace) -> int:
 
 def up_command(args: argparse.Namespace) -> int:
     stack_file = load_stack_file(args.stack_file)
-    from .synthesis.synthesize import synthesize
-
     server = emulator.start_emulator()
     print(f"moto emulator: {server.endpoint} (pid {server.pid}); stop it with: bluegreen down")
     env = emulator.terraform_environment(server)
-    for stack, folder in zip(stack_file.stacks, synthesize(stack_file, emulator.LOCAL_OUT)):
+    for stack, folder in zip(stack_file.stacks, synthesize(stack_file, emulator.LOCAL_OUT).folders):
         emulator.run_terraform(["init"], folder, env)
         emulator.run_terraform(["apply", "-auto-approve"], folder, env)
         outputs = json.loads(emulator.run_terraform(["output", "-json"], folder, env))

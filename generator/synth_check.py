@@ -16,8 +16,8 @@ from .loader import StackFile
 
 def stale_files(stack_file: StackFile, out_dir: Path) -> list[str]:
     """Relative paths that are missing, extra or different in ``out_dir``; empty when current."""
-    from .synthesis.swap import OWNED_BY_SYNTHESIS
-    from .synthesis.synthesize import synthesize
+    from .output_folder import synthesize
+    from .output_swap import OWNED_BY_SYNTHESIS
 
     scratch = Path(tempfile.mkdtemp(prefix="bluegreen-check-"))
     try:

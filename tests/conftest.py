@@ -34,12 +34,28 @@ def _missing(reason: str):
     pytest.skip(reason)
 
 
-def synth_to(stack_file: Path, out: Path) -> Path:
-    """Synthesize in-process (jsii stays loaded between tests); return the output folder."""
-    from generator.synthesis.synthesize import synthesize
+def synth_to(stack_file: Path, out: Path, use_cache: bool = False) -> Path:
+    """Synthesize in-process (jsii stays loaded between tests); return the output folder.
 
-    synthesize(load_stack_file(stack_file), out)
+    Without the cache by default, so every test that synthesizes really runs cdktf.
+    """
+    from generator.output_folder import synthesize
+
+    synthesize(load_stack_file(stack_file), out, use_cache=use_cache)
     return out
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_synth_cache(tmp_path_factory):
+    """Keep the synth cache of this test run out of the user's ~/.cache."""
+    folder = tmp_path_factory.mktemp("synth-cache")
+    previous = os.environ.get("BLUEGREEN_CACHE_DIR")
+    os.environ["BLUEGREEN_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("BLUEGREEN_CACHE_DIR", None)
+    else:
+        os.environ["BLUEGREEN_CACHE_DIR"] = previous
 
 
 def tree_bytes(folder: Path) -> dict[str, bytes]:

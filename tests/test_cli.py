@@ -58,11 +58,11 @@ def test_unknown_arguments_exit_2_with_usage(capsys):
 
 
 def test_an_unexpected_failure_exits_1_without_a_traceback(monkeypatch, tmp_path, capsys):
-    from generator.synthesis import synthesize as synthesize_module
+    from generator import commands
 
     def fail(*args, **kwargs):
         raise OSError("disk on fire")
-    monkeypatch.setattr(synthesize_module, "synthesize", fail)
+    monkeypatch.setattr(commands, "synthesize", fail)
     monkeypatch.delenv("BLUEGREEN_DEBUG", raising=False)
     code, _, err = run_main(capsys, "synth", str(EXAMPLE), "--out", str(tmp_path / "out"))
     assert code == 1

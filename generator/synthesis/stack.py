@@ -8,7 +8,7 @@ from cdktf import LocalBackend, TerraformStack
 from constructs import Construct
 
 from ..model import Stack
-from .deployment import BlueGreenDeployment
+from .deployment import BlueGreenDeployment, add_interface
 from .provider import AwsProvider
 
 STATE_FILE = "terraform.tfstate"
@@ -24,7 +24,8 @@ class BlueGreenStack(TerraformStack):
         LocalBackend(self, path=STATE_FILE)
         AwsProvider(self, "aws", region=stack.region)
         self.deployments = [
-            BlueGreenDeployment(self, deployment.name, deployment=deployment,
-                                name_prefix=stack.name, base_dir=base_dir)
+            BlueGreenDeployment(self, deployment.name, deployment=deployment, name_prefix=stack.name,
+                                base_dir=base_dir, add_variables_and_outputs=False)
             for deployment in stack.deployments
         ]
+        add_interface(self, list(stack.deployments))

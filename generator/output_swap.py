@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..traffic import TFVARS_NAME
+from .traffic import TFVARS_NAME
 
 OWNED_BY_SYNTHESIS = frozenset({"cdk.tf.json", "assets", "README.md", TFVARS_NAME})
 
