@@ -107,8 +107,8 @@ def _print_alias(endpoint: str, stack: str, deployment, outputs: dict) -> None:
                           aws_access_key_id="test", aws_secret_access_key="test")
     alias = client.get_alias(FunctionName=naming.function_name(stack, deployment), Name=deployment.alias)
     weights = (alias.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}
-    split = ", ".join([f"v{alias['FunctionVersion']} {format_weight(1 - sum(weights.values()))}"] +
-                      [f"v{v} {format_weight(w)}" for v, w in sorted(weights.items())])
+    shares = {alias["FunctionVersion"]: 1 - sum(weights.values()), **weights}
+    split = ", ".join(f"v{version} {share * 100:g}%" for version, share in shares.items())
     url = (outputs.get(naming.output_name(deployment, "invoke_url")) or {}).get("value")
     print(f"{stack}/{deployment.name}: alias {deployment.alias} -> {split}" +
           (f"; invoke URL {url}" if url else ""))

@@ -31,7 +31,7 @@ def test_up_deploys_the_example_on_moto_and_down_stops_it(terraform_env, tmp_pat
         endpoint = re.search(r"^moto emulator: (http://127\.0\.0\.1:\d+) \(pid (\d+)\)", up.stdout, re.M)
         assert endpoint, up.stdout
         pid = int(endpoint.group(2))
-        assert re.search(r"^hello/hello: alias live -> v1 1; invoke URL https://\w+\.execute-api\."
+        assert re.search(r"^hello/hello: alias live -> v1 100%; invoke URL https://\w+\.execute-api\."
                          r"us-east-1\.amazonaws\.com/v1$", up.stdout, re.M), up.stdout
         assert (tmp_path / ".bluegreen/local/stacks/hello/terraform.tfstate").is_file()
         again = bluegreen("up", str(stack_file), "--local", cwd=tmp_path, env=env)
