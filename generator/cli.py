@@ -44,6 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--format", choices=("md", "text"), default="md")
     summary.set_defaults(run=commands.summary_command)
 
+    init = sub.add_parser("init", help="scaffold a new stack file and handler")
+    init.add_argument("name", metavar="NAME", help="lower-case letters and digits")
+    init.add_argument("--dir", default="stacks", help="folder for the stack file (default: stacks)")
+    init.set_defaults(run=commands.init_command)
+
     up = sub.add_parser("up", help="deploy a stack on a local AWS emulator (moto)")
     up.add_argument("stack_file", metavar="STACK_FILE")
     up.add_argument("--local", action="store_true", required=True,

@@ -80,6 +80,16 @@ def summary_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def init_command(args: argparse.Namespace) -> int:
+    from .scaffold import write_scaffold
+
+    written = write_scaffold(args.name, Path(args.dir))
+    for path in written:
+        print(f"wrote {path.as_posix()}")
+    print(f"next: bluegreen synth {written[0].as_posix()}")
+    return EXIT_OK
+
+
 def up_command(args: argparse.Namespace) -> int:
     stack_file = load_stack_file(args.stack_file)
     server = emulator.start_emulator()

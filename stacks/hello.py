@@ -1,4 +1,4 @@
-"""The seed scenario: one function behind a REST API, released blue/green through alias "live".
+"""hello: one function behind a REST API, released blue/green through alias "live".
 
 Synthesize with `bluegreen synth stacks/hello.py`. Then change the greeting in
 hello_src/app.py from "Blue" to "Green", synthesize and apply again: the new code is published
