@@ -90,6 +90,7 @@ def test_a_release_cycle_from_first_deploy_to_rollback(aws_env, tmp_path, capsys
     assert json.loads(release.traffic_file.read_text()) == {"hello": {"blue_version": "1", "green_weight": 0}}
     assert changed(release.plan("pin-blue")) == {}
     release.apply()
+    assert release.alias() == ("1", {})
 
     # New code is published as version 2 (green) and gets no traffic yet.
     release.edit_code("Blue", "Green")
@@ -124,6 +125,7 @@ def test_a_release_cycle_from_first_deploy_to_rollback(aws_env, tmp_path, capsys
     route_change = release.plan("route-change")
     assert "aws_api_gateway_deployment.hello" in changed(route_change)
     release.apply()
+    assert release.alias() == ("2", {})
     release.bluegreen("shift", "hello", "10%")
     assert changed(release.plan("canary-10")) == {ALIAS: ["update"]}
     release.apply()

@@ -1,0 +1,54 @@
+"""Property tests of the traffic file: whatever the values, it reads back what was written."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator import Deployment, Function, Stack
+from generator.traffic import Traffic, format_weight, parse_weight, read_traffic, render_traffic, tfvars
+
+NAMES = st.lists(st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True), min_size=1, max_size=5, unique=True)
+TRAFFIC = st.builds(Traffic, blue_version=st.none() | st.integers(1, 10**6).map(str),
+                    green_weight=st.floats(0, 1, allow_nan=False))
+
+
+def stack_of(names: list[str]) -> Stack:
+    function = Function(source="src", handler="app.handler", runtime="python3.12")
+    return Stack(name="shop", region="us-east-1", deployments=[Deployment(name=n, function=function) for n in names])
+
+
+@given(names=NAMES, data=st.data())
+def test_the_traffic_file_reads_back_exactly_what_was_written(tmp_path_factory, names, data):
+    stack = stack_of(names)
+    traffic = {name: data.draw(TRAFFIC) for name in names}
+    path = tmp_path_factory.mktemp("traffic") / "shop.traffic.json"
+    path.write_text(render_traffic(stack, traffic))
+    assert read_traffic(path, stack) == traffic
+    assert json.loads(tfvars(stack, traffic)) == {
+        **{f"{n}_blue_version": t.blue_version for n, t in traffic.items()},
+        **{f"{n}_green_weight": t.green_weight for n, t in traffic.items()}}
+
+
+@given(names=NAMES, data=st.data())
+def test_changing_one_weight_changes_one_line(names, data):
+    stack = stack_of(names)
+    traffic = {name: data.draw(TRAFFIC) for name in names}
+    target = data.draw(st.sampled_from(names))
+    weight = data.draw(st.floats(0, 1, allow_nan=False).filter(lambda w: w != traffic[target].green_weight))
+    before = render_traffic(stack, traffic).splitlines()
+    after = render_traffic(stack, {**traffic, target: Traffic(traffic[target].blue_version, weight)}).splitlines()
+    assert len(before) == len(after)
+    assert sum(a != b for a, b in zip(before, after)) == 1
+
+
+@given(weight=st.floats(0, 1, allow_nan=False))
+def test_a_written_weight_parses_back_to_the_same_number(weight):
+    assert parse_weight(format_weight(weight)) == weight
+
+
+@given(percent=st.integers(0, 100))
+def test_whole_percentages_parse_to_the_same_value_as_fractions(percent):
+    assert parse_weight(f"{percent}%") == parse_weight(str(percent / 100))
