@@ -14,7 +14,7 @@ from .errors import InvalidInput, Problem
 from .loader import load_stack_file
 from .operations import locate, promote, rollback, shift
 from .output_folder import synthesize
-from .traffic import Traffic, format_weight, parse_weight
+from .traffic import VERSION, Traffic, format_weight, parse_weight
 
 EXIT_OK, EXIT_DIFFERS = 0, 1
 
@@ -25,7 +25,7 @@ def synth(args: argparse.Namespace) -> int:
     if args.check:
         from .synth_check import stale_files
 
-        stale = stale_files(stack_file, Path(args.out))
+        stale = stale_files(stack_file, Path(args.out), use_cache=not args.no_cache)
         for name in stale:
             print(f"differs: {os.path.join(args.out, name)}")
         if stale:
@@ -52,10 +52,10 @@ def shift_command(args: argparse.Namespace) -> int:
 
 
 def promote_command(args: argparse.Namespace) -> int:
-    if args.version is not None and not (args.version.isdigit() and args.version != "0" * len(args.version)):
+    if args.version is not None and not VERSION.fullmatch(args.version):
         raise InvalidInput(Problem("--version", f"must be a published version number such as 3, got: {args.version!r}"))
     target = locate(load_stack_file(args.stack_file), args.deployment, Path(args.out))
-    _report(target, *promote(target, args.version and str(int(args.version))))
+    _report(target, *promote(target, args.version))
     return EXIT_OK
 
 
@@ -74,9 +74,9 @@ def status_command(args: argparse.Namespace) -> int:
 
 
 def summary_command(args: argparse.Namespace) -> int:
-    from .plan_summary import load_plan, render_summary, summarize
+    from .plan_summary import render_summary, summarize_file
 
-    sys.stdout.write(render_summary(summarize(load_plan(Path(args.plan_json))), args.format))
+    sys.stdout.write(render_summary(summarize_file(Path(args.plan_json)), args.format))
     return EXIT_OK
 
 
@@ -100,7 +100,7 @@ def up_command(args: argparse.Namespace) -> int:
         emulator.run_terraform(["apply", "-auto-approve"], folder, env)
         outputs = json.loads(emulator.run_terraform(["output", "-json"], folder, env))
         for d in stack.deployments:
-            _print_alias(server.endpoint, stack.name, d, outputs)
+            _print_alias(server.endpoint, stack, d, outputs)
     return EXIT_OK
 
 
@@ -110,17 +110,17 @@ def down_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_alias(endpoint: str, stack: str, deployment, outputs: dict) -> None:
+def _print_alias(endpoint: str, stack, deployment, outputs: dict) -> None:
     import boto3  # comes with moto; only the emulator path needs it
 
-    client = boto3.client("lambda", endpoint_url=endpoint, region_name="us-east-1",
+    client = boto3.client("lambda", endpoint_url=endpoint, region_name=stack.region,
                           aws_access_key_id="test", aws_secret_access_key="test")
-    alias = client.get_alias(FunctionName=naming.function_name(stack, deployment), Name=deployment.alias)
+    alias = client.get_alias(FunctionName=naming.function_name(stack.name, deployment), Name=deployment.alias)
     weights = (alias.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}
     shares = {alias["FunctionVersion"]: 1 - sum(weights.values()), **weights}
     split = ", ".join(f"v{version} {share * 100:g}%" for version, share in shares.items())
     url = (outputs.get(naming.output_name(deployment, "invoke_url")) or {}).get("value")
-    print(f"{stack}/{deployment.name}: alias {deployment.alias} -> {split}" +
+    print(f"{stack.name}/{deployment.name}: alias {deployment.alias} -> {split}" +
           (f"; invoke URL {url}" if url else ""))
 
 

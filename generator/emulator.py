@@ -59,21 +59,24 @@ def start_emulator(state_dir: Path = STATE_DIR) -> Emulator:
 def stop_emulator(state_dir: Path = STATE_DIR) -> bool:
     """Stop the recorded emulator and drop its Terraform state; False when none was running."""
     recorded = _recorded(state_dir / STATE_FILE.name)
-    if recorded:
+    # Only a process that still answers as moto on its recorded loopback port is stopped: after a
+    # reboot the recorded pid may belong to anything.
+    running = recorded is not None and _answers(recorded.endpoint) and _is_moto(recorded.pid)
+    if running:
         try:
             os.killpg(recorded.pid, signal.SIGTERM)
         except (ProcessLookupError, PermissionError):
-            pass
-        (state_dir / STATE_FILE.name).unlink(missing_ok=True)
+            running = False
+    (state_dir / STATE_FILE.name).unlink(missing_ok=True)
     shutil.rmtree(state_dir / LOCAL_OUT.name, ignore_errors=True)
-    return recorded is not None
+    return running
 
 
 def terraform_environment(emulator: Emulator, state_dir: Path = STATE_DIR) -> dict[str, str]:
     """Terraform's environment against the emulator; the provider mirror when one is found."""
     terraform_binary()
     env = dict(os.environ, AWS_ENDPOINT_URL=emulator.endpoint, AWS_ACCESS_KEY_ID="test",
-               AWS_SECRET_ACCESS_KEY="test", AWS_REGION="us-east-1",
+               AWS_SECRET_ACCESS_KEY="test",
                # moto answers 500 for what it does not implement: fail fast, do not retry for minutes
                AWS_MAX_ATTEMPTS="2", TF_IN_AUTOMATION="1", TF_INPUT="0", CHECKPOINT_DISABLE="1")
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
@@ -100,6 +103,14 @@ def _recorded(path: Path) -> Emulator | None:
         return Emulator(int(data["pid"]), str(data["endpoint"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _is_moto(pid: int) -> bool:
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return b"moto.server" in command
 
 
 def _answers(endpoint: str) -> bool:

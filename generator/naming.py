@@ -52,11 +52,11 @@ def output_name(deployment: Deployment, what: str) -> str:
 
 def alias_id(deployment: Deployment) -> str:
     """Terraform name of the alias, e.g. ``orders_live`` for ``aws_lambda_alias.orders_live``."""
-    return _identifier(f"{deployment.name}_{deployment.alias}")
+    return identifier(f"{deployment.name}_{deployment.alias}")
 
 
 def stage_id(deployment: Deployment, stage: str) -> str:
-    return _identifier(f"{deployment.name}_{stage}")
+    return identifier(f"{deployment.name}_{stage}")
 
 
 def path_id(path: str) -> str:
@@ -73,7 +73,7 @@ def path_id(path: str) -> str:
         if part.startswith("{"):
             greedy = part.endswith("+}")
             part = "by_" + part.strip("{}+") + ("_all" if greedy else "")
-        words.append(_identifier(part))
+        words.append(identifier(part))
     return "_".join(words)
 
 
@@ -142,5 +142,6 @@ def ref(address: str, attribute: str) -> str:
     return f"${{{address}.{attribute}}}"
 
 
-def _identifier(text: str) -> str:
+def identifier(text: str) -> str:
+    """``text`` as a Terraform name: runs of other characters become ``_``."""
     return _NOT_IDENTIFIER.sub("_", text).strip("_") or "_"

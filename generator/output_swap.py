@@ -1,15 +1,18 @@
-"""Swap a freshly synthesized folder into place, carrying over what synthesis does not own.
+"""Put a freshly synthesized folder in place, touching only the files synthesis owns.
 
-What synthesis owns in a stack folder: ``cdk.tf.json``, ``assets/``, ``README.md`` and
-``traffic.auto.tfvars.json`` (a copy of the committed traffic file). Anything
-else there (``.terraform/``, ``.terraform.lock.hcl``, ``terraform.tfstate*``, a user's own
-``*.auto.tfvars.json``) belongs to Terraform or the user and moves into the new output. A stack
-folder whose stack left the stack file is kept whole when it holds such files: deleting it could
-drop the only state of live infrastructure.
+What synthesis owns: ``manifest.json`` at the top, and in each stack folder ``cdk.tf.json``,
+``assets/``, ``README.md`` and ``traffic.auto.tfvars.json`` (a copy of the committed traffic
+file). Everything else (``.terraform/``, ``.terraform.lock.hcl``, ``terraform.tfstate*``, a
+user's own files, a folder of a stack that left the stack file) is never moved or deleted: it
+stays where Terraform expects it, so no crash or failure can strand or lose state.
+
+Each owned entry is swapped by renames within one file system. On a failure the entries already
+swapped are put back; after a hard crash the next synth rewrites every owned entry anyway.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 import tempfile
@@ -18,41 +21,52 @@ from pathlib import Path
 from .traffic import TFVARS_NAME
 
 OWNED_BY_SYNTHESIS = frozenset({"cdk.tf.json", "assets", "README.md", TFVARS_NAME})
+MANIFEST = "manifest.json"
 
 
 def replace_output(new: Path, out_dir: Path) -> None:
-    """Make ``new`` the content of ``out_dir``; on any failure put everything back."""
-    if not out_dir.exists():
-        new.rename(out_dir)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-    old.rmdir()
-    out_dir.rename(old)
-    moves: list[tuple[Path, Path]] = []
+    """Make the owned entries of the existing folder ``out_dir`` those of ``new``; ``new`` is consumed."""
+    trash = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+    done: list[tuple[Path, Path, Path | None]] = []  # (new entry, its place, the old entry's parking spot)
     try:
-        for source, target in _carried_over(old / "stacks", new / "stacks"):
+        for source, target in _owned_entries(new, out_dir):
+            parked = None
+            if target.exists() or target.is_symlink():
+                parked = trash / str(len(done))
+                target.rename(parked)
             target.parent.mkdir(parents=True, exist_ok=True)
             source.rename(target)
-            moves.append((source, target))
-        new.rename(out_dir)
+            done.append((source, target, parked))
     except BaseException:
-        for source, target in reversed(moves):
+        for source, target, parked in reversed(done):
             target.rename(source)
-        old.rename(out_dir)
+            if parked is not None:
+                parked.rename(target)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(trash, ignore_errors=True)
+    shutil.rmtree(new, ignore_errors=True)
+    _note_retired_stacks(out_dir)
 
 
-def _carried_over(old_stacks: Path, new_stacks: Path):
-    if not old_stacks.is_dir():
-        return
-    for old_stack in sorted(old_stacks.iterdir()):
-        kept = [entry for entry in sorted(old_stack.iterdir()) if entry.name not in OWNED_BY_SYNTHESIS]
-        if not (new_stacks / old_stack.name).exists():
-            if kept:
-                print(f"note: kept {old_stack.name}/ (no longer in the stack file, but it holds "
-                      f"{', '.join(e.name for e in kept)})", file=sys.stderr)
-                yield old_stack, new_stacks / old_stack.name
-            continue
-        for entry in kept:
-            yield entry, new_stacks / old_stack.name / entry.name
+def _owned_entries(new: Path, out_dir: Path):
+    yield new / MANIFEST, out_dir / MANIFEST
+    for stack_dir in sorted((new / "stacks").iterdir()):
+        for entry in sorted(stack_dir.iterdir()):
+            if entry.name in OWNED_BY_SYNTHESIS:
+                yield entry, out_dir / "stacks" / stack_dir.name / entry.name
+
+
+def _note_retired_stacks(out_dir: Path) -> None:
+    stacks = out_dir / "stacks"
+    for folder in sorted(p for p in stacks.iterdir() if p.is_dir()) if stacks.is_dir() else []:
+        if not _in_manifest(out_dir, folder.name):
+            print(f"note: kept {folder.name}/ (no longer in the stack file; its Terraform files "
+                  "are left as they were)", file=sys.stderr)
+
+
+def _in_manifest(out_dir: Path, name: str) -> bool:
+    try:
+        return name in json.loads((out_dir / MANIFEST).read_text()).get("stacks", {})
+    except (OSError, ValueError, AttributeError):
+        return False

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import naming
 from .errors import InvalidInput, Problem
 from .templating import render
 
@@ -43,6 +44,8 @@ class DeploymentTraffic:
     after: Split
     changed: bool
     unpinned: bool
+    weight: float = 0.0
+    destroyed: bool = False
 
     @property
     def line(self) -> str:
@@ -64,10 +67,22 @@ def load_plan(path: Path) -> dict:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise InvalidInput(Problem("PLAN_JSON", f"must be the output of terraform show -json PLAN ({error}), "
                                    f"got: {str(path)!r}")) from None
-    if not isinstance(plan, dict) or "resource_changes" not in plan and "format_version" not in plan:
+    # A plan has planned_values (and resource_changes when anything is managed); state JSON
+    # from `terraform show -json` without a plan file has neither.
+    if not isinstance(plan, dict) or not ("resource_changes" in plan or "planned_values" in plan):
         raise InvalidInput(Problem("PLAN_JSON", "must be the output of terraform show -json PLAN (no "
                                    f"resource_changes in it), got: {str(path)!r}"))
     return plan
+
+
+def summarize_file(path: Path) -> PlanSummary:
+    """``summarize(load_plan(path))``, with a plan of an unexpected shape reported as bad input."""
+    plan = load_plan(path)
+    try:
+        return summarize(plan)
+    except (KeyError, TypeError, AttributeError, ValueError) as error:
+        raise InvalidInput(Problem("PLAN_JSON", "is not a plan bluegreen can read "
+                                   f"({type(error).__name__}: {error}), got: {str(path)!r}")) from None
 
 
 def summarize(plan: dict) -> PlanSummary:
@@ -77,7 +92,10 @@ def summarize(plan: dict) -> PlanSummary:
                    key=len, reverse=True)
     summary = PlanSummary()
     for change in changes:
-        actions = tuple(change["change"]["actions"])
+        actions = change["change"]["actions"]
+        if not isinstance(actions, list) or not all(isinstance(a, str) for a in actions):
+            raise ValueError(f"the actions of {change.get('address')!r} are not a list of words: {actions!r}")
+        actions = tuple(actions)
         if actions != ("no-op",):
             summary.changes.append((change["address"], ACTION_WORDS.get(actions, "/".join(actions))))
         owner = _owner(change, names)
@@ -93,7 +111,11 @@ def render_summary(summary: PlanSummary, form: str) -> str:
 
 
 def _owner(change: dict, names: list[str]) -> str | None:
-    return next((n for n in names if change["name"] == n or change["name"].startswith(f"{n}_")), None)
+    # Exact: the alias address is <deployment>_<alias>, so match it whole with the alias name the
+    # plan carries; a prefix match would give deployment a_b the alias of deployment a (alias b_x).
+    body = change["change"]
+    alias = (body.get("after") or body.get("before") or {}).get("name")
+    return next((n for n in names if isinstance(alias, str) and change["name"] == naming.identifier(f"{n}_{alias}")), None)
 
 
 def _alias_traffic(name: str, change: dict, variables: dict) -> DeploymentTraffic:
@@ -109,7 +131,8 @@ def _alias_traffic(name: str, change: dict, variables: dict) -> DeploymentTraffi
         green = _newest(before, after, blue)
     previous = (body.get("before") or {}).get("function_version")
     return DeploymentTraffic(name=name, blue=blue, green=green, previous_blue=previous, before=before, after=after,
-                             changed=tuple(body["actions"]) != ("no-op",), unpinned=pinned is None)
+                             changed=tuple(body["actions"]) != ("no-op",), unpinned=pinned is None,
+                             weight=float(weight), destroyed=body.get("after") is None and "delete" in body["actions"])
 
 
 def _split(state: dict | None, unknown: dict | None = None) -> Split:
@@ -131,15 +154,23 @@ def _newest(before: Split, after: Split, blue: str | None) -> str | None:
 
 
 def _traffic_line(d: DeploymentTraffic) -> str:
+    if d.destroyed:
+        return f"{d.name}: the alias is destroyed"
     if d.after.shares is None:
-        return (f"{d.name}: a new version is published and, blue being unpinned, takes 100% of traffic"
-                if d.unpinned else f"{d.name}: versions are known only after apply")
+        if d.unpinned:
+            return f"{d.name}: a new version is published and, blue being unpinned, takes 100% of traffic"
+        if d.weight > 0:
+            return f"{d.name}: a new version is published and, as green, takes {_percent(d.weight)} of traffic"
+        return f"{d.name}: versions are known only after apply"
 
     def part(label: str, version: str | None) -> str:
         shown = f"v{version}" if version else "(none)"
         old = "new" if d.before.shares is None else _percent(d.before.share(version))
         return f"{label} {shown} {old} -> {_percent(d.after.share(version))}"
-    if d.previous_blue and d.blue and d.previous_blue != d.blue and d.before.shares is not None:
+    # Blue moves forward on a promote. A primary that goes back to an older version is a return
+    # from weight 1 (green was primary), not a move of blue.
+    moved = (d.previous_blue or "").isdigit() and (d.blue or "").isdigit() and int(d.blue) > int(d.previous_blue)
+    if moved and d.before.shares is not None:
         # Blue moves (a promote, or a pin after unpinned releases): name both versions' roles.
         return (f"{d.name}: blue moves v{d.previous_blue} -> v{d.blue}: "
                 f"{part('old blue', d.previous_blue)}, {part('new blue', d.blue)}")
@@ -163,6 +194,9 @@ def _warnings(changes: list[dict], deployments: list[DeploymentTraffic], names: 
     for d in deployments:
         if d.unpinned:
             warnings.append(f"{d.name}: blue is unpinned, so every change goes live at 100%: promote to pin it")
+        elif d.after.shares is None and d.weight > 0 and not d.destroyed:
+            warnings.append(f"{d.name}: the new version goes live at once with {_percent(d.weight)} of traffic "
+                            "(the weight is not 0): roll back first to publish it without traffic")
     return warnings
 
 

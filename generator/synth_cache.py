@@ -28,13 +28,14 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from .archive import build_archive
+from .archive import Archive
 from .loader import StackFile
+from .templating import TEMPLATES_DIR
 
 KEEP_ENTRIES = 32
 PACKAGES = ("cdktf", "cdktf-cdktf-provider-aws", "jsii", "constructs")
 _GENERATOR_DIR = Path(__file__).resolve().parent
-_TEMPLATES_DIR = _GENERATOR_DIR.parent / "templates"
+_TEMPLATES_DIR = TEMPLATES_DIR
 
 
 def cache_dir() -> Path:
@@ -45,19 +46,17 @@ def cache_dir() -> Path:
     return Path(base) / "bluegreen" / "synth"
 
 
-def cache_key(stack_file: StackFile, traffic: dict[str, str]) -> str:
+def cache_key(stack_file: StackFile, archives: dict[tuple[str, str], Archive], traffic: dict[str, str]) -> str:
     digest = hashlib.sha256()
-    for part in _key_parts(stack_file, traffic):
+    for part in _key_parts(stack_file, archives, traffic):
         digest.update(len(part).to_bytes(8, "big") + part)  # length-prefixed: parts cannot run together
     return digest.hexdigest()
 
 
-def _key_parts(stack_file: StackFile, traffic: dict[str, str]):
+def _key_parts(stack_file: StackFile, archives: dict[tuple[str, str], Archive], traffic: dict[str, str]):
     yield json.dumps([dataclasses.asdict(stack) for stack in stack_file.stacks], sort_keys=True, default=str).encode()
-    for stack in stack_file.stacks:
-        for deployment in stack.deployments:
-            source = stack_file.base_dir / deployment.function.source
-            yield f"{stack.name}/{deployment.name}:{build_archive(source).source_code_hash}".encode()
+    for (stack, deployment), archive in sorted(archives.items()):
+        yield f"{stack}/{deployment}:{archive.source_code_hash}".encode()
     yield json.dumps(traffic, sort_keys=True).encode()
     yield json.dumps(installed_versions(), sort_keys=True).encode()
     yield generator_digest().encode()

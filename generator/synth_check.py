@@ -11,33 +11,41 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from .errors import InvalidInput, Problem
 from .loader import StackFile
 
 
-def stale_files(stack_file: StackFile, out_dir: Path) -> list[str]:
-    """Relative paths that are missing, extra or different in ``out_dir``; empty when current."""
+def stale_files(stack_file: StackFile, out_dir: Path, use_cache: bool = True) -> list[str]:
+    """Relative paths that are missing, extra or different in ``out_dir``; empty when current.
+
+    Only the stack file's stacks are compared: the folder of a stack that left the stack file
+    is kept on purpose (it may hold state) and is no difference a synth could fix.
+    """
     from .output_folder import synthesize
     from .output_swap import OWNED_BY_SYNTHESIS
 
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InvalidInput(Problem("--out", f"must be a folder, got the file: {str(out_dir)!r}"))
+    names = {stack.name for stack in stack_file.stacks}
     scratch = Path(tempfile.mkdtemp(prefix="bluegreen-check-"))
     try:
         fresh = scratch / "out"
-        synthesize(stack_file, fresh)
-        expected = _owned_files(fresh, OWNED_BY_SYNTHESIS)
-        actual = _owned_files(out_dir, OWNED_BY_SYNTHESIS) if out_dir.is_dir() else {}
+        synthesize(stack_file, fresh, use_cache=use_cache)
+        expected = _owned_files(fresh, OWNED_BY_SYNTHESIS, names)
+        actual = _owned_files(out_dir, OWNED_BY_SYNTHESIS, names) if out_dir.is_dir() else {}
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     names = sorted(set(expected) | set(actual))
     return [name for name in names if expected.get(name) != actual.get(name)]
 
 
-def _owned_files(out_dir: Path, owned: frozenset[str]) -> dict[str, bytes]:
+def _owned_files(out_dir: Path, owned: frozenset[str], stacks: set[str]) -> dict[str, bytes]:
     files = {}
     manifest = out_dir / "manifest.json"
     if manifest.is_file():
         files["manifest.json"] = manifest.read_bytes()
-    stacks = out_dir / "stacks"
-    for stack_dir in sorted(stacks.iterdir()) if stacks.is_dir() else []:
+    folder = out_dir / "stacks"
+    for stack_dir in sorted(folder / name for name in stacks if (folder / name).is_dir()):
         for entry in sorted(stack_dir.iterdir()):
             if entry.name not in owned:
                 continue

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import jinja2
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+def _templates_dir() -> Path:
+    # A checkout (or editable install) has the top-level templates/ beside generator/; an
+    # installed wheel carries the same files as generator/templates.
+    here = Path(__file__).resolve().parent
+    checkout = here.parent / "templates"
+    return checkout if (checkout / "summary.md.j2").is_file() else here / "templates"
+
+
+TEMPLATES_DIR = _templates_dir()
 
 
 @lru_cache(maxsize=1)

@@ -14,7 +14,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,8 @@ from .model import Deployment, Stack
 
 TFVARS_NAME = "traffic.auto.tfvars.json"
 VERSION = re.compile(r"[1-9][0-9]*")
+# ASCII digits only, a fraction or a percentage: no exponents, signs, "_" or other scripts' digits.
+WEIGHT = re.compile(r"([0-9]+(\.[0-9]*)?|\.[0-9]+)%?")
 
 
 @dataclass(frozen=True)
@@ -49,12 +51,16 @@ def traffic_path(stack_file_dir: Path, stack: Stack) -> Path:
 def read_traffic(path: Path, stack: Stack) -> dict[str, Traffic]:
     """Every deployment's traffic (defaults where the file or an entry is absent); validated."""
     traffic = {d.name: Traffic() for d in stack.deployments}
+    where = str(path)
+    if path.is_symlink() and not path.exists():
+        raise InvalidInput(Problem(where, f"is a link to {os.readlink(path)!r}, which does not exist"))
     if not path.exists():
         return traffic
-    where = str(path)
+    if not path.is_file():
+        raise InvalidInput(Problem(where, "must be a file (the committed traffic file), got: a folder or other"))
     try:
-        data = json.loads(path.read_text())
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        data = json.loads(path.read_text(), object_pairs_hook=_refuse_duplicates)
+    except (OSError, UnicodeDecodeError, ValueError) as error:
         raise InvalidInput(Problem(where, f"is not valid JSON ({error}): fix or restore it from Git")) from None
     if not isinstance(data, dict):
         raise InvalidInput(Problem(where, f"must be a JSON object of deployments, got: {_short(data)}"))
@@ -73,6 +79,15 @@ def read_traffic(path: Path, stack: Stack) -> dict[str, Traffic]:
     return traffic
 
 
+def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict:
+    # json keeps the last of two equal keys; a write would then silently drop the first.
+    keys = [key for key, _ in pairs]
+    duplicates = sorted({key for key in keys if keys.count(key) > 1})
+    if duplicates:
+        raise ValueError(f"{', '.join(duplicates)} appears more than once")
+    return dict(pairs)
+
+
 def _entry(entry: Any) -> Traffic:
     if not isinstance(entry, dict) or set(entry) - {"blue_version", "green_weight"}:
         raise ValueError('must be {"blue_version": "N" or null, "green_weight": 0..1}, '
@@ -83,7 +98,7 @@ def _entry(entry: Any) -> Traffic:
     weight = entry.get("green_weight", 0)
     if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight <= 1:
         raise ValueError(f"green_weight must be a number from 0 to 1, got: {_short(weight)}")
-    return Traffic(blue, weight)
+    return Traffic(blue, weight + 0)  # + 0 turns -0.0 into 0.0
 
 
 def render_traffic(stack: Stack, traffic: dict[str, Traffic]) -> str:
@@ -99,8 +114,12 @@ def render_traffic(stack: Stack, traffic: dict[str, Traffic]) -> str:
 
 
 def write_traffic(path: Path, stack: Stack, traffic: dict[str, Traffic]) -> None:
-    """Replace ``path`` atomically: readers see the old file or the new one, never a mix."""
+    """Replace ``path`` atomically: readers see the old file or the new one, never a mix.
+
+    A symlinked traffic file is written through: the link stays, its target is replaced.
+    """
     text = render_traffic(stack, traffic)
+    path = path.resolve() if path.is_symlink() else path
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(descriptor, "w") as handle:
@@ -132,18 +151,23 @@ def tfvars(stack: Stack, traffic: dict[str, Traffic]) -> str:
 def parse_weight(text: str) -> float:
     """``0.25`` or ``25%`` -> 0.25; ``ValueError`` naming the rule for anything else."""
     raw = text.strip()
-    try:
-        value = Decimal(raw[:-1]) / 100 if raw.endswith("%") else Decimal(raw)
-    except InvalidOperation:
-        raise ValueError(f"must be a number from 0 to 1 (0.25) or a percentage (25%), got: {text!r}") from None
-    if not value.is_finite() or not 0 <= value <= 1:
+    if raw.startswith("-") and WEIGHT.fullmatch(raw[1:]):
+        raise ValueError(f"must be from 0 to 1 (0% to 100%), got: {text!r}")
+    if raw.lower() in ("nan", "inf", "infinity") or raw.lower().rstrip("%") in ("nan", "inf"):
+        raise ValueError(f"must be from 0 to 1 (0% to 100%), got: {text!r}")
+    if not WEIGHT.fullmatch(raw):
+        raise ValueError(f"must be a number from 0 to 1 (0.25) or a percentage (25%), got: {text!r}")
+    value = Decimal(raw[:-1]) / 100 if raw.endswith("%") else Decimal(raw)
+    if not 0 <= value <= 1:
         raise ValueError(f"must be from 0 to 1 (0% to 100%), got: {text!r}")
     return float(value)
 
 
 def format_weight(weight: float) -> str:
     """A weight as the shortest exact JSON number: 0, 1, 0.25 (never 0.25000000000000006)."""
-    text = repr(float(weight))
+    text = repr(float(weight) + 0)  # + 0: never "-0"
+    if "e" in text:  # positional, as the file and parse_weight expect: 1e-05 -> 0.00001
+        text = format(Decimal(text), "f")
     return text[:-2] if text.endswith(".0") else text
 
 

@@ -164,6 +164,10 @@ def _source_problems(source: Any, at: str, base_dir: Path) -> Iterator[Problem]:
     folder = base_dir / source
     if not folder.is_dir():
         yield Problem(at, f"must be an existing folder (relative to the stack file), got: {show(str(source))}")
+    elif base_dir.resolve().is_relative_to(folder.resolve()):
+        # The stack file, its traffic file and the output would then sit inside the code.
+        yield Problem(at, "must not contain the stack file: keep the function's code in a folder of "
+                      f"its own, got: {show(str(source))}")
     elif not any(p.is_file() for p in folder.rglob("*")):
         yield Problem(at, f"must contain at least one file, got the empty folder: {show(str(source))}")
     elif not source_files(folder):

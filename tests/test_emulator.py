@@ -63,3 +63,17 @@ def _wait_gone(pid: int) -> None:
             return  # a zombie: it has exited, only its parent's bookkeeping remains
         time.sleep(0.1)
     raise AssertionError(f"the moto server (pid {pid}) is still running")
+
+
+def test_down_never_stops_a_process_that_is_not_the_recorded_emulator(tmp_path):
+    stranger = subprocess.Popen(["sleep", "60"], start_new_session=True)
+    try:
+        (tmp_path / ".bluegreen").mkdir()
+        (tmp_path / ".bluegreen/emulator.json").write_text(json.dumps({"pid": stranger.pid, "endpoint": "http://127.0.0.1:9"}))
+        result = bluegreen("down", cwd=tmp_path, env=dict(os.environ))
+        assert (result.returncode, result.stdout) == (0, "no emulator was running\n")
+        assert stranger.poll() is None
+        assert not (tmp_path / ".bluegreen/emulator.json").exists()
+    finally:
+        stranger.kill()
+        stranger.wait()

@@ -194,3 +194,46 @@ def test_lazy_provider_loading_gives_the_same_bytes_as_importing_the_whole_provi
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     assert tree_bytes(tmp_path / "full") == tree_bytes(synthesized["hello"])
+
+
+def test_output_inside_a_function_source_folder_is_refused(example_copy, tmp_path):
+    with pytest.raises(InvalidInput, match=r"--out: must not be inside the source folder of hello/hello"):
+        synth_to(example_copy, example_copy.parent / "hello_src" / "out")
+    assert not (example_copy.parent / "hello_src" / "out").exists()
+
+
+def test_output_below_a_file_is_refused(example_copy, tmp_path):
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(InvalidInput, match=r"--out: must be a folder path, but .*afile' is a file"):
+        synth_to(example_copy, tmp_path / "afile" / "out")
+
+
+def test_user_files_anywhere_in_the_output_are_left_alone(example_copy, tmp_path):
+    out = synth_to(example_copy, tmp_path / "out")
+    (out / ".gitignore").write_text("*.tfstate\n")
+    (out / "stacks" / "NOTES.txt").write_text("notes")
+    (out / "stacks" / "hello" / "plan.json").write_text("{}")
+    synth_to(example_copy, out)
+    assert (out / ".gitignore").read_text() == "*.tfstate\n"
+    assert (out / "stacks" / "NOTES.txt").read_text() == "notes"
+    assert (out / "stacks" / "hello" / "plan.json").read_text() == "{}"
+
+
+def test_scratch_left_by_a_crashed_synth_is_cleared_by_the_next(example_copy, tmp_path):
+    out = synth_to(example_copy, tmp_path / "out")
+    (tmp_path / ".out.new-crashed").mkdir()
+    (tmp_path / ".out.old-crashed").mkdir()
+    synth_to(example_copy, out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "stacks"]
+
+
+def test_each_archive_is_built_once_per_synth(example_copy, tmp_path, monkeypatch):
+    # The cache key and the zip in the output come from one build: code edited mid-synth can
+    # never be stored under another version's key.
+    from generator import archive, output_folder
+
+    built = []
+    real = archive.build_archive
+    monkeypatch.setattr(output_folder, "build_archive", lambda folder: built.append(folder) or real(folder))
+    synth_to(example_copy, tmp_path / "out", use_cache=True)
+    assert built == [example_copy.parent / "hello_src"]

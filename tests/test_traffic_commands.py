@@ -82,6 +82,15 @@ def test_promote_with_a_version_pins_it_and_zeroes_the_weight(shop, capsys):
      "error: --version: must be a published version number such as 3, got: 'v4'\n"),
     (["promote", "{shop}", "orders", "--version", "0"],
      "error: --version: must be a published version number such as 3, got: '0'\n"),
+    (["promote", "{shop}", "orders", "--version", "\u00b2"],
+     "error: --version: must be a published version number such as 3, got: '\u00b2'\n"),
+    (["shift", "{shop}", "orders", "1e-400"],
+     "error: WEIGHT: must be a number from 0 to 1 (0.25) or a percentage (25%), got: '1e-400'\n"),
+    (["shift", "{shop}", "orders", "\uff11"],
+     "error: WEIGHT: must be a number from 0 to 1 (0.25) or a percentage (25%), got: '\uff11'\n"),
+    (["shift", "{shop}", "orders", "1_0%"],
+     "error: WEIGHT: must be a number from 0 to 1 (0.25) or a percentage (25%), got: '1_0%'\n"),
+    (["shift", "{shop}", "orders", "inf"], "error: WEIGHT: must be from 0 to 1 (0% to 100%), got: 'inf'\n"),
 ])
 def test_bad_requests_exit_2_and_leave_the_traffic_file_unchanged(shop, capsys, argv, message):
     before = traffic(shop)
@@ -122,6 +131,8 @@ def test_promote_reading_outputs_without_terraform_exits_2(shop, capsys, tmp_pat
     ('{"orders": {"blue": "3"}}',
      'orders: must be {"blue_version": "N" or null, "green_weight": 0..1}, got: {"blue": "3"}'),
     ("[1, 2]", "must be a JSON object of deployments, got: [1, 2]"),
+    ('{"orders": {"blue_version": "3", "green_weight": 0.5}, "orders": {"blue_version": "4", "green_weight": 0}}',
+     "is not valid JSON (orders appears more than once): fix or restore it from Git"),
 ])
 def test_a_hand_broken_traffic_file_is_refused_and_kept(shop, capsys, content, message):
     path = shop.parent / "shop.traffic.json"
@@ -178,3 +189,34 @@ def test_weights_parse_from_fractions_and_percentages(text, weight):
                                           (0.33, "0.33")])
 def test_weights_are_written_as_the_shortest_exact_number(weight, text):
     assert format_weight(weight) == text
+
+
+def test_minus_zero_is_written_as_zero(shop, capsys):
+    assert run(capsys, "shift", shop, "orders", "-0")[0] == 2  # a sign is refused outright
+    (shop.parent / "shop.traffic.json").write_text('{"orders": {"blue_version": "3", "green_weight": -0.0}}')
+    assert run(capsys, "rollback", shop, "orders")[0] == 0
+    assert '"green_weight": 0\n' in traffic(shop)
+
+
+def test_a_symlinked_traffic_file_is_written_through(shop, capsys):
+    real = shop.parent / "real.json"
+    (shop.parent / "shop.traffic.json").rename(real)
+    (shop.parent / "shop.traffic.json").symlink_to(real.name)
+    assert run(capsys, "shift", shop, "orders", "0.2")[0] == 0
+    assert (shop.parent / "shop.traffic.json").is_symlink()
+    assert json.loads(real.read_text())["orders"]["green_weight"] == 0.2
+
+
+@pytest.mark.parametrize("kind, message", [
+    ("dangling link", "is a link to 'nowhere.json', which does not exist"),
+    ("folder", "must be a file (the committed traffic file), got: a folder or other"),
+])
+def test_a_traffic_path_that_is_not_a_file_is_refused(shop, capsys, kind, message):
+    path = shop.parent / "shop.traffic.json"
+    path.unlink()
+    if kind == "folder":
+        path.mkdir()
+    else:
+        path.symlink_to("nowhere.json")
+    code, _, err = run(capsys, "status", shop)
+    assert (code, err) == (2, f"error: {path}: {message}\n")

@@ -723,3 +723,9 @@ def test_none_for_a_collection_field_is_reported_with_its_field(base_dir, change
 def test_none_for_deployments_is_reported_with_its_field(base_dir):
     assert problems([Stack(name="shop", region="eu-west-1", deployments=None)], base_dir) == [
         "shop.deployments: must be a list of Deployment, got: None"]
+
+
+def test_a_source_folder_holding_the_stack_file_is_refused(base_dir):
+    assert only_problem(base_dir, function=function(source=".")) == \
+        ("shop.orders.function.source: must not contain the stack file: keep the function's code in a "
+         "folder of its own, got: '.'")

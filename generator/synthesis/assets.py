@@ -16,14 +16,13 @@ from pathlib import Path
 from cdktf import AssetType, TerraformAsset
 from constructs import Construct
 
-from ..archive import build_archive
+from ..archive import Archive
 
 _build_dir: Path | None = None
 
 
-def code_asset(scope: Construct, source: Path, name: str) -> tuple[str, str]:
-    """Register ``source`` zipped as ``<name>.zip``; return (path for Terraform, source_code_hash)."""
-    archive = build_archive(source)
+def code_asset(scope: Construct, archive: Archive, name: str) -> tuple[str, str]:
+    """Register ``archive`` as ``<name>.zip``; return (path for Terraform, source_code_hash)."""
     folder = _scratch() / archive.source_code_hash.replace("/", "_").replace("+", "-")
     folder.mkdir(exist_ok=True)
     zip_path = folder / f"{name}.zip"

@@ -16,6 +16,7 @@ from constructs import Construct
 
 from .. import naming
 from ..naming import ref
+from ..archive import Archive, build_archive
 from ..model import Deployment
 from ..traffic_interface import traffic_interface
 from ..validation import validate_deployment
@@ -37,18 +38,20 @@ class BlueGreenDeployment(Construct):
 
     ``name_prefix`` prefixes AWS names (``<prefix>-<deployment>``); ``base_dir`` resolves the
     function's relative ``source``. ``add_variables_and_outputs=False`` leaves the traffic
-    variables, locals and outputs to the caller (``add_interface``), as ``BlueGreenStack`` does. The deployment is validated first: bad input raises
+    variables, locals and outputs to the caller (``add_interface``), as ``BlueGreenStack`` does.
+    ``archive``: the code archive when the caller has built it already (default: built here). The deployment is validated first: bad input raises
     ``generator.InvalidInput`` listing every problem.
     """
 
     def __init__(self, scope: Construct, id: str, *, deployment: Deployment, name_prefix: str,
-                 base_dir: str | Path = ".", add_variables_and_outputs: bool = True) -> None:
+                 base_dir: str | Path = ".", add_variables_and_outputs: bool = True,
+                 archive: Archive | None = None) -> None:
         super().__init__(scope, id)
         base_dir = Path(base_dir)
         validate_deployment(name_prefix, deployment, base_dir)
         self.deployment = deployment
         self._name = deployment.name
-        self.function = self._function(name_prefix, base_dir)
+        self.function = self._function(name_prefix, archive or build_archive(base_dir / deployment.function.source))
         self.alias = self._alias()
         self._alias_address = f"aws_lambda_alias.{naming.alias_id(deployment)}"
         self.api = BlueGreenApi(self, deployment=deployment, name_prefix=name_prefix,
@@ -56,7 +59,7 @@ class BlueGreenDeployment(Construct):
         if add_variables_and_outputs:
             self._interface()
 
-    def _function(self, name_prefix: str, base_dir: Path) -> LambdaFunction:
+    def _function(self, name_prefix: str, archive: Archive) -> LambdaFunction:
         deployment, function = self.deployment, self.deployment.function
         role = IamRole(self, "role", name=naming.role_name(name_prefix, deployment),
                        assume_role_policy=LAMBDA_TRUST_POLICY)
@@ -70,7 +73,7 @@ class BlueGreenDeployment(Construct):
                                policy=json.dumps(_log_policy(ref(f"aws_cloudwatch_log_group.{self._name}", "arn")),
                                                  sort_keys=True))
         policy.override_logical_id(f"{self._name}_logs")
-        asset_path, source_code_hash = code_asset(self, base_dir / function.source, self._name)
+        asset_path, source_code_hash = code_asset(self, archive, self._name)
         lambda_function = LambdaFunction(
             self, "function", function_name=naming.function_name(name_prefix, deployment),
             role=ref(f"aws_iam_role.{self._name}_execution", "arn"), handler=function.handler, runtime=function.runtime,
