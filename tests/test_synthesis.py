@@ -237,3 +237,12 @@ def test_each_archive_is_built_once_per_synth(example_copy, tmp_path, monkeypatc
     monkeypatch.setattr(output_folder, "build_archive", lambda folder: built.append(folder) or real(folder))
     synth_to(example_copy, tmp_path / "out", use_cache=True)
     assert built == [example_copy.parent / "hello_src"]
+
+
+def test_the_execution_role_may_only_write_its_own_log_streams(synthesized):
+    doc = json.loads((synthesized["shop"] / "stacks/shop/cdk.tf.json").read_text())
+    for name, policy in doc["resource"]["aws_iam_role_policy"].items():
+        statements = json.loads(policy["policy"])["Statement"]
+        deployment = name.removesuffix("_logs")
+        assert statements == [{"Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Effect": "Allow",
+                               "Resource": f"${{aws_cloudwatch_log_group.{deployment}.arn}}:*"}]
