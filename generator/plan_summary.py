@@ -101,7 +101,7 @@ def summarize(plan: dict) -> PlanSummary:
         owner = _owner(change, names)
         if change["type"] == "aws_lambda_alias" and owner:
             summary.deployments.append(_alias_traffic(owner, change, variables))
-    summary.warnings = _warnings(changes, summary.deployments, names)
+    summary.warnings = _warnings(changes, summary.deployments)
     summary.deployments.sort(key=lambda d: d.name)
     return summary
 
@@ -181,7 +181,7 @@ def _traffic_line(d: DeploymentTraffic) -> str:
     return f"{d.name}: " + ", ".join(parts) + suffix
 
 
-def _warnings(changes: list[dict], deployments: list[DeploymentTraffic], names: list[str]) -> list[str]:
+def _warnings(changes: list[dict], deployments: list[DeploymentTraffic]) -> list[str]:
     warnings = []
     for change in changes:
         actions, kind, body = tuple(change["change"]["actions"]), change["type"], change["change"]

@@ -39,8 +39,9 @@ class BlueGreenDeployment(Construct):
     ``name_prefix`` prefixes AWS names (``<prefix>-<deployment>``); ``base_dir`` resolves the
     function's relative ``source``. ``add_variables_and_outputs=False`` leaves the traffic
     variables, locals and outputs to the caller (``add_interface``), as ``BlueGreenStack`` does.
-    ``archive``: the code archive when the caller has built it already (default: built here). The deployment is validated first: bad input raises
-    ``generator.InvalidInput`` listing every problem.
+    ``archive``: the code archive when the caller has built it already (default: built here).
+    The deployment is validated first: bad input raises ``generator.InvalidInput`` listing
+    every problem.
     """
 
     def __init__(self, scope: Construct, id: str, *, deployment: Deployment, name_prefix: str,
