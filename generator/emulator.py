@@ -42,6 +42,9 @@ def start_emulator(state_dir: Path = STATE_DIR) -> Emulator:
     running = _recorded(state_dir / STATE_FILE.name)
     if running and _answers(running.endpoint):
         return running
+    # A new server knows nothing: Terraform state left from an earlier one (say, before a
+    # reboot) describes resources that are gone.
+    shutil.rmtree(state_dir / LOCAL_OUT.name, ignore_errors=True)
     if importlib.util.find_spec("moto") is None:
         raise ToolMissing("the local emulator needs moto: pip install 'moto[server]'")
     state_dir.mkdir(parents=True, exist_ok=True)
