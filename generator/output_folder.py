@@ -22,10 +22,9 @@ from . import synth_cache
 from .archive import Archive, build_archive
 from .errors import InvalidInput, Problem
 from .loader import StackFile
-from .output_swap import replace_output
+from .output_swap import MANIFEST, replace_output
 from .traffic import TFVARS_NAME, read_traffic, tfvars, traffic_path
 
-MANIFEST = "manifest.json"
 LOCK = ".bluegreen.lock"
 _CDKTF_ENVIRONMENT = ("SYNTH_HCL_OUTPUT", "CDKTF_CONTEXT_JSON", "CDKTF_OUTDIR", "CDKTF_DISABLE_PLUGIN_CACHE_ENV")
 

@@ -59,14 +59,15 @@ def _owned_entries(new: Path, out_dir: Path):
 
 def _note_retired_stacks(out_dir: Path) -> None:
     stacks = out_dir / "stacks"
+    synthesized = _manifest_stacks(out_dir)
     for folder in sorted(p for p in stacks.iterdir() if p.is_dir()) if stacks.is_dir() else []:
-        if not _in_manifest(out_dir, folder.name):
+        if folder.name not in synthesized:
             print(f"note: kept {folder.name}/ (no longer in the stack file; its Terraform files "
                   "are left as they were)", file=sys.stderr)
 
 
-def _in_manifest(out_dir: Path, name: str) -> bool:
+def _manifest_stacks(out_dir: Path) -> set[str]:
     try:
-        return name in json.loads((out_dir / MANIFEST).read_text()).get("stacks", {})
-    except (OSError, ValueError, AttributeError):
-        return False
+        return set(json.loads((out_dir / MANIFEST).read_text()).get("stacks", {}))
+    except (OSError, ValueError, AttributeError, TypeError):
+        return set()

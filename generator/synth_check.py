@@ -22,7 +22,7 @@ def stale_files(stack_file: StackFile, out_dir: Path, use_cache: bool = True) ->
     is kept on purpose (it may hold state) and is no difference a synth could fix.
     """
     from .output_folder import synthesize
-    from .output_swap import OWNED_BY_SYNTHESIS
+    from .output_swap import MANIFEST, OWNED_BY_SYNTHESIS
 
     if out_dir.exists() and not out_dir.is_dir():
         raise InvalidInput(Problem("--out", f"must be a folder, got the file: {str(out_dir)!r}"))
@@ -31,19 +31,19 @@ def stale_files(stack_file: StackFile, out_dir: Path, use_cache: bool = True) ->
     try:
         fresh = scratch / "out"
         synthesize(stack_file, fresh, use_cache=use_cache)
-        expected = _owned_files(fresh, OWNED_BY_SYNTHESIS, names)
-        actual = _owned_files(out_dir, OWNED_BY_SYNTHESIS, names) if out_dir.is_dir() else {}
+        expected = _owned_files(fresh, MANIFEST, OWNED_BY_SYNTHESIS, names)
+        actual = _owned_files(out_dir, MANIFEST, OWNED_BY_SYNTHESIS, names) if out_dir.is_dir() else {}
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     names = sorted(set(expected) | set(actual))
     return [name for name in names if expected.get(name) != actual.get(name)]
 
 
-def _owned_files(out_dir: Path, owned: frozenset[str], stacks: set[str]) -> dict[str, bytes]:
+def _owned_files(out_dir: Path, manifest_name: str, owned: frozenset[str], stacks: set[str]) -> dict[str, bytes]:
     files = {}
-    manifest = out_dir / "manifest.json"
+    manifest = out_dir / manifest_name
     if manifest.is_file():
-        files["manifest.json"] = manifest.read_bytes()
+        files[manifest_name] = manifest.read_bytes()
     folder = out_dir / "stacks"
     for stack_dir in sorted(folder / name for name in stacks if (folder / name).is_dir()):
         for entry in sorted(stack_dir.iterdir()):

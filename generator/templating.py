@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import jinja2
 
 def _templates_dir() -> Path:
     # A checkout (or editable install) has the top-level templates/ beside generator/; an
@@ -19,7 +18,10 @@ TEMPLATES_DIR = _templates_dir()
 
 
 @lru_cache(maxsize=1)
-def environment() -> jinja2.Environment:
+def environment():
+    # jinja2 loads on first render: the synth cache's hit path needs TEMPLATES_DIR, not jinja2.
+    import jinja2
+
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
         undefined=jinja2.StrictUndefined,  # a missing value is a bug, not an empty string

@@ -5,7 +5,6 @@ Every hit is compared byte for byte with a fresh synth (``use_cache=False``) of 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
