@@ -1,15 +1,23 @@
 # Two commands do all set-up on a fresh machine: `make synth` and `make test`.
-# Both create .venv and install the project (with its test tools) on first use.
+# Both create .venv and install the project with its test tools (which include the `local`
+# extra, moto, for `bluegreen up --local`) on first use. `make help` lists every target.
 PYTHON ?= python3.11
 VENV := .venv
 STAMP := $(VENV)/.installed
+# bluegreen's synth cache when BLUEGREEN_CACHE_DIR is unset: only this folder, bluegreen's own.
+CACHE := $${XDG_CACHE_HOME:-$$HOME/.cache}/bluegreen
 
-.PHONY: synth test clean
+.PHONY: help synth test clean
+# A bare `make` synthesizes, as it always has.
+.DEFAULT_GOAL := synth
 
-synth: $(STAMP)
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
+
+synth: $(STAMP) ## create .venv if needed and synthesize stacks/hello.py into cdktf.out/
 	$(VENV)/bin/bluegreen synth stacks/hello.py
 
-test: $(STAMP)
+test: $(STAMP) ## create .venv if needed and run the whole test suite (CI runs this)
 	$(VENV)/bin/python -m pytest
 
 $(STAMP): pyproject.toml
@@ -17,5 +25,8 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-clean:
-	rm -rf $(VENV) cdktf.out
+clean: ## stop the local emulator; remove .venv, outputs, caches and bluegreen's synth cache
+	if [ -x $(VENV)/bin/bluegreen ]; then $(VENV)/bin/bluegreen down || true; fi
+	rm -rf $(VENV) cdktf.out .bluegreen .pytest_cache .hypothesis build *.egg-info
+	find . -path ./.git -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
+	rm -rf "$(CACHE)"

@@ -1,4 +1,4 @@
-"""Check a deployment's REST API: stage name and routes, against API Gateway's rules.
+"""Check a deployment's REST API: stage name, endpoint type, integration timeout and routes.
 
 Part of validation (see ``generator.validation``): pure, returns problems, never raises.
 """
@@ -10,7 +10,7 @@ from typing import Any, Iterator
 from . import aws_limits as aws
 from .errors import Problem
 from .model import RestApi, Route
-from .values import is_one_of, show
+from .values import is_one_of, is_whole_number, show
 
 PATH_RULE = ("parts must be literal (letters, digits, . _ : -), {name}, or a final {name+}, "
              "with no empty part or trailing '/'")
@@ -22,6 +22,7 @@ def api_problems(api: Any, at: str) -> Iterator[Problem]:
         return
     if not isinstance(api.stage, str) or not aws.STAGE_NAME.fullmatch(api.stage):
         yield Problem(f"{at}.stage", f"must be 1-128 letters, digits, '-' or '_', got: {show(api.stage)}")
+    yield from _endpoint_problems(api, at)
     if not isinstance(api.routes, tuple):
         yield Problem(f"{at}.routes", f"must be a list of Route, got: {show(api.routes)}")
         return
@@ -44,6 +45,23 @@ def api_problems(api: Any, at: str) -> Iterator[Problem]:
         yield from _sibling_parameter_problems(route.path, parameters, f"{where}.path")
 
 
+def _endpoint_problems(api: RestApi, at: str) -> Iterator[Problem]:
+    if not is_one_of(api.endpoint_type, aws.ENDPOINT_TYPES):
+        yield Problem(f"{at}.endpoint_type", "must be 'REGIONAL' or 'EDGE' (upper case), "
+                      f"got: {show(api.endpoint_type)}")
+    timeout, (low, high) = api.integration_timeout_s, aws.INTEGRATION_TIMEOUT_S_RANGE
+    if not is_whole_number(timeout):
+        yield Problem(f"{at}.integration_timeout_s", f"must be a whole number of seconds between {low} and "
+                      f"{high}, got: {show(timeout)}")
+    elif not low <= timeout <= high:
+        yield Problem(f"{at}.integration_timeout_s", f"must be between {low} and {high}, got: {timeout}")
+    elif timeout > aws.INTEGRATION_TIMEOUT_S_DEFAULT and api.endpoint_type == "EDGE":
+        # API Gateway raises the 29 s limit (by quota increase) for Regional and private APIs only.
+        yield Problem(f"{at}.integration_timeout_s", f"must be at most {aws.INTEGRATION_TIMEOUT_S_DEFAULT} on an "
+                      "EDGE API: only a REGIONAL API can wait longer, after an API Gateway quota increase, "
+                      f"got: {timeout}")
+
+
 def _route_problems(route: Route, where: str) -> Iterator[Problem]:
     if not is_one_of(route.method, aws.HTTP_METHODS):
         yield Problem(f"{where}.method", f"must be one of {', '.join(sorted(aws.HTTP_METHODS))} "
@@ -55,6 +73,10 @@ def _route_problems(route: Route, where: str) -> Iterator[Problem]:
     if path == "/":
         return
     parts = path.split("/")[1:]
+    if any(part in aws.DOT_SEGMENTS for part in parts):
+        yield Problem(f"{where}.path", "must not have a '.' or '..' part: URLs resolve them away before a "
+                      f"request is sent, so no client could reach this route, got: {show(path)}")
+        return
     for position, part in enumerate(parts):
         parameter = aws.PATH_PARAMETER_PART.fullmatch(part)
         greedy_too_early = parameter and part.endswith("+}") and position < len(parts) - 1

@@ -45,6 +45,8 @@ ENVIRONMENT_TOTAL_BYTES = 4096  # Lambda quotas: all environment variables toget
 # Lambda CreateAlias Name: pattern (?!^[0-9]+$)([a-zA-Z0-9-_]+), 1..128 characters.
 ALIAS_NAME = re.compile(r"[a-zA-Z0-9_-]{1,128}")
 
+# Lambda CreateFunction Handler: at most 128 characters, pattern [^\s]+, for every runtime.
+HANDLER_MAX = 128
 FUNCTION_NAME_MAX = 64  # Lambda CreateFunction FunctionName (unqualified), 64 characters
 IAM_ROLE_NAME_MAX = 64  # IAM CreateRole RoleName, 64 characters
 
@@ -54,6 +56,27 @@ HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTI
 # API Gateway resource path parts: a literal part, a {param}, or a greedy {param+} at the end.
 PATH_LITERAL_PART = re.compile(r"[a-zA-Z0-9._:-]+")
 PATH_PARAMETER_PART = re.compile(r"\{[a-zA-Z_][a-zA-Z0-9_]*\+?\}")
+# Not AWS but URLs: "." and ".." are the dot-segments that clients resolve away before sending
+# (RFC 3986 5.2.4 remove_dot_segments; WHATWG URL "single-dot/double-dot path segment"), so
+# API Gateway never receives a path holding one. "..." and longer are ordinary segments.
+DOT_SEGMENTS = frozenset({".", ".."})
+
+# REST API endpoint types we synthesize (API Gateway developer guide, "API endpoint types for REST
+# APIs in API Gateway"). PRIVATE needs a VPC endpoint and a resource policy, which we don't model.
+ENDPOINT_TYPES = ("REGIONAL", "EDGE")
+# Partitions without edge-optimized APIs, by region prefix: "How Amazon API Gateway differs for
+# AWS GovCloud (US)" (AWS GovCloud (US) User Guide) and "Amazon API Gateway - Getting Started with
+# Amazon Web Services in China" both list edge-optimized APIs as not supported.
+NO_EDGE_PARTITIONS = {"us-gov-": "AWS GovCloud (US)", "cn-": "AWS China"}
+
+# API Gateway developer guide, "Quotas for configuring and running a REST API in API Gateway":
+# "Maximum integration timeout", 50 milliseconds to 29 seconds; raised above 29 s only for
+# Regional and private REST APIs, through a Service Quotas increase (the Integration
+# timeoutInMillis reference says the same). 29 s is the default and, for an EDGE API, the most.
+INTEGRATION_TIMEOUT_S_DEFAULT = 29
+# Whole seconds, so the floor is 1 s rather than 50 ms. AWS publishes no ceiling for a raised
+# quota; a Lambda function never runs past 900 s (TIMEOUT_S_RANGE), so waiting longer is pointless.
+INTEGRATION_TIMEOUT_S_RANGE = (1, 900)
 
 # Commercial, GovCloud and China partitions; a typo here fails only at plan time otherwise.
 AWS_REGIONS = frozenset({

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -12,9 +13,10 @@ from pathlib import Path
 from . import emulator, naming
 from .errors import InvalidInput, Problem
 from .loader import load_stack_file
-from .operations import locate, promote, rollback, shift
+from .operations import Target, locate, promote, rollback, shift
 from .output_folder import synthesize
 from .traffic import VERSION, Traffic, format_weight, parse_weight
+from .workspace import Workspace
 
 EXIT_OK, EXIT_DIFFERS = 0, 1
 
@@ -22,17 +24,15 @@ EXIT_OK, EXIT_DIFFERS = 0, 1
 def synth(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     stack_file = load_stack_file(args.stack_file)
+    workspace = Workspace.from_args(args, stack_file)
+    if args.check and workspace.local:
+        # A fresh synth to compare with would need the local traffic too; nobody commits that folder.
+        raise InvalidInput(Problem("--check", "cannot be combined with --local (the emulator's output is "
+                                   "rewritten by every up --local and never committed), got: --check --local"))
     if args.check:
-        from .synth_check import stale_files
-
-        stale = stale_files(stack_file, Path(args.out), use_cache=not args.no_cache)
-        for name in stale:
-            print(f"differs: {os.path.join(args.out, name)}")
-        if stale:
-            print(f"{len(stale)} file(s) differ from a fresh synth: run bluegreen synth {args.stack_file}",
-                  file=sys.stderr)
-        return EXIT_DIFFERS if stale else EXIT_OK
-    result = synthesize(stack_file, Path(args.out), use_cache=not args.no_cache)
+        return _check(args, stack_file, workspace)
+    result = synthesize(stack_file, workspace.out_dir, use_cache=not args.no_cache,
+                        traffic_dir=workspace.traffic_dir)
     for stack, folder in zip(stack_file.stacks, result.folders):
         count = len(stack.deployments)
         print(f"synthesized stack {stack.name} ({count} deployment{'s' * (count != 1)}): "
@@ -41,34 +41,49 @@ def synth(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check(args: argparse.Namespace, stack_file, workspace: Workspace) -> int:
+    from .synth_check import stale_files
+
+    # Paths as the user gave --out, or relative to the current folder for the default.
+    shown = args.out if args.out is not None else os.path.relpath(workspace.out_dir)
+    stale = stale_files(stack_file, workspace.out_dir, use_cache=not args.no_cache)
+    for difference in stale:  # missing, extra or differs: each path under the output folder
+        print(f"{difference.kind}: {os.path.join(shown, difference.path)}")
+    if stale:
+        print(f"{len(stale)} file(s) differ from a fresh synth: run bluegreen synth {args.stack_file}",
+              file=sys.stderr)
+    return EXIT_DIFFERS if stale else EXIT_OK
+
+
 def shift_command(args: argparse.Namespace) -> int:
     try:
         weight = parse_weight(args.weight)
     except ValueError as error:
         raise InvalidInput(Problem("WEIGHT", str(error))) from None
-    target = locate(load_stack_file(args.stack_file), args.deployment, Path(args.out))
-    _report(target, *shift(target, weight))
+    _check_version(args.version)
+    target = _target(args)
+    _report(args, target, *shift(target, weight, args.version))
     return EXIT_OK
 
 
 def promote_command(args: argparse.Namespace) -> int:
-    if args.version is not None and not VERSION.fullmatch(args.version):
-        raise InvalidInput(Problem("--version", f"must be a published version number such as 3, got: {args.version!r}"))
-    target = locate(load_stack_file(args.stack_file), args.deployment, Path(args.out))
-    _report(target, *promote(target, args.version))
+    _check_version(args.version)
+    target = _target(args)
+    _report(args, target, *promote(target, args.version))
     return EXIT_OK
 
 
 def rollback_command(args: argparse.Namespace) -> int:
-    target = locate(load_stack_file(args.stack_file), args.deployment, Path(args.out))
-    _report(target, *rollback(target))
+    target = _target(args)
+    _report(args, target, *rollback(target))
     return EXIT_OK
 
 
 def status_command(args: argparse.Namespace) -> int:
     from .status import collect_status, render_status_json, render_status_text
 
-    rows = collect_status(load_stack_file(args.stack_file), Path(args.out))
+    stack_file = load_stack_file(args.stack_file)
+    rows = collect_status(stack_file, Workspace.from_args(args, stack_file))
     sys.stdout.write(render_status_json(rows) if args.json else render_status_text(rows))
     return EXIT_OK
 
@@ -91,11 +106,15 @@ def init_command(args: argparse.Namespace) -> int:
 
 
 def up_command(args: argparse.Namespace) -> int:
+    emulator.require_local_extra()
     stack_file = load_stack_file(args.stack_file)
-    server = emulator.start_emulator()
+    workspace = Workspace.from_args(args, stack_file)
+    server = emulator.start_emulator(workspace)
     print(f"moto emulator: {server.endpoint} (pid {server.pid}); stop it with: bluegreen down")
-    env = emulator.terraform_environment(server)
-    for stack, folder in zip(stack_file.stacks, synthesize(stack_file, emulator.LOCAL_OUT).folders):
+    env = emulator.terraform_environment(server, workspace)
+    # Every up re-synthesizes (with the local traffic): changed code publishes the next version.
+    result = synthesize(stack_file, workspace.out_dir, traffic_dir=workspace.traffic_dir)
+    for stack, folder in zip(stack_file.stacks, result.folders):
         emulator.run_terraform(["init"], folder, env)
         emulator.run_terraform(["apply", "-auto-approve"], folder, env)
         outputs = json.loads(emulator.run_terraform(["output", "-json"], folder, env))
@@ -105,13 +124,24 @@ def up_command(args: argparse.Namespace) -> int:
 
 
 def down_command(args: argparse.Namespace) -> int:
-    stopped = emulator.stop_emulator()
+    stopped = emulator.stop_emulator(Workspace.from_args(args))
     print("moto emulator stopped; local state removed" if stopped else "no emulator was running")
     return EXIT_OK
 
 
+def env_command(args: argparse.Namespace) -> int:
+    emulator.require_local_extra()
+    workspace = Workspace.from_args(args)
+    server = emulator.running_emulator(workspace)
+    variables = emulator.emulator_variables(server, workspace, emulator.deployed_region(workspace))
+    print(f"unset {' '.join(emulator.CLEARED_VARIABLES)}")
+    for name, value in variables.items():
+        print(f"export {name}={shlex.quote(value)}")
+    return EXIT_OK
+
+
 def _print_alias(endpoint: str, stack, deployment, outputs: dict) -> None:
-    import boto3  # comes with moto; only the emulator path needs it
+    import boto3  # from the local extra (with moto), checked by up; only the emulator path needs it
 
     client = boto3.client("lambda", endpoint_url=endpoint, region_name=stack.region,
                           aws_access_key_id="test", aws_secret_access_key="test")
@@ -124,10 +154,28 @@ def _print_alias(endpoint: str, stack, deployment, outputs: dict) -> None:
           (f"; invoke URL {url}" if url else ""))
 
 
-def _report(target, before: Traffic, after: Traffic) -> None:
+def _check_version(version: str | None) -> None:
+    if version is not None and not VERSION.fullmatch(version):
+        raise InvalidInput(Problem("--version", f"must be a published version number such as 3, got: {version!r}"))
+
+
+def _target(args: argparse.Namespace) -> Target:
+    """The deployment that shift, promote or rollback edits, its traffic folder ready to write."""
+    stack_file = load_stack_file(args.stack_file)
+    workspace = Workspace.from_args(args, stack_file)
+    if workspace.traffic_dir is not None:
+        workspace.traffic_dir.mkdir(parents=True, exist_ok=True)  # the local one exists on demand
+    return locate(stack_file, args.deployment, workspace)
+
+
+def _report(args: argparse.Namespace, target: Target, before: Traffic, after: Traffic) -> None:
     name = f"{target.stack.name}/{target.deployment.name}"
 
     def show(t: Traffic) -> str:
-        return f"blue {('v' + t.blue_version) if t.blue_version else 'unpinned'}, green weight {format_weight(t.green_weight)}"
-    print(f"{name}: {show(before)} -> {show(after)}")
-    print(f"wrote {os.path.relpath(target.traffic_file)}; next: bluegreen synth, then terraform plan")
+        blue = f"blue v{t.blue_version}" if t.blue_version else "blue unpinned"
+        green = f"green v{t.green_version}" if t.green_version else "no green"
+        return f"{blue}, {green}, green weight {format_weight(t.green_weight)}"
+    print(f"{name}: {show(before)} -> {show(after)}" + (" (no change)" if before == after else ""))
+    # The local traffic reaches the emulator through up, which synthesizes and applies in one go.
+    next_step = f"bluegreen up {args.stack_file} --local" if args.local else "bluegreen synth, then terraform plan"
+    print(f"wrote {os.path.relpath(target.traffic_file)}; next: {next_step}")

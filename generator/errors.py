@@ -36,3 +36,11 @@ class InvalidInput(Exception):
 
 class ToolMissing(Exception):
     """A program we need at run time (Node.js for cdktf's jsii, Terraform) is not installed."""
+
+
+class ExternalToolFailed(Exception):
+    """A program we ran (Terraform, the moto emulator) failed or did not answer. Exit status 3.
+
+    Kept apart from ``InvalidInput``: the user's input may be fine, and a script should be able
+    to tell "fix your input" from "a tool broke" (retry, read its log).
+    """

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+from .aws_limits import INTEGRATION_TIMEOUT_S_DEFAULT
+
 
 @dataclass(frozen=True)
 class Route:
@@ -31,10 +33,20 @@ class RestApi:
 
     ``stage``: the stage name in the invoke URL (``https://.../v1``); default ``"live"``.
     ``routes``: at least one ``Route``; every route invokes the alias (``AWS_PROXY``).
+    ``integration_timeout_s``: how long API Gateway waits for the function, in whole seconds;
+    default 29, API Gateway's default and its most without a quota increase. The function's
+    ``timeout_s`` must not exceed it (past it the client gets a 504 while the function runs on).
+    Above 29 (up to 900) only on a ``REGIONAL`` API, after raising the account's "Maximum
+    integration timeout" quota in Service Quotas.
+    ``endpoint_type``: ``"REGIONAL"`` (default; clients call the region directly) or ``"EDGE"``
+    (through API Gateway's CloudFront distribution; not offered in the GovCloud and China
+    partitions).
     """
 
     routes: tuple[Route, ...] | list[Route] = ()
     stage: str = "live"
+    integration_timeout_s: int = INTEGRATION_TIMEOUT_S_DEFAULT
+    endpoint_type: str = "REGIONAL"
 
     def __post_init__(self) -> None:
         # Keep a tuple so the model stays frozen; anything else is left for validation to report.

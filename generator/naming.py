@@ -1,10 +1,10 @@
 """Every name we derive: Terraform addresses, variables, outputs and AWS resource names.
 
-The contract: each name is a pure function of the stack name, the deployment name, the alias,
-the stage and the route. It changes if and only if one of those changes. That matters because a
-changed Terraform address means destroy-and-recreate, and a changed AWS name means a new
-function with no versions. No hashes, no counters: a reviewer reads ``aws_lambda_alias.orders_live``
-in a plan and knows what it is.
+The contract: each name is a pure function of the stack name, the deployment name, the alias
+and the stage. It changes if and only if one of those changes. That matters because a changed
+Terraform address means destroy-and-recreate, and a changed AWS name means a new function with
+no versions. No hashes, no counters: a reviewer reads ``aws_lambda_alias.orders`` in a plan and
+knows what it is. Routes have no addresses of their own: the API is one OpenAPI document.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import Deployment, Route
+from .model import Deployment
 
 # Terraform identifiers may hold letters, digits, "_" and "-"; we keep to "_" for readability.
 _NOT_IDENTIFIER = re.compile(r"[^a-zA-Z0-9_]+")
@@ -45,60 +45,49 @@ def blue_version_variable(deployment: Deployment) -> str:
     return f"{deployment.name}_blue_version"
 
 
+def green_version_variable(deployment: Deployment) -> str:
+    return f"{deployment.name}_green_version"
+
+
 def output_name(deployment: Deployment, what: str) -> str:
-    """``blue_version``, ``green_version``, ``alias_arn`` or ``invoke_url``, prefixed."""
+    """An output of the deployment (see ``OUTPUTS``), prefixed with its name."""
     return f"{deployment.name}_{what}"
 
 
+# Every output a deployment has; ``invoke_url`` only with an API.
+OUTPUTS = ("blue_version", "green_version", "newest_version", "applied_traffic", "alias_arn",
+           "alias_routing", "invoke_url")
+
+
 def alias_id(deployment: Deployment) -> str:
-    """Terraform name of the alias, e.g. ``orders_live`` for ``aws_lambda_alias.orders_live``."""
+    """Terraform name of the alias, ``aws_lambda_alias.<deployment>``: the same whatever the alias is called.
+
+    A stable address lets a renamed alias be replaced create-before-destroy: the new alias, its
+    permission and the API that invokes it exist before the old alias goes
+    (docs/aws-rules.md#r27-create-before-destroy). Before, the address held the alias name.
+    """
+    return deployment.name
+
+
+def legacy_alias_id(deployment: Deployment) -> str:
+    """The alias address older bluegreen releases used (``<deployment>_<alias>``), for a ``moved`` block."""
     return identifier(f"{deployment.name}_{deployment.alias}")
+
+
+def first_version_id(deployment: Deployment) -> str:
+    """Terraform name of the ``terraform_data`` that remembers the first version ever published."""
+    return f"{deployment.name}_first_version"
 
 
 def stage_id(deployment: Deployment, stage: str) -> str:
     return identifier(f"{deployment.name}_{stage}")
 
 
-def path_id(path: str) -> str:
-    """A readable identifier for an API path: ``/orders/{id}`` -> ``orders_by_id``, ``/`` -> ``root``.
-
-    A parameter ``{id}`` reads ``by_id``; a greedy ``{proxy+}`` reads ``by_proxy_all``. Two paths
-    that map to the same identifier are reported by validation, never silently renamed.
-    """
-    parts = [p for p in path.split("/") if p]
-    if not parts:
-        return "root"
-    words = []
-    for part in parts:
-        if part.startswith("{"):
-            greedy = part.endswith("+}")
-            part = "by_" + part.strip("{}+") + ("_all" if greedy else "")
-        words.append(identifier(part))
-    return "_".join(words)
-
-
-def path_prefixes(path: str) -> list[str]:
-    """Every path an API needs a resource for: ``/a/b`` -> ``["/a", "/a/b"]``; ``/`` -> ``[]``."""
-    parts = [p for p in path.split("/") if p]
-    return ["/" + "/".join(parts[:i]) for i in range(1, len(parts) + 1)]
-
-
-def resource_id(deployment: Deployment, path: str) -> str:
-    """Terraform name of the ``aws_api_gateway_resource`` for a path (never the root)."""
-    return f"{deployment.name}_{path_id(path)}"
-
-
-def route_id(deployment: Deployment, route: Route) -> str:
-    """Terraform name shared by a route's method and integration, e.g. ``orders_get_orders``."""
-    return f"{deployment.name}_{route.method.lower()}_{path_id(route.path)}"
-
-
 @dataclass(frozen=True)
 class Address:
     """A Terraform address one deployment produces, the field that decides it, and what it is for.
 
-    ``source`` says what the address stands for: the same source may repeat (two routes share
-    the parent path ``/orders``), two different sources on one address are a clash.
+    ``source`` says what the address stands for; two different sources on one address are a clash.
     """
 
     address: str
@@ -111,24 +100,19 @@ def deployment_addresses(deployment: Deployment) -> list[Address]:
     name = deployment.name
     by_name = [f"aws_lambda_function.{name}", f"aws_iam_role.{name}_execution",
                f"aws_iam_role_policy.{name}_logs", f"aws_cloudwatch_log_group.{name}",
+               f"aws_lambda_alias.{alias_id(deployment)}", f"terraform_data.{first_version_id(deployment)}",
                f"var.{green_weight_variable(deployment)}", f"var.{blue_version_variable(deployment)}",
-               f"local.{name}_green_version", f"local.{name}_blue_version"]
-    by_name += [f"output.{output_name(deployment, what)}" for what in ("blue_version", "green_version", "alias_arn")]
+               f"var.{green_version_variable(deployment)}",
+               f"local.{name}_newest_version", f"local.{name}_blue_version", f"local.{name}_green_version"]
+    outputs = OUTPUTS if deployment.api else OUTPUTS[:-1]
+    by_name += [f"output.{output_name(deployment, what)}" for what in outputs]
     if deployment.api:
         by_name += [f"aws_api_gateway_rest_api.{name}", f"aws_api_gateway_deployment.{name}",
-                    f"aws_lambda_permission.{name}_api", f"output.{output_name(deployment, 'invoke_url')}"]
+                    f"aws_lambda_permission.{name}_api"]
     addresses = [Address(a, "name", ("deployment", name)) for a in by_name]
-    addresses.append(Address(f"aws_lambda_alias.{alias_id(deployment)}", "alias", ("alias", name)))
     if deployment.api:
         addresses.append(Address(f"aws_api_gateway_stage.{stage_id(deployment, deployment.api.stage)}",
                                  "api.stage", ("stage", name)))
-        for index, route in enumerate(deployment.api.routes):
-            field = f"api.routes[{index}].path"
-            addresses += [Address(f"aws_api_gateway_resource.{resource_id(deployment, prefix)}", field,
-                                  ("path", name, prefix)) for prefix in path_prefixes(route.path)]
-            addresses += [Address(f"{kind}.{route_id(deployment, route)}", field,
-                                  ("route", name, route.method, route.path))
-                          for kind in ("aws_api_gateway_method", "aws_api_gateway_integration")]
     return addresses
 
 
@@ -137,7 +121,7 @@ def ref(address: str, attribute: str) -> str:
 
     Synthesis writes references to the fixed addresses above directly: the JSON is the same as
     through cdktf's tokens, reads the same in review, and costs no round trip to jsii's Node.js
-    process (66 of them per deployment before, most of a 100-deployment synth; issue #4).
+    process (66 of them per deployment before, most of a 100-deployment synth).
     """
     return f"${{{address}.{attribute}}}"
 

@@ -1,12 +1,13 @@
-"""Traffic operations on the committed traffic file: shift, promote, roll back, status.
+"""Traffic operations on the committed traffic file: shift, promote, roll back.
 
 Each operation reads the stack file and its traffic file, checks the request, and rewrites only
-the traffic file (atomically). Nothing here talks to AWS: Terraform applies the result.
+the traffic file (atomically, under a lock). Nothing here talks to AWS: Terraform applies the
+result. A version to pin that the request doesn't name is read from the applied outputs.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import naming
@@ -14,12 +15,17 @@ from .errors import InvalidInput, Problem
 from .loader import StackFile
 from .model import Deployment, Stack
 from .terraform_outputs import read_outputs
-from .traffic import Traffic, read_traffic, traffic_path, write_traffic
+from .traffic import VERSION, Traffic, read_traffic, traffic_lock, write_traffic
+from .workspace import Workspace
 
 
 @dataclass(frozen=True)
 class Target:
-    """One deployment of a loaded stack file, with its traffic file and stack folder."""
+    """One deployment of a loaded stack file, with its traffic file and stack folder.
+
+    Both come from a ``Workspace``: the committed traffic file and ``cdktf.out``, or with
+    ``--local`` the emulator's own, so the operations below never need to know which.
+    """
 
     stack: Stack
     deployment: Deployment
@@ -27,8 +33,8 @@ class Target:
     stack_dir: Path
 
 
-def locate(stack_file: StackFile, name: str, out_dir: Path) -> Target:
-    """Find ``name`` (``deployment`` or ``stack/deployment``) in the stack file."""
+def locate(stack_file: StackFile, name: str, workspace: Workspace) -> Target:
+    """Find ``name`` (``deployment`` or ``stack/deployment``) in the stack file; its files in ``workspace``."""
     stack_name, _, deployment_name = name.rpartition("/")
     matches = [(s, d) for s in stack_file.stacks for d in s.deployments
                if d.name == deployment_name and stack_name in ("", s.name)]
@@ -37,49 +43,73 @@ def locate(stack_file: StackFile, name: str, out_dir: Path) -> Target:
         rule = "names more than one deployment, write STACK/DEPLOYMENT" if matches else "must be a deployment of the stack file"
         raise InvalidInput(Problem("DEPLOYMENT", f"{rule} ({known}), got: {name!r}"))
     stack, deployment = matches[0]
-    return Target(stack, deployment, traffic_path(stack_file.base_dir, stack), out_dir / "stacks" / stack.name)
+    return Target(stack, deployment, workspace.traffic_file(stack_file, stack), workspace.stack_dir(stack))
 
 
-def shift(target: Target, weight: float) -> tuple[Traffic, Traffic]:
-    """Send ``weight`` of the traffic to green. Blue must be pinned: otherwise green is blue."""
+def shift(target: Target, weight: float, version: str | None = None) -> tuple[Traffic, Traffic]:
+    """Send ``weight`` of the traffic to green: ``version``, the green already getting traffic, or
+    else the newest applied version. Blue must be pinned. A weight of 0 is a rollback."""
+    if weight == 0:
+        return rollback(target)
+
     def change(current: Traffic) -> Traffic:
-        if current.blue_version is None and weight > 0:
-            raise InvalidInput(Problem(target.deployment.name, "blue is not pinned, so green and blue are the "
-                                       "same version: run promote first to pin the version now serving"))
-        return replace(current, green_weight=weight)
+        if current.blue_version is None:
+            raise InvalidInput(Problem(target.deployment.name, "blue is not pinned, so there is no stable version "
+                                       "to keep serving: run promote first to pin the version now serving"))
+        ongoing = current.green_version if current.green_weight > 0 else None
+        green = version or ongoing or applied_version(target, "newest_version")
+        if green == current.blue_version:
+            raise InvalidInput(Problem(target.deployment.name, f"version {green} is already blue: publish new code "
+                                       "(synth and apply) before shifting traffic to it"))
+        return Traffic(current.blue_version, green, weight)
     return _update(target, change)
 
 
 def rollback(target: Target) -> tuple[Traffic, Traffic]:
-    """All traffic back to blue; blue stays as it is."""
-    return _update(target, lambda current: replace(current, green_weight=0))
+    """All traffic back to blue; blue stays as it is, no version is green any more."""
+    return _update(target, lambda current: Traffic(current.blue_version, None, 0))
 
 
 def promote(target: Target, version: str | None) -> tuple[Traffic, Traffic]:
-    """Blue becomes green (``version``, or the deployed green version from Terraform outputs)."""
-    green = version or _deployed_green(target)
+    """Pin blue: ``version``, or else the green getting traffic, or else the newest applied version.
 
+    While blue is unpinned, promote pins the version now serving (the first one published), so
+    that pinning never moves traffic by itself; a second promote then moves blue to green.
+    """
     def change(current: Traffic) -> Traffic:
-        if current.blue_version == green:
-            raise InvalidInput(Problem(target.deployment.name, f"green is version {green}, which is already "
-                                       "blue: publish new code (synth and apply) before promoting"))
-        return Traffic(blue_version=green, green_weight=0)
+        if current.blue_version is None:
+            blue = version or applied_version(target, "blue_version")
+        else:
+            green = current.green_version if current.green_weight > 0 else None
+            blue = version or green or applied_version(target, "newest_version")
+        if blue == current.blue_version:
+            raise InvalidInput(Problem(target.deployment.name, f"version {blue} is already blue: publish new code "
+                                       "(synth and apply) before promoting"))
+        return Traffic(blue_version=blue, green_version=None, green_weight=0)
     return _update(target, change)
 
 
-def _deployed_green(target: Target) -> str:
-    output = naming.output_name(target.deployment, "green_version")
-    green = read_outputs(target.stack_dir).get(output)
-    if not isinstance(green, str) or not green.isdigit():
-        raise InvalidInput(Problem(target.deployment.name, f"no green version is known: {target.stack_dir} "
-                                   f"has no Terraform output {output} (apply first, or pass --version N)"))
-    return green
+def applied_version(target: Target, what: str) -> str:
+    """A version from the applied Terraform outputs (``blue_version`` or ``newest_version``)."""
+    output = naming.output_name(target.deployment, what)
+    value = read_outputs(target.stack_dir).get(output)
+    if value is None:
+        raise InvalidInput(Problem(target.deployment.name, f"no version is known: {target.stack_dir} has no "
+                                   f"Terraform output {output} (apply first, or pass --version N)"))
+    if not isinstance(value, str) or not VERSION.fullmatch(value):
+        raise InvalidInput(Problem(f"{target.stack_dir}: output {output}", "must be a version number such as "
+                                   f"\"3\", got: {value!r}"))
+    return value
 
 
 def _update(target: Target, change) -> tuple[Traffic, Traffic]:
-    traffic = read_traffic(target.traffic_file, target.stack)
-    before = traffic[target.deployment.name]
-    after = change(before)
-    traffic[target.deployment.name] = after
-    write_traffic(target.traffic_file, target.stack, traffic)
+    # Locked from read to write: two commands at once would otherwise both read the old file
+    # and the second write would silently drop the first change.
+    with traffic_lock(target.traffic_file):
+        traffic = read_traffic(target.traffic_file, target.stack)
+        before = traffic[target.deployment.name]
+        after = change(before)
+        traffic[target.deployment.name] = after
+        if after != before:
+            write_traffic(target.traffic_file, target.stack, traffic)
     return before, after

@@ -1,11 +1,15 @@
 """Synthesize a stack file into an output folder, all or nothing, through the synth cache.
 
-The new output is assembled in a scratch folder next to the output (from the cache on a hit,
-from cdktf on a miss); only when it is complete does it take the output's place. A failure
-leaves the previous output exactly as it was. Files that synthesis does not own (Terraform's
-``.terraform/``, lock file, local state, anything a user put there) move into the new output,
-so ``terraform plan`` keeps working across re-synths. This module imports no cdktf: a cache hit
-never starts Node.js.
+The new output is assembled in a scratch folder inside the output folder (``.bluegreen-work/``,
+on the output's file system, so the swap is renames even when the output folder is a mount
+point), from the cache on a hit, from cdktf on a miss; only when it is complete does it take the
+output's place (see ``output_swap``). A failure leaves the previous output exactly as it was.
+Files that synthesis does not own (Terraform's ``.terraform/``, lock file, local state, anything
+a user put there) are never touched, so ``terraform plan`` keeps working across re-synths.
+
+Several stack files may share one output folder: ``manifest.json`` lists every stack and the
+stack file it came from (see ``output_manifest``), and each synth replaces only its own stacks.
+This module imports no cdktf: a cache hit never starts Node.js.
 """
 
 from __future__ import annotations
@@ -13,19 +17,23 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-import tempfile
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import synth_cache
+from . import output_manifest, synth_cache
 from .archive import Archive, build_archive
 from .errors import InvalidInput, Problem
 from .loader import StackFile
-from .output_swap import MANIFEST, replace_output
+from .output_manifest import MANIFEST
+from .output_swap import WORK, clear_work, has_journal, make_scratch, recover, replace_output
 from .traffic import TFVARS_NAME, read_traffic, tfvars, traffic_path
 
 LOCK = ".bluegreen.lock"
+# What a folder may hold and still count as new: bluegreen's own files, and the folder a fresh
+# ext4 file system has at its root (an output folder may be a mount point).
+_AS_GOOD_AS_EMPTY = frozenset({LOCK, WORK, "lost+found"})
 _CDKTF_ENVIRONMENT = ("SYNTH_HCL_OUTPUT", "CDKTF_CONTEXT_JSON", "CDKTF_OUTDIR", "CDKTF_DISABLE_PLUGIN_CACHE_ENV")
 
 
@@ -35,10 +43,14 @@ class SynthResult:
     cached: bool          # served from the synth cache
 
 
-def synthesize(stack_file: StackFile, out_dir: Path, use_cache: bool = True) -> SynthResult:
-    """Write ``out_dir/stacks/<stack>/cdk.tf.json`` (and assets, README, traffic) for every stack."""
+def synthesize(stack_file: StackFile, out_dir: Path, use_cache: bool = True, *,
+               traffic_dir: Path | None = None) -> SynthResult:
+    """Write ``out_dir/stacks/<stack>/cdk.tf.json`` (and assets, README, traffic) for every stack.
+
+    ``traffic_dir`` holds the ``<stack>.traffic.json`` files (default: the stack file's folder).
+    """
     out_dir = resolve_output_folder(stack_file, out_dir)
-    traffic = traffic_files(stack_file)  # a broken traffic file fails here, before any work
+    traffic = traffic_files(stack_file, traffic_dir)  # a broken traffic file fails here, before any work
     # Each archive is built once and used for both the cache key and the output, so code edited
     # during a synth can never be stored under the key of other code.
     archives = build_archives(stack_file)
@@ -47,21 +59,25 @@ def synthesize(stack_file: StackFile, out_dir: Path, use_cache: bool = True) -> 
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
         with _exclusive(out_dir):
-            scratch = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
-            try:
-                cached = key is not None and synth_cache.restore(key, scratch)
-                if not cached:
-                    _fresh_synth(stack_file, scratch, archives, traffic)
-                    if key is not None:
-                        synth_cache.store(key, scratch)
-                replace_output(scratch, out_dir)
-            finally:
-                shutil.rmtree(scratch, ignore_errors=True)
+            cached = _synthesize_locked(stack_file, out_dir, archives, traffic, key)
     except BaseException:
         if created and [p.name for p in out_dir.iterdir()] == [LOCK]:
             shutil.rmtree(out_dir, ignore_errors=True)  # a first synth that failed leaves nothing
         raise
     return SynthResult([out_dir / "stacks" / stack.name for stack in stack_file.stacks], cached)
+
+
+def assemble(stack_file: StackFile, folder: Path, use_cache: bool = True, *,
+             traffic_dir: Path | None = None) -> output_manifest.Manifest:
+    """Synthesize into the empty ``folder`` as cdktf lays it out; its manifest (only these stacks).
+
+    For ``synth --check``: no output folder is involved, and nothing but ``folder`` is written.
+    """
+    traffic = traffic_files(stack_file, traffic_dir)
+    archives = build_archives(stack_file)
+    key = synth_cache.cache_key(stack_file, archives, traffic) if use_cache else None
+    _assemble(stack_file, folder, archives, traffic, key)
+    return _fresh_manifest(folder)
 
 
 def resolve_output_folder(stack_file: StackFile, out_dir: Path) -> Path:
@@ -73,12 +89,7 @@ def resolve_output_folder(stack_file: StackFile, out_dir: Path) -> Path:
         if parent.exists() and not parent.is_dir():
             raise InvalidInput(Problem("--out", f"must be a folder path, but {str(parent)!r} is a file, "
                                        f"got: {str(out_dir)!r}"))
-    # Never replace a folder we did not write: --out pointed at the wrong place must not cost
-    # the user their files.
-    if out_dir.exists() and (not out_dir.is_dir() or
-                             (any(p.name != LOCK for p in out_dir.iterdir()) and not (out_dir / MANIFEST).is_file())):
-        raise InvalidInput(Problem("--out", "must be a new folder or one that bluegreen synthesized "
-                                   f"(it has {MANIFEST}), got: {str(out_dir)!r}"))
+    _refuse_foreign(out_dir)
     for stack in stack_file.stacks:
         for deployment in stack.deployments:
             source = (stack_file.base_dir / deployment.function.source).resolve()
@@ -89,15 +100,72 @@ def resolve_output_folder(stack_file: StackFile, out_dir: Path) -> Path:
     return out_dir
 
 
+def _refuse_foreign(out_dir: Path) -> None:
+    # Never replace files in a folder we did not write: --out pointed at the wrong place must not
+    # cost the user their files. Ours: new (as good as empty), or holding bluegreen's manifest or
+    # the journal of a synth that was interrupted (which may have parked the manifest).
+    if not out_dir.exists():
+        return
+    if (out_dir.is_dir() and (all(p.name in _AS_GOOD_AS_EMPTY for p in out_dir.iterdir())
+                              or output_manifest.read_manifest(out_dir) is not None or has_journal(out_dir))):
+        return
+    raise InvalidInput(Problem("--out", "must be a new folder or one that bluegreen synthesized (holding "
+                               f"bluegreen's {MANIFEST}), got: {str(out_dir)!r}"))
+
+
 def build_archives(stack_file: StackFile) -> dict[tuple[str, str], Archive]:
-    return {(stack.name, d.name): build_archive(stack_file.base_dir / d.function.source)
+    return {(stack.name, d.name): build_archive(stack_file.base_dir / d.function.source,
+                                                at=f"{stack.name}.{d.name}.function.source", label=str(d.function.source))
             for stack in stack_file.stacks for d in stack.deployments}
 
 
-def traffic_files(stack_file: StackFile) -> dict[str, str]:
-    """``stacks/<stack>/traffic.auto.tfvars.json`` text per stack, from the committed traffic files."""
-    return {f"stacks/{stack.name}/{TFVARS_NAME}": tfvars(stack, read_traffic(traffic_path(stack_file.base_dir, stack), stack))
+def traffic_files(stack_file: StackFile, traffic_dir: Path | None = None) -> dict[str, str]:
+    """``stacks/<stack>/traffic.auto.tfvars.json`` text per stack, from the traffic files in
+    ``traffic_dir`` (default: the committed ones, next to the stack file)."""
+    folder = stack_file.base_dir if traffic_dir is None else Path(traffic_dir)
+    return {f"stacks/{stack.name}/{TFVARS_NAME}": tfvars(stack, read_traffic(traffic_path(folder, stack), stack))
             for stack in stack_file.stacks}
+
+
+def _synthesize_locked(stack_file: StackFile, out_dir: Path, archives: dict, traffic: dict[str, str],
+                       key: str | None) -> bool:
+    _refuse_foreign(out_dir)  # again, now that no other synth can change the folder
+    previous = output_manifest.read_manifest(out_dir)
+    source = output_manifest.stack_file_id(stack_file.path, out_dir)
+    names = [stack.name for stack in stack_file.stacks]
+    output_manifest.refuse_claimed(previous, names, source, out_dir)
+    scratch = make_scratch(out_dir)
+    try:
+        cached = _assemble(stack_file, scratch, archives, traffic, key)
+        # The cache holds cdktf's manifest as it is: the merge depends on the output folder.
+        manifest = output_manifest.merged(previous, _fresh_manifest(scratch), source)
+        (scratch / MANIFEST).write_text(output_manifest.render(manifest))
+        replace_output(scratch, out_dir)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    for name in output_manifest.retired(previous, names, source):
+        if (out_dir / "stacks" / name).is_dir():
+            print(f"note: kept {name}/ (no longer in the stack file; its Terraform files "
+                  "are left as they were)", file=sys.stderr)
+    return cached
+
+
+def _assemble(stack_file: StackFile, folder: Path, archives: dict, traffic: dict[str, str],
+              key: str | None) -> bool:
+    """Fill the empty ``folder`` from the cache (True) or from cdktf (False, and stored)."""
+    if key is not None and synth_cache.restore(key, folder):
+        return True
+    _fresh_synth(stack_file, folder, archives, traffic)
+    if key is not None:
+        synth_cache.store(key, folder)
+    return False
+
+
+def _fresh_manifest(folder: Path) -> output_manifest.Manifest:
+    manifest = output_manifest.read_manifest(folder)
+    if manifest is None:
+        raise RuntimeError(f"cdktf wrote a {MANIFEST} of a shape bluegreen does not know, in {folder}")
+    return manifest
 
 
 def _fresh_synth(stack_file: StackFile, scratch: Path, archives: dict, traffic: dict[str, str]) -> None:
@@ -118,9 +186,31 @@ def _fresh_synth(stack_file: StackFile, scratch: Path, archives: dict, traffic: 
 
 @contextmanager
 def _exclusive(out_dir: Path):
-    """One synth at a time per output folder; leftovers of a crashed one are cleared first."""
+    """One synth at a time per output folder; an interrupted one is undone (or finished) first."""
     with open(out_dir / LOCK, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        for leftover in out_dir.parent.glob(f".{out_dir.name}.[no][el][wd]-*"):
-            shutil.rmtree(leftover, ignore_errors=True)  # only ever scratch copies of owned files
-        yield
+        recover(out_dir)
+        _clear_old_scratch(out_dir)
+        try:
+            yield
+        finally:
+            clear_work(out_dir)
+
+
+def _clear_old_scratch(out_dir: Path) -> None:
+    """Remove the empty scratch folders earlier versions left next to the output (``.<out>.new-*``).
+
+    Names are compared as strings (``--out '*'`` is no pattern), and only empty folders go: a
+    full one may hold the only copy of an entry an interrupted swap parked, so the user decides.
+    """
+    prefixes = (f".{out_dir.name}.new-", f".{out_dir.name}.old-")
+    try:
+        siblings = [p for p in out_dir.parent.iterdir() if p.name.startswith(prefixes)]
+    except OSError:
+        return
+    for sibling in siblings:
+        try:
+            if sibling.is_dir() and not sibling.is_symlink():
+                sibling.rmdir()
+        except OSError:
+            pass

@@ -15,9 +15,9 @@ def render_stack_readme(stack: Stack) -> str:
         "alias_address": f"aws_lambda_alias.{naming.alias_id(d)}",
         "weight_variable": naming.green_weight_variable(d),
         "blue_variable": naming.blue_version_variable(d),
+        "green_variable": naming.green_version_variable(d),
         "routes": [f"{r.method} {r.path}" for r in d.api.routes] if d.api else [],
         "stage": d.api.stage if d.api else None,
-        "outputs": [naming.output_name(d, what) for what in
-                    ("blue_version", "green_version", "alias_arn", "invoke_url")[: 4 if d.api else 3]],
+        "outputs": [naming.output_name(d, what) for what in naming.OUTPUTS if d.api or what != "invoke_url"],
     } for d in stack.deployments]
     return render("stack_README.md.j2", stack=stack, deployments=deployments)

@@ -13,7 +13,8 @@ An entry is the whole synthesized tree plus a digest of every file in it; an ent
 no longer match their digests is treated as a miss and rewritten. Entries are written to a
 temporary folder and renamed into place, so a reader never sees half an entry. The cache lives
 in ``$BLUEGREEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/bluegreen/synth``, else
-``~/.cache/bluegreen/synth``; the newest ``KEEP_ENTRIES`` are kept.
+``~/.cache/bluegreen/synth``; the newest ``KEEP_ENTRIES`` are kept. Pruning deletes only entries
+(see ``is_entry``): the folder may be shared, and anything else in it is left alone.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from functools import lru_cache
@@ -36,6 +38,7 @@ KEEP_ENTRIES = 32
 PACKAGES = ("cdktf", "cdktf-cdktf-provider-aws", "jsii", "constructs")
 _GENERATOR_DIR = Path(__file__).resolve().parent
 _TEMPLATES_DIR = TEMPLATES_DIR
+_KEY = re.compile(r"[0-9a-f]{64}")  # a cache_key(): the name of every entry
 
 
 def cache_dir() -> Path:
@@ -89,7 +92,8 @@ def restore(key: str, target: Path) -> bool:
         expected = json.loads((entry / "digests.json").read_text())
         tree = entry / "tree"
         if _digests(tree) != expected:
-            shutil.rmtree(entry, ignore_errors=True)  # damaged: drop it, the fresh synth replaces it
+            if is_entry(entry):
+                shutil.rmtree(entry, ignore_errors=True)  # damaged: drop it, the fresh synth replaces it
             return False
         shutil.copytree(tree, target, dirs_exist_ok=True)
         os.utime(entry)  # recently used: kept longest
@@ -121,7 +125,16 @@ def _digests(tree: Path) -> dict[str, str]:
 
 
 def _prune(root: Path) -> None:
-    entries = sorted((p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")),
-                     key=lambda p: p.stat().st_mtime, reverse=True)
+    entries = sorted((p for p in root.iterdir() if is_entry(p)), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in entries[KEEP_ENTRIES:]:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def is_entry(path: Path) -> bool:
+    """Whether ``path`` is an entry this cache wrote: a key's name, holding ``digests.json`` and ``tree/``.
+
+    ``$BLUEGREEN_CACHE_DIR`` may point at a folder shared with other tools (or be mistyped as
+    one): nothing else in it is ever deleted.
+    """
+    return (_KEY.fullmatch(path.name) is not None and path.is_dir() and not path.is_symlink()
+            and (path / "digests.json").is_file() and (path / "tree").is_dir())

@@ -1,53 +1,115 @@
 """``bluegreen synth --check``: does the committed output equal what a fresh synth produces?
 
-For repositories that commit the generated folder: CI fails (exit 1) and lists the files that
-differ, like ``terraform fmt -check``. Only what synthesis owns is compared; Terraform's working
-files are not. Nothing is written to the output folder.
+For repositories that commit the generated folder: CI fails (exit 1) and lists each file that is
+missing, extra or different, like ``terraform fmt -check``. Only what this stack file's synth
+would write is compared: its stacks' owned files and its part of ``manifest.json`` (another
+stack file sharing the folder has its own check). Terraform's working files are not compared.
+Code archives are compared by content (entry names, modes and bytes), not by their compressed
+bytes, which differ between zlib builds. Nothing is written to the output folder.
 """
 
 from __future__ import annotations
 
+import io
 import shutil
 import tempfile
+import zipfile
+import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
+from . import output_manifest
 from .errors import InvalidInput, Problem
 from .loader import StackFile
+from .output_manifest import MANIFEST
+from .output_swap import OWNED_BY_SYNTHESIS
+
+try:
+    from .archive import same_archive_content
+except ImportError:  # an archive module from before the helper: _same_zip_content does its job
+    same_archive_content = None
 
 
-def stale_files(stack_file: StackFile, out_dir: Path, use_cache: bool = True) -> list[str]:
-    """Relative paths that are missing, extra or different in ``out_dir``; empty when current.
+@dataclass(frozen=True, order=True)
+class Difference:
+    path: str   # relative to the output folder, POSIX
+    kind: str   # "missing" (not in the output), "extra" (should not be there) or "differs"
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.path}"
+
+
+def stale_files(stack_file: StackFile, out_dir: Path, use_cache: bool = True, *,
+                traffic_dir: Path | None = None) -> list[Difference]:
+    """What differs between ``out_dir`` and a fresh synth of ``stack_file``, by path; empty when current.
 
     Only the stack file's stacks are compared: the folder of a stack that left the stack file
     is kept on purpose (it may hold state) and is no difference a synth could fix.
     """
-    from .output_folder import synthesize
-    from .output_swap import MANIFEST, OWNED_BY_SYNTHESIS
+    from .output_folder import assemble
 
+    out_dir = Path(out_dir).absolute()
     if out_dir.exists() and not out_dir.is_dir():
         raise InvalidInput(Problem("--out", f"must be a folder, got the file: {str(out_dir)!r}"))
-    names = {stack.name for stack in stack_file.stacks}
+    names = [stack.name for stack in stack_file.stacks]
+    previous = output_manifest.read_manifest(out_dir)
+    source = output_manifest.stack_file_id(stack_file.path, out_dir)
+    output_manifest.refuse_claimed(previous, names, source, out_dir)
     scratch = Path(tempfile.mkdtemp(prefix="bluegreen-check-"))
     try:
-        fresh = scratch / "out"
-        synthesize(stack_file, fresh, use_cache=use_cache)
-        expected = _owned_files(fresh, MANIFEST, OWNED_BY_SYNTHESIS, names)
-        actual = _owned_files(out_dir, MANIFEST, OWNED_BY_SYNTHESIS, names) if out_dir.is_dir() else {}
+        fresh = assemble(stack_file, scratch, use_cache=use_cache, traffic_dir=traffic_dir)
+        expected = _owned_files(scratch, names)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    names = sorted(set(expected) | set(actual))
-    return [name for name in names if expected.get(name) != actual.get(name)]
+    actual = _owned_files(out_dir, names)
+    expected_part = output_manifest.part_of(output_manifest.merged(previous, fresh, source), source, names)
+    differences = _file_differences(expected, actual)
+    if not (out_dir / MANIFEST).is_file():
+        differences.append(Difference(MANIFEST, "missing"))
+    elif previous is None or output_manifest.part_of(previous, source, names) != expected_part:
+        differences.append(Difference(MANIFEST, "differs"))
+    return sorted(differences)
 
 
-def _owned_files(out_dir: Path, manifest_name: str, owned: frozenset[str], stacks: set[str]) -> dict[str, bytes]:
+def _file_differences(expected: dict[str, bytes], actual: dict[str, bytes]) -> list[Difference]:
+    differences = []
+    for path in sorted(set(expected) | set(actual)):
+        if path not in actual:
+            differences.append(Difference(path, "missing"))
+        elif path not in expected:
+            differences.append(Difference(path, "extra"))
+        elif not _same_content(path, expected[path], actual[path]):
+            differences.append(Difference(path, "differs"))
+    return differences
+
+
+def _same_content(path: str, expected: bytes, actual: bytes) -> bool:
+    if expected == actual:
+        return True
+    if path.endswith(".zip") and "/assets/" in path:
+        return (same_archive_content or _same_zip_content)(expected, actual)
+    return False
+
+
+def _same_zip_content(first: bytes, second: bytes) -> bool:
+    """Whether two zips hold the same entries: names, modes and uncompressed bytes, in order."""
+    try:
+        entries = []
+        for data in (first, second):
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                entries.append([(i.filename, i.external_attr, archive.read(i)) for i in archive.infolist()])
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError):
+        return False
+    return entries[0] == entries[1]
+
+
+def _owned_files(out_dir: Path, stacks: list[str]) -> dict[str, bytes]:
+    """The files synthesis owns in the named stacks' folders, by path relative to ``out_dir``."""
     files = {}
-    manifest = out_dir / manifest_name
-    if manifest.is_file():
-        files[manifest_name] = manifest.read_bytes()
     folder = out_dir / "stacks"
     for stack_dir in sorted(folder / name for name in stacks if (folder / name).is_dir()):
         for entry in sorted(stack_dir.iterdir()):
-            if entry.name not in owned:
+            if entry.name not in OWNED_BY_SYNTHESIS:
                 continue
             paths = [entry] if entry.is_file() else sorted(p for p in entry.rglob("*") if p.is_file())
             for path in paths:

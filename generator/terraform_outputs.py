@@ -1,38 +1,35 @@
-"""Read a stack folder's Terraform outputs (``terraform output -json``): the live versions.
+"""Read what a stack folder last applied: the Terraform outputs kept in its local state file.
 
-Used by ``promote`` (which version is green?) and ``status``. A folder with no state yet has no
-outputs; that is not an error here, callers decide what it means.
+Used by ``shift`` and ``promote`` (which version to pin?) and ``status`` (what is live?). The
+outputs are read straight from ``terraform.tfstate`` (state format version 4), so neither the
+Terraform CLI nor ``terraform init`` is needed: a fresh clone with committed state, or a CI job
+that never ran init, can still be read. A folder with no state yet has no outputs; that is not
+an error here, callers decide what it means.
 """
 
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 from .errors import InvalidInput, Problem
-from .terraform_cli import terraform_binary
+
+STATE_FILE = "terraform.tfstate"  # the local backend's state, relative to the stack folder
 
 
 def read_outputs(stack_dir: Path) -> dict[str, object]:
     """Output name -> value; empty when the folder has no Terraform state."""
-    if not _has_state(stack_dir):
+    state = stack_dir / STATE_FILE
+    if not state.is_file() or state.stat().st_size == 0:
         return {}
     try:
-        result = subprocess.run([terraform_binary(), "output", "-json", "-no-color"], cwd=stack_dir,
-                                capture_output=True, text=True, timeout=120)
-    except subprocess.TimeoutExpired:
-        raise InvalidInput(Problem(str(stack_dir), "terraform output -json did not answer in 120 s")) from None
-    if result.returncode != 0:
-        raise InvalidInput(Problem(str(stack_dir), "terraform output -json failed: "
-                                   f"{' '.join(result.stderr.split())[:500]}"))
-    try:
-        return {name: item.get("value") for name, item in json.loads(result.stdout or "{}").items()}
-    except (json.JSONDecodeError, AttributeError):
-        raise InvalidInput(Problem(str(stack_dir), "terraform output -json printed something that is not "
-                                   "an outputs object")) from None
-
-
-def _has_state(stack_dir: Path) -> bool:
-    state = stack_dir / "terraform.tfstate"
-    return stack_dir.is_dir() and state.is_file() and state.stat().st_size > 0
+        data = json.loads(state.read_text())
+    except RecursionError:
+        raise InvalidInput(Problem(str(state), "is nested too deeply to be Terraform state")) from None
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise InvalidInput(Problem(str(state), f"is not Terraform state JSON ({error})")) from None
+    outputs = data.get("outputs") if isinstance(data, dict) else None
+    if not isinstance(outputs, dict):
+        raise InvalidInput(Problem(str(state), "must be Terraform state with an \"outputs\" object, got: "
+                                   f"{type(outputs).__name__ if outputs is not None else 'none'}"))
+    return {name: item.get("value") for name, item in outputs.items() if isinstance(item, dict)}

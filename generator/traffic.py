@@ -1,18 +1,22 @@
-"""The committed traffic file: each deployment's blue version and green weight, as reviewed data.
+"""The committed traffic file: each deployment's blue and green versions and green weight, as reviewed data.
 
 One file per stack, next to the stack file: ``<stack>.traffic.json``. Formatting is fixed (two
-spaces, one line per value, deployments in stack order) so a shift is a one-line Git diff and a
-promote two lines. Writes are atomic (a temporary file, then a rename): a crash never leaves a
-half-written file. Synthesis copies the values into the stack folder as
-``traffic.auto.tfvars.json``, which ``terraform plan/apply`` read with no extra flags.
+spaces, one line per value, deployments in stack order) so a change of weight is a one-line Git
+diff, and naming a new green version or promoting it two lines. Writes are atomic (a temporary
+file, then a rename): a crash never leaves a half-written file; ``traffic_lock`` serialises
+read-modify-write cycles, so two commands at once never lose an update. Synthesis copies the
+values into the stack folder as ``traffic.auto.tfvars.json``, which ``terraform plan/apply``
+read with no extra flags.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -30,9 +34,14 @@ WEIGHT = re.compile(r"([0-9]+(\.[0-9]*)?|\.[0-9]+)%?")
 
 @dataclass(frozen=True)
 class Traffic:
-    """One deployment's traffic: ``blue_version`` None means unpinned (blue follows the newest)."""
+    """One deployment's traffic, as the traffic file and the Terraform variables hold it.
+
+    ``blue_version`` None means unpinned (blue is then the first version the state published);
+    ``green_version`` is the version that gets ``green_weight`` and is None while the weight is 0.
+    """
 
     blue_version: str | None = None
+    green_version: str | None = None
     green_weight: float = 0
 
     @property
@@ -60,6 +69,9 @@ def read_traffic(path: Path, stack: Stack) -> dict[str, Traffic]:
         raise InvalidInput(Problem(where, "must be a file (the committed traffic file), got: a folder or other"))
     try:
         data = json.loads(path.read_text(), object_pairs_hook=_refuse_duplicates)
+    except RecursionError:
+        raise InvalidInput(Problem(where, "is nested too deeply to be a traffic file: fix or restore it "
+                                   "from Git")) from None
     except (OSError, UnicodeDecodeError, ValueError) as error:
         raise InvalidInput(Problem(where, f"is not valid JSON ({error}): fix or restore it from Git")) from None
     if not isinstance(data, dict):
@@ -88,17 +100,25 @@ def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict:
     return dict(pairs)
 
 
+ENTRY_SHAPE = '{"blue_version": "N" or null, "green_version": "N" or null, "green_weight": 0..1}'
+
+
 def _entry(entry: Any) -> Traffic:
-    if not isinstance(entry, dict) or set(entry) - {"blue_version", "green_weight"}:
-        raise ValueError('must be {"blue_version": "N" or null, "green_weight": 0..1}, '
-                         f"got: {_short(entry)}")
-    blue = entry.get("blue_version")
-    if blue is not None and not (isinstance(blue, str) and VERSION.fullmatch(blue)):
-        raise ValueError(f"blue_version must be null or a version number such as \"3\", got: {_short(blue)}")
+    if not isinstance(entry, dict) or set(entry) - {"blue_version", "green_version", "green_weight"}:
+        raise ValueError(f"must be {ENTRY_SHAPE}, got: {_short(entry)}")
+    blue, green = entry.get("blue_version"), entry.get("green_version")
+    for key, version in (("blue_version", blue), ("green_version", green)):
+        if version is not None and not (isinstance(version, str) and VERSION.fullmatch(version)):
+            raise ValueError(f"{key} must be null or a version number such as \"3\", got: {_short(version)}")
     weight = entry.get("green_weight", 0)
     if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight <= 1:
         raise ValueError(f"green_weight must be a number from 0 to 1, got: {_short(weight)}")
-    return Traffic(blue, weight + 0)  # + 0 turns -0.0 into 0.0
+    if not is_exact_weight(weight):
+        raise ValueError(f"green_weight {WEIGHT_STEP_RULE}, got: {_short(weight)}")
+    if weight > 0 and (blue is None or green is None or green == blue):
+        raise ValueError(f"green_weight {format_weight(weight)} needs a pinned blue_version and a different "
+                         f"green_version (bluegreen shift sets them), got: {_short(entry)}")
+    return Traffic(blue, green, weight + 0)  # + 0 turns -0.0 into 0.0
 
 
 def render_traffic(stack: Stack, traffic: dict[str, Traffic]) -> str:
@@ -108,9 +128,26 @@ def render_traffic(stack: Stack, traffic: dict[str, Traffic]) -> str:
         entry = traffic[deployment.name]
         lines.append(f'  "{deployment.name}": {{\n'
                      f'    "blue_version": {json.dumps(entry.blue_version)},\n'
+                     f'    "green_version": {json.dumps(entry.green_version)},\n'
                      f'    "green_weight": {format_weight(entry.green_weight)}\n'
                      "  }")
     return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+@contextmanager
+def traffic_lock(path: Path):
+    """Hold the traffic file's folder exclusively: one read-modify-write at a time.
+
+    The lock is on the folder, not on the file: a write replaces the file (a new inode), so a
+    lock on the old file would let the next writer in early. Nothing is left behind on disk.
+    """
+    folder = (path.resolve() if path.is_symlink() else path).parent
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
 
 
 def write_traffic(path: Path, stack: Stack, traffic: dict[str, Traffic]) -> None:
@@ -142,10 +179,18 @@ def tfvars(stack: Stack, traffic: dict[str, Traffic]) -> str:
     for deployment in stack.deployments:
         entry = traffic[deployment.name]
         values[naming.blue_version_variable(deployment)] = entry.blue_version
+        values[naming.green_version_variable(deployment)] = entry.green_version
         values[naming.green_weight_variable(deployment)] = entry.green_weight
     body = ",\n".join(f"  {json.dumps(k)}: {format_weight(v) if isinstance(v, (int, float)) else json.dumps(v)}"
                       for k, v in sorted(values.items()))
     return "{\n" + body + "\n}\n"
+
+
+# Weights move in steps of 0.0001 (0.01%): every allowed weight is written, shown as a
+# percentage and stored as a float exactly, so no weight silently becomes another one
+# (0.99999999999999999999 would be 1.0 as a float, and 0.00001 would show as 0%).
+WEIGHT_DECIMALS = 4
+WEIGHT_STEP_RULE = "must be a multiple of 0.0001 (0.01%)"
 
 
 def parse_weight(text: str) -> float:
@@ -160,7 +205,15 @@ def parse_weight(text: str) -> float:
     value = Decimal(raw[:-1]) / 100 if raw.endswith("%") else Decimal(raw)
     if not 0 <= value <= 1:
         raise ValueError(f"must be from 0 to 1 (0% to 100%), got: {text!r}")
+    if value != value.quantize(Decimal(1).scaleb(-WEIGHT_DECIMALS)):
+        raise ValueError(f"{WEIGHT_STEP_RULE}, such as 0.0125 or 1.25%, got: {text!r}")
     return float(value)
+
+
+def is_exact_weight(weight: float) -> bool:
+    """True when ``weight`` is on the 0.0001 grid (as the traffic file and Terraform hold it)."""
+    value = Decimal(repr(float(weight)))
+    return value == value.quantize(Decimal(1).scaleb(-WEIGHT_DECIMALS))
 
 
 def format_weight(weight: float) -> str:

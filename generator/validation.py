@@ -15,9 +15,9 @@ from typing import Any, Iterator
 from . import aws_limits as aws
 from . import naming
 from .api_validation import api_problems
-from .archive import source_files
+from .archive import source_files, source_problems
 from .errors import InvalidInput, Problem
-from .model import Deployment, Function, Stack
+from .model import Deployment, Function, RestApi, Stack
 from .values import is_one_of, is_whole_number, show
 
 STACK_NAME = re.compile(r"[a-z][a-z0-9-]{0,30}[a-z0-9]|[a-z]")
@@ -25,8 +25,8 @@ DEPLOYMENT_NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
 # Interpreted runtimes name a file and a function: main.handler, lib/app.handler.
 MODULE_HANDLER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(/[A-Za-z0-9_.-]+)*(\.[A-Za-z_][A-Za-z0-9_]*)+")
 # Java (pkg.Class::method), .NET (Asm::Ns.Class::Method) and custom runtimes (bootstrap) name
-# their handlers freely; Lambda's own rule is [^\s]+, at most 128 characters.
-FREE_HANDLER = re.compile(r"\S{1,128}")
+# their handlers freely; Lambda's own rule is [^\s]+ (the length is checked for every runtime).
+FREE_HANDLER = re.compile(r"\S+")
 FREE_HANDLER_RUNTIMES = ("java", "dotnet", "provided")
 STACK_NAME_RULE = "must be 1-32 lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen"
 
@@ -94,6 +94,7 @@ def _stack_problems(stack: Stack, where: str, base_dir: Path) -> Iterator[Proble
             yield Problem(f"{at}.name", f"duplicate deployment name, got: {show(deployment.name)}")
         seen.append(deployment.name)
         found = list(_deployment_problems(stack.name, deployment, at, base_dir))
+        found += _partition_problems(stack.region, deployment, at)
         yield from found
         if not found:
             valid.append((deployment, at))
@@ -120,6 +121,32 @@ def _deployment_problems(name_prefix: Any, deployment: Deployment, at: str,
         yield from found
         if not found:
             yield from _address_clashes([(deployment, at)])
+    yield from _api_timeout_problems(deployment, at)
+
+
+def _api_timeout_problems(deployment: Deployment, at: str) -> Iterator[Problem]:
+    # AWS-RULES.md 21: API Gateway gives up on the integration at its timeout and answers 504,
+    # while the function runs on (and bills) for the rest of its own timeout.
+    function, api = deployment.function, deployment.api
+    if not (isinstance(function, Function) and _in_range(function.timeout_s, aws.TIMEOUT_S_RANGE)
+            and isinstance(api, RestApi) and _in_range(api.integration_timeout_s, aws.INTEGRATION_TIMEOUT_S_RANGE)):
+        return  # a bad value on either side is reported by its own check
+    if function.timeout_s > api.integration_timeout_s:
+        yield Problem(f"{at}.function.timeout_s", "must be at most the API's integration timeout of "
+                      f"{api.integration_timeout_s} s (API Gateway answers 504 then, while the function runs "
+                      "on): lower timeout_s, or raise api.integration_timeout_s on a REGIONAL API after an "
+                      f"API Gateway quota increase, got: {function.timeout_s}")
+
+
+def _partition_problems(region: Any, deployment: Deployment, at: str) -> Iterator[Problem]:
+    # Edge-optimized APIs exist only in the commercial partition (aws_limits.NO_EDGE_PARTITIONS).
+    api = deployment.api
+    if not (isinstance(api, RestApi) and api.endpoint_type == "EDGE" and is_one_of(region, aws.AWS_REGIONS)):
+        return
+    for prefix, partition in aws.NO_EDGE_PARTITIONS.items():
+        if region.startswith(prefix):
+            yield Problem(f"{at}.api.endpoint_type", f"must be 'REGIONAL' in {region}: the {partition} "
+                          "partition has no edge-optimized APIs, got: 'EDGE'")
 
 
 def _alias_problems(alias: Any, at: str) -> Iterator[Problem]:
@@ -150,9 +177,13 @@ def _function_problems(function: Function, at: str, base_dir: Path) -> Iterator[
 
 
 def _handler_problems(handler: Any, runtime: str, at: str) -> Iterator[Problem]:
-    if runtime.startswith(FREE_HANDLER_RUNTIMES):
+    if isinstance(handler, str) and len(handler) > aws.HANDLER_MAX:
+        # Lambda's Handler limit holds for every runtime; the forms below don't bound the length.
+        yield Problem(at, f"must be at most {aws.HANDLER_MAX} characters (Lambda's Handler limit; this "
+                      f"one has {len(handler)}), got: {show(handler)}")
+    elif runtime.startswith(FREE_HANDLER_RUNTIMES):
         if not isinstance(handler, str) or not FREE_HANDLER.fullmatch(handler):
-            yield Problem(at, f"must be 1-128 characters without spaces, got: {show(handler)}")
+            yield Problem(at, f"must be 1-{aws.HANDLER_MAX} characters without spaces, got: {show(handler)}")
     elif not isinstance(handler, str) or not MODULE_HANDLER.fullmatch(handler):
         yield Problem(at, f"must be module.function, such as main.handler, got: {show(handler)}")
 
@@ -168,11 +199,19 @@ def _source_problems(source: Any, at: str, base_dir: Path) -> Iterator[Problem]:
         # The stack file, its traffic file and the output would then sit inside the code.
         yield Problem(at, "must not contain the stack file: keep the function's code in a folder of "
                       f"its own, got: {show(str(source))}")
+    # Symlinks, unreadable files, non-UTF-8 names and Lambda's size limits: found here, before
+    # anything is written, rather than when the archive is built.
+    elif archive_problems := source_problems(folder, at, str(source)):
+        yield from archive_problems
     elif not any(p.is_file() for p in folder.rglob("*")):
         yield Problem(at, f"must contain at least one file, got the empty folder: {show(str(source))}")
     elif not source_files(folder):
         yield Problem(at, "must contain at least one file to deploy (caches such as __pycache__ and "
                       f"*.pyc are left out of the archive), got: {show(str(source))}")
+
+
+def _in_range(value: Any, bounds: tuple[int, int]) -> bool:
+    return is_whole_number(value) and bounds[0] <= value <= bounds[1]
 
 
 def _range_problems(value: Any, bounds: tuple[int, int], at: str) -> Iterator[Problem]:

@@ -72,7 +72,7 @@ def test_an_unexpected_failure_exits_1_without_a_traceback(monkeypatch, tmp_path
 def test_without_nodejs_synth_exits_2_saying_what_to_install(tmp_path):
     env = dict(os.environ, PATH=str(BIN))  # the venv only: no node on PATH
     env.pop("JSII_NODE", None)
-    result = subprocess.run([str(BIN / "bluegreen"), "synth", str(EXAMPLE), "--out", str(tmp_path / "out")],
+    result = subprocess.run([str(BIN / "bluegreen"), "synth", str(EXAMPLE), "--out", str(tmp_path / "out"), "--no-cache"],
                             env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
     assert result.stderr.startswith("error: Node.js is required to synthesize (cdktf runs through jsii)")
@@ -81,7 +81,7 @@ def test_without_nodejs_synth_exits_2_saying_what_to_install(tmp_path):
 
 
 def test_the_console_script_synthesizes_the_example(tmp_path):
-    result = subprocess.run([str(BIN / "bluegreen"), "synth", str(EXAMPLE), "--out", str(tmp_path / "out")],
+    result = subprocess.run([str(BIN / "bluegreen"), "synth", str(EXAMPLE), "--out", str(tmp_path / "out"), "--no-cache"],
                             cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("synthesized stack hello (1 deployment): out/stacks/hello/cdk.tf.json\n")
@@ -98,3 +98,75 @@ def test_the_model_and_validation_load_without_cdktf():
     result = subprocess.run([sys.executable, "-c", code, str(EXAMPLE)], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_version_prints_the_installed_distributions_version(capsys):
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out == f"bluegreen {version('bluegreen')}\n"
+
+
+def _subparsers(parser):
+    import argparse
+
+    (action,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return action.choices
+
+
+def test_every_subcommand_has_a_description_and_every_argument_has_help():
+    import argparse
+
+    parser = cli.build_parser()
+    commands = _subparsers(parser)
+    assert set(commands) >= {"synth", "shift", "promote", "rollback", "status", "summary", "init", "up", "down", "env"}
+    for name, command in [("bluegreen", parser), *commands.items()]:
+        assert command.description and len(command.description) > 20, name
+        undocumented = [a.dest for a in command._actions
+                        if not isinstance(a, argparse._SubParsersAction) and a.help in (None, "", argparse.SUPPRESS)]
+        assert undocumented == [], f"{name}: arguments without help: {undocumented}"
+
+
+def test_help_shows_defaults_and_documents_every_exit_status(capsys):
+    commands = _subparsers(cli.build_parser())
+    assert "(default: md)" in commands["summary"].format_help()
+    assert "(default: stacks)" in commands["init"].format_help()
+    assert "(default: cdktf.out at the project root)" in " ".join(commands["synth"].format_help().split())
+    top = cli.build_parser().format_help()
+    for line in ("  0    done", "  1    an unexpected error", "  2    invalid input",
+                 "  3    an external tool failed", "  130  interrupted"):
+        assert f"\n{line}" in top, line
+
+
+def test_a_failed_external_tool_exits_3_without_a_traceback(monkeypatch, tmp_path, capsys):
+    from generator import commands
+    from generator.errors import ExternalToolFailed
+
+    def fail(*args, **kwargs):
+        raise ExternalToolFailed("terraform apply failed (exit status 1) in x: Error: boom")
+    monkeypatch.setattr(commands, "synthesize", fail)
+    code, _, err = run_main(capsys, "synth", str(EXAMPLE), "--out", str(tmp_path / "out"))
+    assert code == 3
+    assert err == "error: terraform apply failed (exit status 1) in x: Error: boom\n"
+
+
+@pytest.mark.parametrize("command", [["up", "STACK", "--local"], ["env", "--local"]])
+@pytest.mark.parametrize("missing", ["moto", "boto3"])
+def test_up_and_env_without_the_local_extra_exit_2_saying_what_to_install(command, missing, monkeypatch,
+                                                                         tmp_path, capsys):
+    import importlib.util
+
+    if missing == "moto":
+        find_spec = importlib.util.find_spec
+        monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "moto" else find_spec(name, *a))
+    else:
+        monkeypatch.setitem(sys.modules, "boto3", None)  # what an uninstalled package looks like to imports
+    monkeypatch.chdir(tmp_path)
+    argv = [str(EXAMPLE) if arg == "STACK" else arg for arg in command]
+    code, out, err = run_main(capsys, *argv)
+    assert code == 2
+    assert err == (f"error: the local emulator needs {missing}, which come with bluegreen's local extra: "
+                   "pip install 'bluegreen[local]'\n")
+    assert not (tmp_path / ".bluegreen").exists()

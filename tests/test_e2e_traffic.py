@@ -1,8 +1,10 @@
 """The whole release cycle, end to end, against a moto server with the real Terraform CLI.
 
-First deploy, pin blue, new code published as green, canary at 25%, shift to 50% (a plan that
-changes only the alias), promote, a second canary with a route change, roll back, and a weight of
-1.5 refused by ``terraform plan``. Traffic changes go through the ``bluegreen`` commands (which
+First deploy, new code while blue is unpinned (it gets no traffic), pin blue, canary at 25%,
+shift to 50% (a plan that changes only the alias), promote, new code with a new route, a canary
+taken to weight 1, new code at weight 1 (it gets no traffic), back to half, roll back, a route
+removed and gone from the API, a renamed alias replaced create-before-destroy, and a weight of
+1.5 refused by ``terraform plan``. After the route removal and the rename a second plan is empty. Traffic changes go through the ``bluegreen`` commands (which
 edit only the committed traffic file), synthesis carries them into the stack folder, and the live
 alias is read back with boto3 after every apply.
 
@@ -23,7 +25,7 @@ from conftest import copy_example, terraform
 from generator import cli
 
 pytestmark = pytest.mark.terraform
-ALIAS = "aws_lambda_alias.hello_live"
+ALIAS = "aws_lambda_alias.hello"
 
 
 class Release:
@@ -36,6 +38,8 @@ class Release:
         self.traffic_file = stack_file.parent / "hello.traffic.json"
         self.lam = boto3.client("lambda", endpoint_url=env["AWS_ENDPOINT_URL"], region_name="us-east-1",
                                 aws_access_key_id="test", aws_secret_access_key="test")
+        self.apigateway = boto3.client("apigateway", endpoint_url=env["AWS_ENDPOINT_URL"], region_name="us-east-1",
+                                       aws_access_key_id="test", aws_secret_access_key="test")
 
     def bluegreen(self, *args: str, expect: int = 0) -> str:
         code = cli.main([args[0], str(self.stack_file), *args[1:], "--out", str(self.out)])
@@ -53,13 +57,31 @@ class Release:
     def apply(self) -> None:
         terraform(["apply", "plan.bin"], self.stack_dir, self.env)
 
-    def alias(self) -> tuple[str, dict]:
-        live = self.lam.get_alias(FunctionName="hello-hello", Name="live")
+    def plan_is_empty(self) -> bool:
+        result = terraform(["plan", "-detailed-exitcode"], self.stack_dir, self.env, check=False)
+        assert result.returncode in (0, 2), result.stderr
+        return result.returncode == 0
+
+    def alias(self, name: str = "live") -> tuple[str, dict]:
+        live = self.lam.get_alias(FunctionName="hello-hello", Name=name)
         return live["FunctionVersion"], (live.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}
 
+    def paths(self) -> set[str]:
+        apis = self.apigateway.get_rest_apis()["items"]
+        (api,) = [a for a in apis if a["name"] == "hello-hello"]
+        return {r["path"] for r in self.apigateway.get_resources(restApiId=api["id"])["items"]}
+
     def edit_code(self, old: str, new: str) -> None:
-        app = self.stack_file.parent / "hello_src" / "app.py"
-        app.write_text(app.read_text().replace(old, new))
+        _replace(self.stack_file.parent / "hello_src" / "app.py", old, new)
+
+    def edit_stack(self, old: str, new: str) -> None:
+        _replace(self.stack_file, old, new)
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new))
 
 
 def _capture(name: str, plan: dict) -> None:
@@ -85,21 +107,24 @@ def test_a_release_cycle_from_first_deploy_to_rollback(aws_env, tmp_path, capsys
     release.apply()
     assert release.alias() == ("1", {})
 
-    # Pin blue: promote reads the applied green version (1) from the Terraform outputs.
-    assert "blue unpinned, green weight 0 -> blue v1, green weight 0" in release.bluegreen("promote", "hello")
-    assert json.loads(release.traffic_file.read_text()) == {"hello": {"blue_version": "1", "green_weight": 0}}
+    # Nobody pinned blue, and new code is published as v2: it gets no traffic all the same.
+    release.edit_code("Blue", "Green")
+    assert changed(release.plan("unpinned-new-version")) == {"aws_lambda_function.hello": ["update"]}
+    release.apply()
+    assert release.alias() == ("1", {})
+    assert "v2 gets no traffic" in release.bluegreen("status")
+
+    # Pin blue: with blue unpinned, promote pins the version now serving (1), not the newest.
+    assert "blue unpinned, no green, green weight 0 -> blue v1, no green, green weight 0" in \
+        release.bluegreen("promote", "hello")
+    assert json.loads(release.traffic_file.read_text()) == {
+        "hello": {"blue_version": "1", "green_version": None, "green_weight": 0}}
     assert changed(release.plan("pin-blue")) == {}
     release.apply()
     assert release.alias() == ("1", {})
 
-    # New code is published as version 2 (green) and gets no traffic yet.
-    release.edit_code("Blue", "Green")
-    new_code = release.plan("new-version")
-    assert changed(new_code) == {"aws_lambda_function.hello": ["update"]}
-    release.apply()
-    assert release.alias() == ("1", {})
-
-    # Canary at 25%, then 50%: each plan changes the alias and nothing else.
+    # Canary at 25%, then 50%: shift names the newest applied version (2) as green; each plan
+    # changes the alias and nothing else.
     release.bluegreen("shift", "hello", "25%")
     assert changed(release.plan("canary-25")) == {ALIAS: ["update"]}
     release.apply()
@@ -118,24 +143,63 @@ def test_a_release_cycle_from_first_deploy_to_rollback(aws_env, tmp_path, capsys
     release.apply()
     assert release.alias() == ("2", {})
 
-    # A second canary, this time with a new route: the API is redeployed, then 10% to v3.
+    # New code together with a new route: the API document changes in place and is redeployed.
     release.edit_code("Green", "Teal")
-    release.stack_file.write_text(release.stack_file.read_text().replace(
-        'routes=[Route("GET", "/hello")]', 'routes=[Route("GET", "/hello"), Route("GET", "/health")]'))
-    route_change = release.plan("route-change")
-    assert "aws_api_gateway_deployment.hello" in changed(route_change)
+    release.edit_stack('routes=[Route("GET", "/hello")]', 'routes=[Route("GET", "/hello"), Route("GET", "/health")]')
+    assert changed(release.plan("route-change")) == {
+        "aws_lambda_function.hello": ["update"], "aws_api_gateway_rest_api.hello": ["update"],
+        "aws_api_gateway_deployment.hello": ["create", "delete"], "aws_api_gateway_stage.hello_v1": ["update"]}
     release.apply()
     assert release.alias() == ("2", {})
+    assert release.paths() == {"/", "/hello", "/health"}
+
+    # Canary of v3 at 10%, then all of it: weight 1 makes v3 the primary version.
     release.bluegreen("shift", "hello", "10%")
     assert changed(release.plan("canary-10")) == {ALIAS: ["update"]}
     release.apply()
     assert release.alias() == ("2", {"3": 0.1})
+    release.bluegreen("shift", "hello", "1")
+    assert changed(release.plan("to-one")) == {ALIAS: ["update"]}
+    release.apply()
+    assert release.alias() == ("3", {})
 
-    # Roll back: weight 0, blue unchanged.
+    # New code while green has weight 1: v4 is published and takes no traffic in that apply.
+    release.edit_code("Teal", "Gold")
+    assert changed(release.plan("w1-new-version")) == {"aws_lambda_function.hello": ["update"]}
+    release.apply()
+    assert release.alias() == ("3", {})
+    assert release.lam.get_function(FunctionName="hello-hello:4")["Configuration"]["Version"] == "4"
+
+    # Back to half, then roll back: weight 0, blue unchanged.
+    release.bluegreen("shift", "hello", "50%")
+    assert changed(release.plan("one-to-half")) == {ALIAS: ["update"]}
+    release.apply()
+    assert release.alias() == ("2", {"3": 0.5})
     release.bluegreen("rollback", "hello")
     assert changed(release.plan("rollback")) == {ALIAS: ["update"]}
     release.apply()
     assert release.alias() == ("2", {})
+
+    # A removed route is gone from the API (not only from the stack file), and stays gone.
+    release.edit_stack('routes=[Route("GET", "/hello"), Route("GET", "/health")]', 'routes=[Route("GET", "/hello")]')
+    assert changed(release.plan("route-removal")) == {
+        "aws_api_gateway_rest_api.hello": ["update"], "aws_api_gateway_deployment.hello": ["create", "delete"],
+        "aws_api_gateway_stage.hello_v1": ["update"]}
+    release.apply()
+    assert release.paths() == {"/", "/hello"}
+    assert release.plan_is_empty()
+
+    # A renamed alias: the new alias, its permission and a new API deployment exist before the
+    # old ones go (create, then delete).
+    release.edit_stack('alias="live"', 'alias="prod"')
+    assert changed(release.plan("alias-rename")) == {
+        ALIAS: ["create", "delete"], "aws_lambda_permission.hello_api": ["create", "delete"],
+        "aws_api_gateway_rest_api.hello": ["update"], "aws_api_gateway_deployment.hello": ["create", "delete"],
+        "aws_api_gateway_stage.hello_v1": ["update"]}
+    release.apply()
+    assert release.alias("prod") == ("2", {})
+    assert [a["Name"] for a in release.lam.list_aliases(FunctionName="hello-hello")["Aliases"]] == ["prod"]
+    assert release.plan_is_empty()
 
     # A weight of 1.5 is refused by bluegreen (file unchanged) and by terraform plan itself.
     before = release.traffic_file.read_text()
@@ -144,7 +208,7 @@ def test_a_release_cycle_from_first_deploy_to_rollback(aws_env, tmp_path, capsys
     refused = terraform(["plan", "-var", "hello_green_weight=1.5"], release.stack_dir, aws_env, check=False)
     assert refused.returncode != 0
     assert "hello_green_weight must be a number from 0 to 1" in " ".join(refused.stderr.split())
-    assert release.alias() == ("2", {})
+    assert release.alias("prod") == ("2", {})
 
 
 def _diff_lines(before: str, after: str) -> int:

@@ -1,17 +1,24 @@
-"""``bluegreen up --local`` and ``down``: the example deployed on moto and torn down again."""
+"""``bluegreen up --local``, ``env --local`` and ``down``: the example on moto, and torn down again.
+
+Also: ``down`` never stops a process that is not the recorded emulator, and a damaged emulator
+record is reported (exit 2) rather than guessed at.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from conftest import copy_example
+from generator import cli
 
 pytestmark = pytest.mark.terraform
 BIN = Path(sys.executable).parent
@@ -22,38 +29,145 @@ def bluegreen(*args: str, cwd: Path, env: dict) -> subprocess.CompletedProcess:
                           text=True, timeout=600)
 
 
-def test_up_deploys_the_example_on_moto_and_down_stops_it(terraform_env, tmp_path):
+def lambda_client(endpoint: str):
+    import boto3
+
+    return boto3.client("lambda", endpoint_url=endpoint, region_name="us-east-1",
+                        aws_access_key_id="test", aws_secret_access_key="test")
+
+
+def test_up_deploys_on_moto_local_commands_follow_it_and_down_from_a_subfolder_stops_it(terraform_env, tmp_path):
     stack_file = copy_example(tmp_path)
+    committed = stack_file.parent / "hello.traffic.json"
+    committed_before = committed.read_bytes() if committed.exists() else None
     env = {k: v for k, v in terraform_env.items() if k != "TF_CLI_CONFIG_FILE"}
+    local_traffic = tmp_path / ".bluegreen/local/traffic/hello.traffic.json"
+    pid = None
     try:
         up = bluegreen("up", str(stack_file), "--local", cwd=tmp_path, env=env)
         assert up.returncode == 0, up.stderr
         endpoint = re.search(r"^moto emulator: (http://127\.0\.0\.1:\d+) \(pid (\d+)\)", up.stdout, re.M)
         assert endpoint, up.stdout
-        pid = int(endpoint.group(2))
+        url, pid = endpoint.group(1), int(endpoint.group(2))
         assert re.search(r"^hello/hello: alias live -> v1 100%; invoke URL https://\w+\.execute-api\."
                          r"us-east-1\.amazonaws\.com/v1$", up.stdout, re.M), up.stdout
-        assert (tmp_path / ".bluegreen/local/stacks/hello/terraform.tfstate").is_file()
+        assert (tmp_path / ".bluegreen/local/out/stacks/hello/terraform.tfstate").is_file()
+
+        # promote --local reads the emulator's outputs and writes only the local traffic file.
+        promote = bluegreen("promote", str(stack_file), "hello", "--local", cwd=tmp_path, env=env)
+        assert promote.returncode == 0, promote.stderr
+        assert json.loads(local_traffic.read_text())["hello"]["blue_version"] == "1"
+
+        # New code: up re-synthesizes and applies; v2 is published, blue stays pinned on v1.
+        app = stack_file.parent / "hello_src" / "app.py"
+        app.write_text(app.read_text().replace("Blue", "Green"))
         again = bluegreen("up", str(stack_file), "--local", cwd=tmp_path, env=env)
         assert again.returncode == 0, again.stderr
         assert f"(pid {pid})" in again.stdout  # the running emulator is reused
-        assert json.loads((tmp_path / ".bluegreen/emulator.json").read_text())["pid"] == pid
+        assert "hello/hello: alias live -> v1 100%" in again.stdout
+        versions = lambda_client(url).list_versions_by_function(FunctionName="hello-hello")["Versions"]
+        assert sorted(v["Version"] for v in versions) == ["$LATEST", "1", "2"]
+
+        shift = bluegreen("shift", str(stack_file), "hello", "25%", "--local", cwd=tmp_path, env=env)
+        assert shift.returncode == 0, shift.stderr
+        assert json.loads(local_traffic.read_text())["hello"]["green_weight"] == 0.25
+        status = bluegreen("status", "hello.py", "--local", "--json", cwd=stack_file.parent, env=env)
+        assert status.returncode == 0, status.stderr
+        assert json.loads(status.stdout)[0]["green_weight"] == 0.25
+
+        # env --local, from a subfolder: terraform and the AWS SDK reach the emulator, even with a
+        # profile set that would otherwise win over the test credentials.
+        script = ('eval "$(bluegreen env --local)" && '
+                  "terraform -chdir=../.bluegreen/local/out/stacks/hello plan -no-color "
+                  f"> /dev/null && {sys.executable} -c \"import boto3; "
+                  "print(boto3.client('lambda').get_alias(FunctionName='hello-hello', Name='live')['FunctionVersion'])\"")
+        shell = subprocess.run(["bash", "-c", script], cwd=stack_file.parent, capture_output=True, text=True,
+                               env=dict(env, PATH=f"{BIN}:{env['PATH']}", AWS_PROFILE="nobody"), timeout=300)
+        assert (shell.returncode, shell.stdout) == (0, "1\n"), shell.stderr
+        assert committed_before == (committed.read_bytes() if committed.exists() else None)
     finally:
-        down = bluegreen("down", cwd=tmp_path, env=env)
-    assert down.returncode == 0 and down.stdout == "moto emulator stopped; local state removed\n"
+        down = bluegreen("down", cwd=stack_file.parent, env=env)  # a subfolder finds the project's state
+    assert down.returncode == 0 and down.stdout == "moto emulator stopped; local state removed\n", down.stderr
     _wait_gone(pid)
-    assert not (tmp_path / ".bluegreen/local").exists()
+    assert not (tmp_path / ".bluegreen/local").exists()  # its state and local traffic
     assert bluegreen("down", cwd=tmp_path, env=env).stdout == "no emulator was running\n"
 
 
-def test_up_requires_local(tmp_path):
-    result = bluegreen("up", "stacks/hello.py", cwd=tmp_path, env=dict(os.environ))
-    assert result.returncode == 2
-    assert "the following arguments are required: --local" in result.stderr
+def test_up_and_env_require_local(tmp_path):
+    for command in (["up", "stacks/hello.py"], ["env"]):
+        result = bluegreen(*command, cwd=tmp_path, env=dict(os.environ))
+        assert result.returncode == 2
+        assert "the following arguments are required: --local" in result.stderr
+
+
+def test_env_without_a_running_emulator_exits_2(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["env", "--local"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == ("error: --local: no emulator is running (none is recorded in .bluegreen/emulator.json, "
+                            "or it no longer answers): start one with bluegreen up STACK_FILE --local\n")
+
+
+@pytest.fixture
+def fake_emulator(tmp_path, monkeypatch) -> Path:
+    """A project folder whose name needs quoting, with a stand-in for a running emulator."""
+    from generator import emulator
+
+    project = tmp_path / "it's a project"
+    (project / ".bluegreen").mkdir(parents=True)
+    monkeypatch.chdir(project)
+    server = emulator.Emulator(os.getpid(), "http://127.0.0.1:4566")
+    monkeypatch.setattr(emulator, "running_emulator", lambda workspace: server)
+    monkeypatch.setattr(emulator, "find_provider_mirror", lambda: tmp_path / "mirror")
+    return project
+
+
+def test_env_prints_shell_quoted_exports(fake_emulator, capsys):
+    assert cli.main(["env", "--local"]) == 0
+    out = capsys.readouterr().out
+    config = fake_emulator / ".bluegreen" / "terraformrc"
+    assert out.splitlines() == ["unset AWS_PROFILE AWS_SESSION_TOKEN",
+                                "export AWS_ENDPOINT_URL=http://127.0.0.1:4566",
+                                "export AWS_ACCESS_KEY_ID=test", "export AWS_SECRET_ACCESS_KEY=test",
+                                "export AWS_REGION=us-east-1", "export AWS_DEFAULT_REGION=us-east-1",
+                                f"export TF_CLI_CONFIG_FILE={shlex.quote(str(config))}"]
+    assert str(fake_emulator.parent / "mirror") in config.read_text()
+    shell = subprocess.run(["bash", "-c", f'eval "$1" && printf %s "$TF_CLI_CONFIG_FILE"', "-", out],
+                           capture_output=True, text=True, timeout=30)
+    assert shell.stdout == str(config)
+
+
+def test_env_exports_the_region_of_the_local_stacks(fake_emulator, capsys):
+    config = fake_emulator / ".bluegreen/local/out/stacks/shop/cdk.tf.json"
+    config.parent.mkdir(parents=True)
+    config.write_text(json.dumps({"provider": {"aws": [{"region": "eu-west-1"}]}}))
+    assert cli.main(["env", "--local"]) == 0
+    assert "export AWS_REGION=eu-west-1\nexport AWS_DEFAULT_REGION=eu-west-1\n" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("record, problem", [
+    ('{"pid": 4242, "endpoint": ""}', "endpoint: must be http://127.0.0.1:PORT, got: ''"),
+    ('{"pid": 4242, "endpoint": "http://example.com:80"}', "endpoint: must be http://127.0.0.1:PORT, got: 'http://example.com:80'"),
+    ('{"pid": 4242, "endpoint": "http://127.0.0.1:99999"}', "endpoint: must be http://127.0.0.1:PORT, got: 'http://127.0.0.1:99999'"),
+    ('{"pid": "4242", "endpoint": "http://127.0.0.1:4566"}', "pid: must be a process id (a positive integer), got: '4242'"),
+    ('{"pid": 0, "endpoint": "http://127.0.0.1:4566"}', "pid: must be a process id (a positive integer), got: 0"),
+    ("[]", "must be a JSON object with pid and endpoint, got: []"),
+    ("", "is not a readable emulator record (Expecting value"),
+])
+def test_a_damaged_emulator_record_exits_2_naming_the_problem(record, problem, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".bluegreen").mkdir()
+    (tmp_path / ".bluegreen/emulator.json").write_text(record)
+    for command in (["down"], ["env", "--local"]):
+        assert cli.main(command) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error: .bluegreen/emulator.json"), err
+        assert problem in err and err.endswith(" (to start over: stop any moto server you started by hand, then delete the file)\n")
+    assert (tmp_path / ".bluegreen/emulator.json").read_text() == record  # kept for the user to look at
 
 
 def _wait_gone(pid: int) -> None:
-    import time
     for _ in range(100):
         try:
             os.kill(pid, 0)
@@ -65,11 +179,15 @@ def _wait_gone(pid: int) -> None:
     raise AssertionError(f"the moto server (pid {pid}) is still running")
 
 
+def _record(folder: Path, pid: int, endpoint: str) -> None:
+    (folder / ".bluegreen").mkdir()
+    (folder / ".bluegreen/emulator.json").write_text(json.dumps({"pid": pid, "endpoint": endpoint}))
+
+
 def test_down_never_stops_a_process_that_is_not_the_recorded_emulator(tmp_path):
     stranger = subprocess.Popen(["sleep", "60"], start_new_session=True)
     try:
-        (tmp_path / ".bluegreen").mkdir()
-        (tmp_path / ".bluegreen/emulator.json").write_text(json.dumps({"pid": stranger.pid, "endpoint": "http://127.0.0.1:9"}))
+        _record(tmp_path, stranger.pid, "http://127.0.0.1:9")
         result = bluegreen("down", cwd=tmp_path, env=dict(os.environ))
         assert (result.returncode, result.stdout) == (0, "no emulator was running\n")
         assert stranger.poll() is None
@@ -77,3 +195,28 @@ def test_down_never_stops_a_process_that_is_not_the_recorded_emulator(tmp_path):
     finally:
         stranger.kill()
         stranger.wait()
+
+
+def test_down_never_stops_a_moto_lookalike_that_does_not_serve_the_recorded_endpoint(moto_endpoint, tmp_path):
+    # A real moto answers on the endpoint, and the recorded pid's command line names moto.server
+    # (say, another project's emulator): only the process holding the listening socket is ours.
+    stranger = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "moto.server"],
+                                start_new_session=True)
+    try:
+        _record(tmp_path, stranger.pid, moto_endpoint)
+        result = bluegreen("down", cwd=tmp_path, env=dict(os.environ))
+        assert (result.returncode, result.stdout) == (0, "no emulator was running\n"), result.stderr
+        time.sleep(0.3)
+        assert stranger.poll() is None
+        assert not (tmp_path / ".bluegreen/emulator.json").exists()
+    finally:
+        stranger.kill()
+        stranger.wait()
+
+
+def test_a_failed_terraform_run_is_an_external_tool_failure_not_invalid_input(terraform_env, tmp_path):
+    from generator import emulator
+    from generator.errors import ExternalToolFailed
+
+    with pytest.raises(ExternalToolFailed, match=r"^terraform apply failed \(exit status 1\) in .*: .*No configuration files"):
+        emulator.run_terraform(["apply", "-auto-approve"], tmp_path, terraform_env)

@@ -2,10 +2,14 @@
 
 The plan JSON fixtures in ``tests/fixtures/plans`` are real ``terraform show -json`` output,
 captured from the end-to-end test (``BLUEGREEN_CAPTURE_PLANS``) and trimmed to the keys the
-summary reads. A few are real plans edited by hand into cases the cycle does not reach:
-``role-change`` (the function pointed at another role, which bluegreen never does itself),
-``rollback-from-1``, ``one-to-half``, ``half-to-one`` and ``w1-new-version`` (weight 1, green
-primary), ``prefix`` (deployments ``a`` with alias ``b_x`` and ``a_b``) and ``alias-rename``.
+summary reads. One is a real plan edited by hand into a case the cycle does not reach:
+``role-change`` (``w1-new-version`` with the function pointed at another role, which bluegreen
+never does itself).
+Regenerate the goldens with ``BLUEGREEN_UPDATE_GOLDENS=1`` and review the diff.
+
+The last tests treat a plan as hostile input, built in the test: addresses that would break the
+Markdown table or inject HTML, thousands of changes that would overflow a GitHub comment, and
+JSON nested too deeply for the parser.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import pytest
 
 from conftest import FIXTURES, GOLDEN
 from generator import cli
-from generator.plan_summary import render_summary, summarize
+from generator.plan_summary import MARKDOWN_LIMIT, render_summary, summarize
 
 PLANS = FIXTURES / "plans"
 CASES = sorted(p.stem for p in PLANS.glob("*.json"))
@@ -36,46 +40,46 @@ def test_summary_matches_the_golden_file(case, form):
 
 
 def test_every_kind_of_change_has_a_fixture():
-    assert set(CASES) >= {"first-deploy", "pin-blue", "new-version", "canary-25", "shift-50", "promote",
-                          "route-change", "canary-10", "rollback", "role-change", "rollback-from-1",
-                          "one-to-half", "half-to-one", "w1-new-version", "prefix", "alias-rename"}
+    assert set(CASES) == {"first-deploy", "unpinned-new-version", "pin-blue", "canary-25", "shift-50", "promote",
+                          "route-change", "canary-10", "to-one", "w1-new-version", "one-to-half", "rollback",
+                          "route-removal", "alias-rename", "role-change"}
 
 
 @pytest.mark.parametrize("case, line", [
+    ("first-deploy", "hello: first deploy: the first version published takes 100% of traffic"),
+    # New code with blue unpinned, and new code at weight 1: a new version gets no traffic.
+    ("unpinned-new-version", "hello: blue v1 100% -> 100% (no change)"),
+    ("w1-new-version", "hello: blue v2 0% -> 0%, green v3 100% -> 100% (no change)"),
     ("canary-25", "hello: blue v1 100% -> 75%, green v2 0% -> 25%"),
     ("shift-50", "hello: blue v1 75% -> 50%, green v2 25% -> 50%"),
     ("promote", "hello: blue moves v1 -> v2: old blue v1 50% -> 0%, new blue v2 50% -> 100%"),
-    ("rollback", "hello: blue v2 90% -> 100%, green v3 10% -> 0%"),
-    ("new-version", "hello: blue v1 100% -> 100% (no change)"),
-    # Hand-made from real plans (review findings): a return from weight 1 is not a promote...
-    ("rollback-from-1", "hello: blue v2 0% -> 100%, green v3 100% -> 0%"),
+    ("to-one", "hello: blue v2 90% -> 0%, green v3 10% -> 100%"),
+    # A return from weight 1 is not a move of blue.
     ("one-to-half", "hello: blue v2 0% -> 50%, green v3 100% -> 50%"),
-    ("half-to-one", "hello: blue v2 50% -> 0%, green v3 50% -> 100%"),
-    # ...a new version at weight 1 goes live at once...
-    ("w1-new-version", "hello: a new version is published and, as green, takes 100% of traffic"),
+    ("rollback", "hello: blue v2 50% -> 100%, green v3 50% -> 0%"),
+    ("alias-rename", "hello: blue v2 100% -> 100% (alias live replaced by prod)"),
 ])
 def test_the_traffic_line_reads_like_a_reviewer_would_say_it(case, line):
     summary = summarize(json.loads((PLANS / f"{case}.json").read_text()))
     assert [d.line for d in summary.deployments] == [line]
 
 
-@pytest.mark.parametrize("case, lines", [
-    # ...deployment a (alias b_x) is not deployment a_b's alias...
-    ("prefix", ["a: blue v1 100% -> 75%, green v2 0% -> 25%", "a_b: blue v4 100% -> 100% (no change)"]),
-    # ...and a renamed alias is one destroyed and one created.
-    ("alias-rename", ["hello: the alias is destroyed", "hello: blue v1 new -> 100%"]),
-])
-def test_each_alias_is_credited_to_its_own_deployment(case, lines):
-    summary = summarize(json.loads((PLANS / f"{case}.json").read_text()))
-    assert [d.line for d in summary.deployments] == lines
+def test_each_alias_is_credited_to_its_own_deployment_only():
+    # Deployment a_b's alias is aws_lambda_alias.a_b, never deployment a's (alias b_x).
+    plan = json.loads((PLANS / "canary-25.json").read_text())
+    change = next(c for c in plan["resource_changes"] if c["address"] == "aws_lambda_alias.hello")
+    renamed = json.loads(json.dumps(change).replace("hello", "a_b"))
+    plan["resource_changes"].append(renamed)
+    plan["variables"]["a_green_weight"] = {"value": 0}
+    assert [d.name for d in summarize(plan).deployments] == ["hello"]
 
 
 @pytest.mark.parametrize("case, expected", [
-    ("first-deploy", ["a new version will be published", "the API will be redeployed", "blue is unpinned"]),
-    ("new-version", ["a new version will be published"]),
-    ("route-change", ["a new version will be published", "the API will be redeployed"]),
+    ("first-deploy", ["a new version will be published", "blue is unpinned"]),
+    ("unpinned-new-version", ["a new version will be published; it gets no traffic", "blue is unpinned"]),
+    ("route-change", ["a new version will be published; it gets no traffic", "the API will be redeployed"]),
     ("role-change", ["a new version will be published", "the execution role changes"]),
-    ("w1-new-version", ["a new version will be published", "goes live at once with 100% of traffic"]),
+    ("w1-new-version", ["a new version will be published; it gets no traffic"]),
     ("canary-25", []),
 ])
 def test_warnings_name_what_a_reviewer_must_know(case, expected):
@@ -108,3 +112,113 @@ def test_a_bad_plan_file_exits_2_naming_it(tmp_path, capsys, content, message):
     assert cli.main(["summary", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(message) and "Traceback" not in err
+
+
+# --- a plan is input: what it says is escaped, counted and cut to fit -----------------------------
+
+EVIL = 'aws_s3_object.x["a|b`c<script>alert(1)</script>&amp;\n| fake | row |"]'
+
+
+def change(address, actions, kind="aws_s3_object", name="x") -> dict:
+    return {"address": address, "type": kind, "name": name, "mode": "managed",
+            "change": {"actions": actions, "before": None, "after": {}}}
+
+
+def cells(row: str) -> list[str]:
+    """A GFM table row split as GitHub splits it: on each "|" that no backslash escapes."""
+    assert row.startswith("|") and row.endswith("|"), row
+    found, cell, index = [], "", 1
+    while index < len(row) - 1:
+        if row[index] == "\\":
+            cell, index = cell + row[index:index + 2], index + 2
+        elif row[index] == "|":
+            found, cell, index = found + [cell], "", index + 1
+        else:
+            cell, index = cell + row[index], index + 1
+    return found + [cell]
+
+
+def test_an_address_cannot_break_the_markdown_table_or_inject_html():
+    plan = {"resource_changes": [change(EVIL, ["delete"]), change("aws_s3_object.y", ["create"]),
+                                 change("aws_lambda_function.f`<b>|", ["update"], "aws_lambda_function", "f"),
+                                 change("aws_s3_object.z", ["delete", "weird|<i>"])]}
+    text = render_summary(summarize(plan), "md")
+    rows = [line for line in text.splitlines() if line.startswith("|")]
+    assert len(rows) == 2 + 4  # header, delimiter and one row per change: the newline did not end a row
+    assert all(len(cells(row)) == 2 for row in rows), rows
+    assert "<script" not in text and "<b>" not in text and "<i>" not in text and "&amp;\n" not in text
+    assert cells(rows[2]) == [
+        r' <code>aws_s3_object.x\["a\|b\`c&lt;script&gt;alert(1)&lt;/script&gt;&amp;amp;\\u000a\| fake \| row \|"\]</code> ',
+        " destroy "]
+    assert cells(rows[5])[1] == r" delete/weird\|&lt;i&gt; "
+    # The warning names the function in <code>, escaped the same way.
+    assert r"- :warning: <code>aws_lambda_function.f\`&lt;b&gt;\|</code>: a new version will be published" in text
+
+
+def test_the_text_form_shows_characters_that_do_not_print():
+    text = render_summary(summarize({"resource_changes": [change("aws_s3_object.x[\"\x1b[2J\u202e\"]", ["create"])]}),
+                          "text")
+    assert '  create: aws_s3_object.x["\\u001b[2J\\u202e"]\n' in text and "\x1b" not in text
+
+
+def test_version_labels_and_names_cannot_break_out_of_the_mermaid_block():
+    alias = {"address": "aws_lambda_alias.hello", "type": "aws_lambda_alias", "name": "hello",
+             "mode": "managed", "change": {"actions": ["update"], "before": None, "after": {
+                 "name": "live", "function_version": '1"\n```\n<script>',
+                 "routing_config": [{"additional_version_weights": {"2`; click": 0.25}}]}}}
+    plan = {"resource_changes": [alias], "variables": {"hello_green_weight": {"value": 0.25},
+                                                       "hello_blue_version": {"value": "1"},
+                                                       "hello_green_version": {"value": "2`; click"}}}
+    text = render_summary(summarize(plan), "md")
+    block = text.split("```mermaid\n")[1].split("```")[0]
+    assert block.splitlines() == ["pie title hello after apply", '    "green v1???????script?" : 75.0',
+                                  '    "green v2???click" : 25.0']
+    assert "<script" not in text
+
+
+@pytest.mark.parametrize("actions, heading", [
+    ([["create"]] * 15, "15 to add"),
+    ([["create"], ["update"], ["update"], ["delete"], ["delete", "create"], ["create", "delete"]],
+     "1 to add, 2 to change, 1 to destroy, 2 to replace"),
+    ([["no-op"], ["forget"]], "1 to forget"),
+    ([["no-op"]], "no changes"),
+])
+def test_resources_are_counted_by_action_as_terraform_does(actions, heading):
+    summary = summarize({"resource_changes": [change(f"aws_s3_object.o{i}", a) for i, a in enumerate(actions)]})
+    assert f"Resources ({heading}):\n" in render_summary(summary, "text")
+    assert f"<details><summary>Resources: {heading}</summary>" in render_summary(summary, "md")
+
+
+def test_a_plan_of_5000_changes_fits_in_one_github_comment_and_says_how_many_were_left_out():
+    plan = {"resource_changes": [change(f"aws_s3_object.file_{i:05d}", ["create"]) for i in range(5000)]}
+    text = render_summary(summarize(plan), "md")
+    assert len(text) < MARKDOWN_LIMIT == 65_536
+    shown = [line for line in text.splitlines() if line.startswith("| <code>")]
+    assert f"\n… and {5000 - len(shown)} more resource changes not shown\n" in text
+    assert 100 < len(shown) < 5000 and "<details><summary>Resources: 5000 to add</summary>" in text
+
+
+def test_warnings_are_cut_too_when_the_resource_list_alone_is_not_enough():
+    # Each new function version is also a warning: 5,000 of them would fill a comment on their own.
+    plan = {"resource_changes": [change(f"aws_lambda_function.fn_{i:05d}", ["create"], "aws_lambda_function", f"fn_{i}")
+                                 for i in range(5000)]}
+    text = render_summary(summarize(plan), "md")
+    assert len(text) < MARKDOWN_LIMIT == 65_536
+    warnings = [line for line in text.splitlines() if line.startswith("- :warning:")]
+    assert f"- … and {5000 - len(warnings)} more warnings not shown\n" in text
+    assert "\n… and 5000 more resource changes not shown\n" in text
+
+
+def test_a_small_plan_is_never_cut():
+    text = render_summary(summarize(json.loads((PLANS / "first-deploy.json").read_text())), "md")
+    assert "not shown" not in text
+
+
+@pytest.mark.parametrize("content", ["[" * 100_000 + "]" * 100_000, '{"a":' * 100_000 + "1" + "}" * 100_000],
+                         ids=["arrays", "objects"])
+def test_a_plan_nested_too_deeply_exits_2_naming_the_problem(tmp_path, capsys, content):
+    path = tmp_path / "plan.json"
+    path.write_text(content)
+    assert cli.main(["summary", str(path)]) == 2
+    assert capsys.readouterr().err == ("error: PLAN_JSON: must be the output of terraform show -json PLAN (its "
+                                       f"arrays and objects are nested too deeply to read), got: {str(path)!r}\n")

@@ -61,7 +61,7 @@ CHANGES = {
     "new source file": lambda sf: (sf.parent / "hello_src/util.py").write_text("X = 1\n"),
     "source file mode": lambda sf: (sf.parent / "hello_src/app.py").chmod(0o755),
     "traffic file": lambda sf: (sf.parent / "hello.traffic.json").write_text(
-        '{"hello": {"blue_version": "1", "green_weight": 0.5}}'),
+        '{"hello": {"blue_version": "1", "green_version": "2", "green_weight": 0.5}}'),
     "file the stack file reads": lambda sf: (sf.parent / "settings.json").write_text('{"memory": 512}'),
 }
 

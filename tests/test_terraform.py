@@ -16,7 +16,7 @@ import pytest
 from conftest import EXAMPLE, FIXTURES, copy_example, synth_to, terraform
 
 pytestmark = pytest.mark.terraform
-ALIAS = "aws_lambda_alias.hello_live"
+ALIAS = "aws_lambda_alias.hello"
 
 
 @pytest.mark.parametrize("stack_file", [EXAMPLE, FIXTURES / "shop" / "shop.py"], ids=["hello", "shop"])
@@ -30,8 +30,13 @@ def test_terraform_validate_accepts_the_synthesized_stack(stack_file, terraform_
 
 @pytest.fixture(scope="module")
 def two_versions(aws_env, tmp_path_factory) -> Path:
-    """The example applied on moto twice: v1 (blue, pinned), then new code published as v2."""
+    """The example applied on moto twice: v1 (blue, pinned), then new code published as v2.
+
+    Its environment holds Terraform template sequences, which must reach Lambda literally.
+    """
     stack_file = copy_example(tmp_path_factory.mktemp("deployed"))
+    stack_file.write_text(stack_file.read_text().replace(
+        'environment={"LOG_LEVEL": "INFO"}', f'environment={{"LOG_LEVEL": "INFO", "GREETING": {TEMPLATED!r}}}'))
     out = synth_to(stack_file, stack_file.parent.parent / "out")
     stack_dir = out / "stacks" / "hello"
     terraform(["init"], stack_dir, aws_env)
@@ -58,14 +63,25 @@ def alias_after(plan_json: dict) -> dict:
     return next(c["change"]["after"] for c in plan_json["resource_changes"] if c["address"] == ALIAS)
 
 
-def test_the_deployed_state_has_blue_v1_and_green_v2(two_versions, aws_env):
+TEMPLATED = "Hello ${name} from %{ if x }y%{ endif } in ${path.cwd} $${kept}"
+
+
+def test_the_deployed_state_has_blue_v1_and_newest_v2(two_versions, aws_env):
     outputs = json.loads(terraform(["output", "-json"], two_versions, aws_env).stdout)
-    assert (outputs["hello_blue_version"]["value"], outputs["hello_green_version"]["value"]) == ("1", "2")
+    assert (outputs["hello_blue_version"]["value"], outputs["hello_newest_version"]["value"]) == ("1", "2")
     assert changed(plan(two_versions, aws_env, blue_version=1)) == {}
 
 
+def test_user_text_with_template_sequences_reaches_lambda_literally(two_versions, aws_env):
+    lam = boto3.client("lambda", endpoint_url=aws_env["AWS_ENDPOINT_URL"], region_name="us-east-1",
+                       aws_access_key_id="test", aws_secret_access_key="test")
+    configuration = lam.get_function_configuration(FunctionName="hello-hello")
+    assert configuration["Environment"]["Variables"]["GREETING"] == TEMPLATED
+    assert terraform(["validate"], two_versions, aws_env).returncode == 0
+
+
 def test_a_weight_only_change_plans_exactly_one_change_the_alias(two_versions, aws_env):
-    result = plan(two_versions, aws_env, blue_version=1, green_weight=0.25)
+    result = plan(two_versions, aws_env, blue_version=1, green_version=2, green_weight=0.25)
     assert changed(result) == {ALIAS: ["update"]}
     after = alias_after(result)
     assert after["function_version"] == "1"
@@ -73,16 +89,32 @@ def test_a_weight_only_change_plans_exactly_one_change_the_alias(two_versions, a
 
 
 def test_weight_one_makes_green_primary_with_no_routing_block(two_versions, aws_env):
-    result = plan(two_versions, aws_env, blue_version=1, green_weight=1)
+    result = plan(two_versions, aws_env, blue_version=1, green_version=2, green_weight=1)
     assert changed(result) == {ALIAS: ["update"]}
     after = alias_after(result)
     assert (after["function_version"], after["routing_config"]) == ("2", [])
 
 
-def test_unpinned_blue_follows_the_newest_version_and_never_routes(two_versions, aws_env):
-    result = plan(two_versions, aws_env, green_weight=0.5)
-    after = alias_after(result)
-    assert (after["function_version"], after["routing_config"]) == ("2", [])
+def test_unpinned_blue_stays_on_the_first_version_published(two_versions, aws_env):
+    # v2 exists, but with blue unpinned the alias keeps serving v1: the second release can't go
+    # live at 100% because nobody pinned blue after the first deploy.
+    assert changed(plan(two_versions, aws_env)) == {}
+    outputs = json.loads(terraform(["output", "-json"], two_versions, aws_env).stdout)
+    assert outputs["hello_alias_routing"]["value"] == {"primary": "1", "weights": {}}
+
+
+@pytest.mark.parametrize("variables, message", [
+    ({"blue_version": 1, "green_weight": 0.5}, "hello_green_weight is above 0, so var.hello_green_version must name"),
+    ({"green_version": 2, "green_weight": 0.5}, "hello_green_weight is above 0 while blue is unpinned"),
+    ({"blue_version": 1, "green_version": 9, "green_weight": 0.5}, "The green version (var.hello_green_version) must be"),
+    ({"blue_version": 2, "green_version": 2, "green_weight": 0.5}, "name the same version: a weight needs two versions"),
+])
+def test_terraform_plan_refuses_traffic_that_names_no_real_green(two_versions, aws_env, variables, message):
+    args = ["plan"] + [a for k, v in variables.items() for a in ("-var", f"hello_{k}={v}")]
+    result = terraform(args, two_versions, aws_env, check=False)
+    assert result.returncode != 0
+    assert "Resource precondition failed" in result.stderr
+    assert message in _unwrapped(result.stderr)
 
 
 def test_terraform_refuses_a_weight_outside_zero_to_one(two_versions, aws_env):
@@ -102,8 +134,8 @@ def test_an_applied_canary_sets_the_live_alias_weights_and_rollback_clears_them(
     lam = boto3.client("lambda", endpoint_url=aws_env["AWS_ENDPOINT_URL"], region_name="us-east-1",
                        aws_access_key_id="test", aws_secret_access_key="test")
     try:
-        terraform(["apply", "-auto-approve", "-var", "hello_blue_version=1", "-var", "hello_green_weight=0.25"],
-                  two_versions, aws_env)
+        terraform(["apply", "-auto-approve", "-var", "hello_blue_version=1", "-var", "hello_green_version=2",
+                   "-var", "hello_green_weight=0.25"], two_versions, aws_env)
         live = lam.get_alias(FunctionName="hello-hello", Name="live")
         assert live["FunctionVersion"] == "1"
         assert live["RoutingConfig"]["AdditionalVersionWeights"] == {"2": 0.25}
@@ -117,3 +149,28 @@ def test_an_applied_canary_sets_the_live_alias_weights_and_rollback_clears_them(
 def _unwrapped(text: str) -> str:
     """Terraform wraps messages at 80 columns; join the lines back for matching."""
     return " ".join(text.split())
+
+
+def test_the_openapi_document_creates_every_route_and_a_second_plan_is_empty(aws_env, tmp_path):
+    # The shop fixture has a root route, a path parameter, ANY on a greedy {proxy+} and no-API worker.
+    out = synth_to(FIXTURES / "shop" / "shop.py", tmp_path / "out")
+    stack_dir = out / "stacks" / "shop"
+    terraform(["init"], stack_dir, aws_env)
+    terraform(["apply", "-auto-approve"], stack_dir, aws_env)
+    apigateway = boto3.client("apigateway", endpoint_url=aws_env["AWS_ENDPOINT_URL"], region_name="eu-west-1",
+                              aws_access_key_id="test", aws_secret_access_key="test")
+    (api,) = [a for a in apigateway.get_rest_apis()["items"] if a["name"] == "shop-orders"]
+    assert api["endpointConfiguration"]["types"] == ["REGIONAL"]
+    # moto imports API Gateway's x-amazon-apigateway-any-method extension as a method named after
+    # it, where AWS creates ANY (docs/aws-rules.md#r13-proxy-integration); read it back as ANY.
+    moto_any = {"X-AMAZON-APIGATEWAY-ANY-METHOD": "ANY"}
+    methods = {r["path"]: sorted(moto_any.get(m, m) for m in r.get("resourceMethods", {}))
+               for r in apigateway.get_resources(restApiId=api["id"])["items"]}
+    assert methods == {"/": ["GET"], "/orders": ["GET", "POST"], "/orders/{id}": ["GET"], "/files": [],
+                       "/files/{proxy+}": ["ANY"]}
+    integration = apigateway.get_integration(restApiId=api["id"], httpMethod="GET", resourceId=next(
+        r["id"] for r in apigateway.get_resources(restApiId=api["id"])["items"] if r["path"] == "/orders"))
+    # moto keeps the extension's lower-case "aws_proxy"; AWS reports it as AWS_PROXY.
+    assert (integration["type"].upper(), integration["httpMethod"]) == ("AWS_PROXY", "POST")
+    assert integration["uri"].endswith(":function:shop-orders:prod/invocations")
+    assert terraform(["plan", "-detailed-exitcode"], stack_dir, aws_env, check=False).returncode == 0

@@ -7,12 +7,15 @@ file byte-for-byte as it was.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
 from generator import cli
 from generator.traffic import format_weight, parse_weight
 
@@ -22,8 +25,25 @@ def shop(tmp_path) -> Path:
     """A copy of the two-deployment shop fixture, with blue pinned on orders."""
     shutil.copytree(FIXTURES / "shop", tmp_path / "shop")
     (tmp_path / "shop" / "shop.traffic.json").write_text(
-        '{\n  "orders": {\n    "blue_version": "3",\n    "green_weight": 0\n  }\n}\n')
+        '{\n  "orders": {\n    "blue_version": "3",\n    "green_version": null,\n    "green_weight": 0\n  }\n}\n')
     return tmp_path / "shop" / "shop.py"
+
+
+@pytest.fixture
+def out(tmp_path) -> Path:
+    """An output folder whose applied state says: orders has v3 blue and v4 newest, worker v1 and v2."""
+    folder = tmp_path / "out"
+    applied(folder, {"orders_blue_version": "3", "orders_newest_version": "4",
+                     "worker_blue_version": "1", "worker_newest_version": "2"})
+    return folder
+
+
+def applied(out_dir: Path, outputs: dict) -> None:
+    """Write local Terraform state (format 4) holding ``outputs``, as an apply would."""
+    stack_dir = out_dir / "stacks" / "shop"
+    stack_dir.mkdir(parents=True, exist_ok=True)
+    state = {"version": 4, "outputs": {k: {"value": v, "type": "string"} for k, v in outputs.items()}}
+    (stack_dir / "terraform.tfstate").write_text(json.dumps(state))
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
@@ -36,29 +56,68 @@ def traffic(stack_file: Path) -> str:
     return (stack_file.parent / "shop.traffic.json").read_text()
 
 
-def test_shift_rewrites_one_line_in_a_stable_format(shop, capsys):
-    code, out, _ = run(capsys, "shift", shop, "orders", "25%")
+def test_shift_names_the_newest_applied_version_as_green_then_changes_one_line(shop, out, capsys):
+    code, stdout, _ = run(capsys, "shift", shop, "orders", "25%", "--out", out)
     assert code == 0
-    assert traffic(shop) == ('{\n  "orders": {\n    "blue_version": "3",\n    "green_weight": 0.25\n  },\n'
-                             '  "worker": {\n    "blue_version": null,\n    "green_weight": 0\n  }\n}\n')
-    assert out.startswith("shop/orders: blue v3, green weight 0 -> blue v3, green weight 0.25\n")
+    assert traffic(shop) == ('{\n  "orders": {\n    "blue_version": "3",\n    "green_version": "4",\n'
+                             '    "green_weight": 0.25\n  },\n'
+                             '  "worker": {\n    "blue_version": null,\n    "green_version": null,\n'
+                             '    "green_weight": 0\n  }\n}\n')
+    assert stdout.startswith("shop/orders: blue v3, no green, green weight 0 -> blue v3, green v4, green weight 0.25\n")
     before = traffic(shop)
-    assert run(capsys, "shift", shop, "shop/orders", "0.4")[0] == 0
+    applied(out, {"orders_blue_version": "3", "orders_newest_version": "5"})  # a newer version appeared
+    assert run(capsys, "shift", shop, "shop/orders", "0.4", "--out", out)[0] == 0
     changed = [(a, b) for a, b in zip(before.splitlines(), traffic(shop).splitlines()) if a != b]
-    assert changed == [('    "green_weight": 0.25', '    "green_weight": 0.4')]
+    assert changed == [('    "green_weight": 0.25', '    "green_weight": 0.4')]  # green stays v4
     assert sorted(p.name for p in shop.parent.iterdir() if p.name.startswith(".")) == []  # no temp files
 
 
-def test_rollback_sets_the_weight_to_zero_and_keeps_blue(shop, capsys):
-    run(capsys, "shift", shop, "orders", "0.3")
-    assert run(capsys, "rollback", shop, "orders")[0] == 0
-    assert json.loads(traffic(shop))["orders"] == {"blue_version": "3", "green_weight": 0}
+def test_rollback_sets_the_weight_to_zero_and_keeps_blue(shop, out, capsys):
+    run(capsys, "shift", shop, "orders", "0.3", "--out", out)
+    assert run(capsys, "rollback", shop, "orders", "--out", out)[0] == 0
+    assert json.loads(traffic(shop))["orders"] == {"blue_version": "3", "green_version": None, "green_weight": 0}
 
 
-def test_promote_with_a_version_pins_it_and_zeroes_the_weight(shop, capsys):
-    run(capsys, "shift", shop, "orders", "0.3")
-    assert run(capsys, "promote", shop, "orders", "--version", "4")[0] == 0
-    assert json.loads(traffic(shop))["orders"] == {"blue_version": "4", "green_weight": 0}
+def test_promote_pins_the_green_getting_traffic_and_zeroes_the_weight(shop, out, capsys):
+    run(capsys, "shift", shop, "orders", "0.3", "--out", out)
+    applied(out, {"orders_blue_version": "3", "orders_newest_version": "5"})
+    assert run(capsys, "promote", shop, "orders", "--out", out)[0] == 0
+    assert json.loads(traffic(shop))["orders"] == {"blue_version": "4", "green_version": None, "green_weight": 0}
+    assert run(capsys, "promote", shop, "orders", "--version", "7", "--out", out)[0] == 0
+    assert json.loads(traffic(shop))["orders"]["blue_version"] == "7"
+
+
+def test_promote_while_unpinned_pins_the_version_serving_not_the_newest(shop, out, capsys):
+    code, stdout, _ = run(capsys, "promote", shop, "worker", "--out", out)
+    assert code == 0
+    assert json.loads(traffic(shop))["worker"] == {"blue_version": "1", "green_version": None, "green_weight": 0}
+    assert "shop/worker: blue unpinned, no green, green weight 0 -> blue v1, no green, green weight 0" in stdout
+
+
+def test_a_change_that_changes_nothing_says_so_and_writes_nothing(shop, out, capsys):
+    before = (shop.parent / "shop.traffic.json").stat().st_mtime_ns
+    code, stdout, _ = run(capsys, "rollback", shop, "orders", "--out", out)
+    assert code == 0
+    assert "(no change)" in stdout.splitlines()[0]
+    assert (shop.parent / "shop.traffic.json").stat().st_mtime_ns == before
+
+
+def test_concurrent_traffic_edits_never_lose_an_update(shop, out):
+    # 20 rounds of two commands at once, each changing a different deployment: with the
+    # read-modify-write unlocked, one change was lost in about half the rounds.
+    (shop.parent / "shop.traffic.json").write_text(
+        '{"orders": {"blue_version": "3", "green_version": null, "green_weight": 0},'
+        ' "worker": {"blue_version": "1", "green_version": null, "green_weight": 0}}')
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    for round_ in range(1, 21):
+        weight = f"{round_}%"
+        commands = [[sys.executable, "-m", "generator.cli", "shift", str(shop), name, weight, "--out", str(out)]
+                    for name in ("orders", "worker")]
+        processes = [subprocess.Popen(c, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for c in commands]
+        results = [p.communicate(timeout=60) + (p.returncode,) for p in processes]
+        assert [r[2] for r in results] == [0, 0], results
+        written = json.loads(traffic(shop))
+        assert (written["orders"]["green_weight"], written["worker"]["green_weight"]) == (round_ / 100,) * 2
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -73,11 +132,17 @@ def test_promote_with_a_version_pins_it_and_zeroes_the_weight(shop, capsys):
      "error: WEIGHT: must be a number from 0 to 1 (0.25) or a percentage (25%), got: 'half'\n"),
     (["shift", "{shop}", "orders", "nan"], "error: WEIGHT: must be from 0 to 1 (0% to 100%), got: 'nan'\n"),
     (["shift", "{shop}", "worker", "0.1"],
-     "error: worker: blue is not pinned, so green and blue are the same version: run promote first to pin "
-     "the version now serving\n"),
+     "error: worker: blue is not pinned, so there is no stable version to keep serving: run promote first "
+     "to pin the version now serving\n"),
     (["promote", "{shop}", "orders", "--version", "3"],
-     "error: orders: green is version 3, which is already blue: publish new code (synth and apply) before "
-     "promoting\n"),
+     "error: orders: version 3 is already blue: publish new code (synth and apply) before promoting\n"),
+    (["shift", "{shop}", "orders", "0.00001"],
+     "error: WEIGHT: must be a multiple of 0.0001 (0.01%), such as 0.0125 or 1.25%, got: '0.00001'\n"),
+    (["shift", "{shop}", "orders", "0.99999999999999999999"],
+     "error: WEIGHT: must be a multiple of 0.0001 (0.01%), such as 0.0125 or 1.25%, got: '0.99999999999999999999'\n"),
+    (["shift", "{shop}", "orders", "0.1"],
+     "error: orders: no version is known: {out}/stacks/shop has no Terraform output orders_newest_version "
+     "(apply first, or pass --version N)\n"),
     (["promote", "{shop}", "orders", "--version", "v4"],
      "error: --version: must be a published version number such as 3, got: 'v4'\n"),
     (["promote", "{shop}", "orders", "--version", "0"],
@@ -92,31 +157,36 @@ def test_promote_with_a_version_pins_it_and_zeroes_the_weight(shop, capsys):
      "error: WEIGHT: must be a number from 0 to 1 (0.25) or a percentage (25%), got: '1_0%'\n"),
     (["shift", "{shop}", "orders", "inf"], "error: WEIGHT: must be from 0 to 1 (0% to 100%), got: 'inf'\n"),
 ])
-def test_bad_requests_exit_2_and_leave_the_traffic_file_unchanged(shop, capsys, argv, message):
+def test_bad_requests_exit_2_and_leave_the_traffic_file_unchanged(shop, capsys, argv, message, tmp_path):
     before = traffic(shop)
-    code, _, err = run(capsys, *[a.replace("{shop}", str(shop)) for a in argv])
-    assert (code, err) == (2, message)
+    nothing = tmp_path / "nothing"
+    code, _, err = run(capsys, *[a.replace("{shop}", str(shop)) for a in argv], "--out", nothing)
+    assert (code, err) == (2, message.replace("{out}", str(nothing)))
     assert traffic(shop) == before
 
 
-def test_promote_without_state_says_no_green_version_is_known(shop, capsys, tmp_path):
-    before = traffic(shop)
-    code, _, err = run(capsys, "promote", shop, "orders", "--out", tmp_path / "nothing")
-    assert code == 2
-    assert err == (f"error: orders: no green version is known: {tmp_path / 'nothing' / 'stacks' / 'shop'} has "
-                   "no Terraform output orders_green_version (apply first, or pass --version N)\n")
-    assert traffic(shop) == before
+def test_promote_reads_applied_state_without_terraform_or_init(shop, out, capsys, monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")  # no terraform at all: the state file is read directly
+    assert run(capsys, "promote", shop, "orders", "--out", out)[0] == 0
+    assert json.loads(traffic(shop))["orders"]["blue_version"] == "4"
 
 
-def test_promote_reading_outputs_without_terraform_exits_2(shop, capsys, tmp_path, monkeypatch):
+@pytest.mark.parametrize("state, message", [
+    ('{"version": 4, "outputs": {"orders_newest_version": {"value": 4}}}',
+     "{state}: output orders_newest_version: must be a version number such as \"3\", got: 4"),
+    ("[" * 100_000 + "]" * 100_000, "{state}: is nested too deeply to be Terraform state"),
+    ("{ not json", "{state}: is not Terraform state JSON (Expecting property name enclosed in double quotes: "
+                   "line 1 column 3 (char 2))"),
+])
+def test_unreadable_applied_state_exits_2_naming_it(shop, capsys, tmp_path, state, message):
     stack_dir = tmp_path / "out" / "stacks" / "shop"
     stack_dir.mkdir(parents=True)
-    (stack_dir / "terraform.tfstate").write_text('{"version": 4}')
-    monkeypatch.setenv("PATH", "/nonexistent")
+    (stack_dir / "terraform.tfstate").write_text(state)
     before = traffic(shop)
     code, _, err = run(capsys, "promote", shop, "orders", "--out", tmp_path / "out")
-    assert code == 2
-    assert err.startswith("error: Terraform is required: install the Terraform CLI")
+    shown = message.replace("{state}", str(stack_dir / "terraform.tfstate")).replace(
+        f"{stack_dir / 'terraform.tfstate'}: output", f"{stack_dir}: output")
+    assert (code, err) == (2, f"error: {shown}\n")
     assert traffic(shop) == before
 
 
@@ -129,41 +199,80 @@ def test_promote_reading_outputs_without_terraform_exits_2(shop, capsys, tmp_pat
     ('{"billing": {"blue_version": null, "green_weight": 0}}',
      "billing: is not a deployment of stack 'shop' (known: orders, worker)"),
     ('{"orders": {"blue": "3"}}',
-     'orders: must be {"blue_version": "N" or null, "green_weight": 0..1}, got: {"blue": "3"}'),
+     'orders: must be {"blue_version": "N" or null, "green_version": "N" or null, "green_weight": 0..1}, '
+     'got: {"blue": "3"}'),
+    ('{"orders": {"blue_version": "3", "green_weight": 0.5}}',
+     'orders: green_weight 0.5 needs a pinned blue_version and a different green_version (bluegreen shift '
+     'sets them), got: {"blue_version": "3", "green_weight": 0.5}'),
+    ('{"orders": {"blue_version": "3", "green_version": "4", "green_weight": 0.00001}}',
+     "orders: green_weight must be a multiple of 0.0001 (0.01%), got: 1e-05"),
+    ("[" * 100_000 + "]" * 100_000, "is nested too deeply to be a traffic file: fix or restore it from Git"),
     ("[1, 2]", "must be a JSON object of deployments, got: [1, 2]"),
-    ('{"orders": {"blue_version": "3", "green_weight": 0.5}, "orders": {"blue_version": "4", "green_weight": 0}}',
+    ('{"orders": {"blue_version": "3", "green_weight": 0}, "orders": {"blue_version": "4", "green_weight": 0}}',
      "is not valid JSON (orders appears more than once): fix or restore it from Git"),
 ])
 def test_a_hand_broken_traffic_file_is_refused_and_kept(shop, capsys, content, message):
     path = shop.parent / "shop.traffic.json"
     path.write_text(content)
     for argv in (["shift", shop, "orders", "0.1"], ["status", shop], ["rollback", shop, "orders"]):
-        code, _, err = run(capsys, *argv)
+        code, _, err = run(capsys, *argv, "--out", shop.parent / "out")
         assert (code, err.replace(str(path), "FILE")) == (2, f"error: FILE: {message}\n")
         assert path.read_text() == content
 
 
-def test_status_shows_phase_per_deployment(shop, capsys, tmp_path):
-    run(capsys, "shift", shop, "orders", "0.1")
-    code, out, _ = run(capsys, "status", shop, "--out", tmp_path / "none")
+def test_status_shows_phase_per_deployment_from_the_file_without_state(shop, out, capsys, tmp_path):
+    run(capsys, "shift", shop, "orders", "0.1", "--out", out)
+    code, stdout, _ = run(capsys, "status", shop, "--out", tmp_path / "none")
     assert code == 0
-    assert out == ("shop/orders: canary, blue v3, green not applied yet, green weight 0.1\n"
-                   "shop/worker: unpinned, blue unpinned, green not applied yet, green weight 0\n")
-    code, out, _ = run(capsys, "status", shop, "--json", "--out", tmp_path / "none")
-    rows = json.loads(out)
+    assert stdout == ("shop/orders: canary (traffic file), blue v3, green v4, green weight 0.1, not applied yet\n"
+                      "shop/worker: unpinned (traffic file), blue unpinned, no green, green weight 0, not applied yet\n"
+                      "  note: blue is unpinned: run promote after the first apply to pin the version now serving\n")
+    code, stdout, _ = run(capsys, "status", shop, "--json", "--out", tmp_path / "none")
+    rows = json.loads(stdout)
     assert [(r["deployment"], r["phase"], r["green_weight"]) for r in rows] == [
         ("orders", "canary", 0.1), ("worker", "unpinned", 0)]
+
+
+def test_status_takes_the_phase_from_what_is_applied_and_names_the_difference(shop, capsys, tmp_path):
+    applied(tmp_path / "out", {"orders_blue_version": "3", "orders_newest_version": "4",
+                               "worker_blue_version": "1", "worker_newest_version": "2"})
+    state = tmp_path / "out/stacks/shop/terraform.tfstate"
+    data = json.loads(state.read_text())
+    data["outputs"]["orders_applied_traffic"] = {"value": {"blue_version": "3", "green_version": "4",
+                                                           "green_weight": 0.5}}
+    data["outputs"]["worker_applied_traffic"] = {"value": {"blue_version": None, "green_version": None,
+                                                           "green_weight": 0}}
+    state.write_text(json.dumps(data))
+    code, stdout, _ = run(capsys, "status", shop, "--out", tmp_path / "out")  # the file says stable
+    assert code == 0
+    assert stdout == (
+        "shop/orders: canary (applied), blue v3, green v4, green weight 0.5, newest v4\n"
+        "  note: the traffic file says stable: blue v3, green weight 0: apply to catch up\n"
+        "shop/worker: unpinned (applied), blue v1, no green, green weight 0, newest v2\n"
+        "  note: blue is unpinned: the alias stays on v1, the first version published; v2 gets no traffic: "
+        "run promote to pin blue, then shift\n")
+
+
+def test_status_with_unreadable_state_still_shows_the_traffic_file(shop, capsys, tmp_path):
+    stack_dir = tmp_path / "out" / "stacks" / "shop"
+    stack_dir.mkdir(parents=True)
+    (stack_dir / "terraform.tfstate").write_text("{ broken")
+    code, stdout, _ = run(capsys, "status", shop, "--out", tmp_path / "out")
+    assert code == 0
+    assert stdout.startswith("shop/orders: stable (traffic file), blue v3, no green, green weight 0, not applied yet\n"
+                             f"  note: applied state not read: {stack_dir / 'terraform.tfstate'}: is not Terraform "
+                             "state JSON")
 
 
 def test_synth_carries_the_traffic_into_the_stack_folder_and_check_spots_drift(shop, capsys, tmp_path):
     out = tmp_path / "out"
     assert run(capsys, "synth", shop, "--out", out)[0] == 0
     tfvars = json.loads((out / "stacks/shop/traffic.auto.tfvars.json").read_text())
-    assert tfvars == {"orders_blue_version": "3", "orders_green_weight": 0,
-                      "worker_blue_version": None, "worker_green_weight": 0}
+    assert tfvars == {"orders_blue_version": "3", "orders_green_version": None, "orders_green_weight": 0,
+                      "worker_blue_version": None, "worker_green_version": None, "worker_green_weight": 0}
     assert run(capsys, "synth", shop, "--out", out, "--check")[0] == 0
 
-    run(capsys, "shift", shop, "orders", "0.2")
+    run(capsys, "shift", shop, "orders", "0.2", "--version", "4", "--out", out)
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     code, stdout, err = run(capsys, "synth", shop, "--out", out, "--check")
     assert code == 1
@@ -175,7 +284,7 @@ def test_synth_carries_the_traffic_into_the_stack_folder_and_check_spots_drift(s
 def test_synth_check_of_a_missing_output_lists_every_file(shop, capsys, tmp_path):
     code, stdout, _ = run(capsys, "synth", shop, "--out", tmp_path / "absent", "--check")
     assert code == 1
-    assert f"differs: {tmp_path / 'absent'}/stacks/shop/cdk.tf.json" in stdout
+    assert f"missing: {tmp_path / 'absent'}/stacks/shop/cdk.tf.json" in stdout
     assert not (tmp_path / "absent").exists()
 
 
@@ -191,18 +300,18 @@ def test_weights_are_written_as_the_shortest_exact_number(weight, text):
     assert format_weight(weight) == text
 
 
-def test_minus_zero_is_written_as_zero(shop, capsys):
-    assert run(capsys, "shift", shop, "orders", "-0")[0] == 2  # a sign is refused outright
-    (shop.parent / "shop.traffic.json").write_text('{"orders": {"blue_version": "3", "green_weight": -0.0}}')
-    assert run(capsys, "rollback", shop, "orders")[0] == 0
+def test_minus_zero_is_written_as_zero(shop, out, capsys):
+    assert run(capsys, "shift", shop, "orders", "-0", "--out", out)[0] == 2  # a sign is refused outright
+    (shop.parent / "shop.traffic.json").write_text('{"orders": {"blue_version": "4", "green_weight": -0.0}}')
+    assert run(capsys, "promote", shop, "orders", "--version", "5", "--out", out)[0] == 0
     assert '"green_weight": 0\n' in traffic(shop)
 
 
-def test_a_symlinked_traffic_file_is_written_through(shop, capsys):
+def test_a_symlinked_traffic_file_is_written_through(shop, out, capsys):
     real = shop.parent / "real.json"
     (shop.parent / "shop.traffic.json").rename(real)
     (shop.parent / "shop.traffic.json").symlink_to(real.name)
-    assert run(capsys, "shift", shop, "orders", "0.2")[0] == 0
+    assert run(capsys, "shift", shop, "orders", "0.2", "--out", out)[0] == 0
     assert (shop.parent / "shop.traffic.json").is_symlink()
     assert json.loads(real.read_text())["orders"]["green_weight"] == 0.2
 
@@ -218,5 +327,5 @@ def test_a_traffic_path_that_is_not_a_file_is_refused(shop, capsys, kind, messag
         path.mkdir()
     else:
         path.symlink_to("nowhere.json")
-    code, _, err = run(capsys, "status", shop)
+    code, _, err = run(capsys, "status", shop, "--out", shop.parent / "out")
     assert (code, err) == (2, f"error: {path}: {message}\n")

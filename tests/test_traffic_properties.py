@@ -11,8 +11,21 @@ from generator import Deployment, Function, Stack
 from generator.traffic import Traffic, format_weight, parse_weight, read_traffic, render_traffic, tfvars
 
 NAMES = st.lists(st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True), min_size=1, max_size=5, unique=True)
-TRAFFIC = st.builds(Traffic, blue_version=st.none() | st.integers(1, 10**6).map(str),
-                    green_weight=st.floats(0, 1, allow_nan=False))
+VERSIONS = st.integers(1, 10**6).map(str)
+# Weights on the 0.0001 grid, the only ones the traffic file holds.
+WEIGHTS = st.integers(0, 10_000).map(lambda steps: steps / 10_000)
+
+
+@st.composite
+def traffic_entries(draw) -> Traffic:
+    weight = draw(WEIGHTS)
+    if weight == 0:
+        return Traffic(draw(st.none() | VERSIONS), None, 0)
+    blue = draw(VERSIONS)
+    return Traffic(blue, draw(VERSIONS.filter(lambda v: v != blue)), weight)
+
+
+TRAFFIC = traffic_entries()
 
 
 def stack_of(names: list[str]) -> Stack:
@@ -29,6 +42,7 @@ def test_the_traffic_file_reads_back_exactly_what_was_written(tmp_path_factory, 
     assert read_traffic(path, stack) == traffic
     assert json.loads(tfvars(stack, traffic)) == {
         **{f"{n}_blue_version": t.blue_version for n, t in traffic.items()},
+        **{f"{n}_green_version": t.green_version for n, t in traffic.items()},
         **{f"{n}_green_weight": t.green_weight for n, t in traffic.items()}}
 
 
@@ -37,16 +51,29 @@ def test_changing_one_weight_changes_one_line(names, data):
     stack = stack_of(names)
     traffic = {name: data.draw(TRAFFIC) for name in names}
     target = data.draw(st.sampled_from(names))
-    weight = data.draw(st.floats(0, 1, allow_nan=False).filter(lambda w: w != traffic[target].green_weight))
+    entry = data.draw(TRAFFIC.filter(lambda t: t.green_weight > 0))
+    traffic[target] = entry
+    weight = data.draw(WEIGHTS.filter(lambda w: w not in (0, entry.green_weight)))
     before = render_traffic(stack, traffic).splitlines()
-    after = render_traffic(stack, {**traffic, target: Traffic(traffic[target].blue_version, weight)}).splitlines()
+    after = render_traffic(stack, {**traffic, target: Traffic(entry.blue_version, entry.green_version, weight)}).splitlines()
     assert len(before) == len(after)
     assert sum(a != b for a, b in zip(before, after)) == 1
 
 
-@given(weight=st.floats(0, 1, allow_nan=False))
+@given(weight=WEIGHTS)
 def test_a_written_weight_parses_back_to_the_same_number(weight):
     assert parse_weight(format_weight(weight)) == weight
+
+
+@given(weight=st.floats(0, 1, allow_nan=False))
+def test_a_weight_off_the_grid_is_refused_never_rounded(weight):
+    text = format_weight(weight)
+    try:
+        parsed = parse_weight(text)
+    except ValueError as error:
+        assert "multiple of 0.0001" in str(error)
+    else:
+        assert parsed == weight and round(weight * 10_000) == weight * 10_000
 
 
 @given(percent=st.integers(0, 100))

@@ -60,8 +60,8 @@ def stack(**changes) -> Stack:
     return Stack(**fields)
 
 
-def api(*routes: Route, stage: str = "live") -> RestApi:
-    return RestApi(routes=list(routes) or [Route("GET", "/orders")], stage=stage)
+def api(*routes: Route, stage: str = "live", **fields) -> RestApi:
+    return RestApi(routes=list(routes) or [Route("GET", "/orders")], stage=stage, **fields)
 
 
 def problems(stacks, base_dir: Path) -> list[str]:
@@ -86,7 +86,8 @@ def test_valid_model_with_every_feature_raises_nothing(base_dir):
                           environment={"LOG_LEVEL": "INFO", "table_name": "orders"}),
         alias="live-2",
         api=api(Route("GET", "/"), Route("ANY", "/orders/{id}"), Route("POST", "/orders"),
-                Route("GET", "/files/{proxy+}"), stage="v1"))
+                Route("GET", "/files/{proxy+}"), Route("GET", "/.well-known/x..y"), stage="v1",
+                integration_timeout_s=900, endpoint_type="REGIONAL"))
     second = deployment(name="billing_v2", function=function(source=str(base_dir / "src")))
     assert validate_stacks([stack(deployments=[full, second]), stack(name="shop-eu", region="eu-west-1")],
                            base_dir) is None
@@ -200,6 +201,36 @@ def test_handler_without_module_dot_function_is_refused(base_dir, handler):
 def test_handler_in_module_dot_function_form_is_accepted(base_dir, handler):
     assert validate_stacks([stack(deployments=[deployment(function=function(handler=handler))])],
                            base_dir) is None
+
+
+HANDLER_129 = "handlers/" + "h" * 112 + ".handler"  # a valid module.function form, 129 characters
+HANDLER_SHOWN = "'handlers/" + "h" * 67 + "..."  # cut to 80 characters by show()
+
+
+@pytest.mark.parametrize("runtime, handler", [
+    ("python3.12", HANDLER_129),
+    ("nodejs20.x", HANDLER_129),
+    ("java21", "example." + "C" * 106 + "::handleRequest"),
+    ("provided.al2023", "b" * 129),
+], ids=["python", "node", "java", "custom"])
+def test_handler_over_128_characters_is_refused_for_every_runtime(base_dir, runtime, handler):
+    # Before, only the free-form runtimes (java, dotnet, provided) had the limit.
+    assert len(handler) == 129
+    assert only_problem(base_dir, function=function(runtime=runtime, handler=handler)) == \
+        ("shop.orders.function.handler: must be at most 128 characters (Lambda's Handler limit; "
+         f"this one has 129), got: '{handler[:76]}...")
+
+
+def test_python_handler_over_128_characters_names_the_limit(base_dir):
+    assert only_problem(base_dir, function=function(handler=HANDLER_129)) == \
+        ("shop.orders.function.handler: must be at most 128 characters (Lambda's Handler limit; "
+         f"this one has 129), got: {HANDLER_SHOWN}")
+
+
+def test_handler_of_exactly_128_characters_is_accepted(base_dir):
+    handler = HANDLER_129[1:]
+    assert len(handler) == 128
+    assert validate_stacks([stack(deployments=[deployment(function=function(handler=handler))])], base_dir) is None
 
 
 def test_log_retention_not_offered_by_cloudwatch_is_refused(base_dir):
@@ -337,6 +368,23 @@ def test_route_path_part_with_characters_api_gateway_refuses_is_refused(base_dir
         f"shop.orders.api.routes[0].path: {PATH_RULE}, got: {path!r}"
 
 
+DOT_RULE = ("must not have a '.' or '..' part: URLs resolve them away before a request is sent, so no "
+            "client could reach this route")
+
+
+@pytest.mark.parametrize("path", ["/.", "/..", "/orders/../admin", "/orders/./items", "/orders/.."])
+def test_route_path_with_a_dot_segment_is_refused_because_no_client_can_reach_it(base_dir, path):
+    # curl, browsers and HTTP libraries send /orders/../admin as /admin (RFC 3986 5.2.4).
+    assert only_problem(base_dir, api=api(Route("GET", path))) == \
+        f"shop.orders.api.routes[0].path: {DOT_RULE}, got: {path!r}"
+
+
+@pytest.mark.parametrize("path", ["/...", "/.well-known", "/v1.2/..x", "/a../b"])
+def test_route_path_with_dots_inside_other_characters_or_three_dots_is_accepted(base_dir, path):
+    # Only "." and ".." are dot-segments; "..." and "a.." reach the API as written.
+    assert validate_stacks([stack(deployments=[deployment(api=api(Route("GET", path)))])], base_dir) is None
+
+
 def test_greedy_proxy_part_not_at_the_end_is_refused(base_dir):
     assert only_problem(base_dir, api=api(Route("GET", "/{proxy+}/items"))) == \
         f"shop.orders.api.routes[0].path: {PATH_RULE}, got: '/{{proxy+}}/items'"
@@ -355,27 +403,6 @@ def test_duplicate_route_is_refused(base_dir):
     assert only_problem(base_dir, api=api(Route("GET", "/orders"), Route("POST", "/orders"),
                                           Route("GET", "/orders"))) == \
         "shop.orders.api.routes[2]: duplicate route, got: GET /orders"
-
-
-def test_two_paths_with_one_terraform_name_are_refused(base_dir):
-    assert only_problem(base_dir, api=api(Route("GET", "/a.b"), Route("GET", "/a_b"))) == \
-        ("shop.orders.api.routes[1].path: gives the Terraform address aws_api_gateway_resource.orders_a_b, "
-         "which shop.orders.api.routes[0].path already gives: "
-         "rename one of them, got: '/a_b'")
-
-
-def test_parameter_and_literal_with_one_terraform_name_are_refused(base_dir):
-    assert only_problem(base_dir, api=api(Route("GET", "/{id}"), Route("GET", "/by_id"))) == \
-        ("shop.orders.api.routes[1].path: gives the Terraform address aws_api_gateway_resource.orders_by_id, "
-         "which shop.orders.api.routes[0].path already gives: "
-         "rename one of them, got: '/by_id'")
-
-
-def test_nested_path_clashing_with_a_flat_one_is_refused(base_dir):
-    assert only_problem(base_dir, api=api(Route("GET", "/a/b"), Route("GET", "/a-b"))) == \
-        ("shop.orders.api.routes[1].path: gives the Terraform address aws_api_gateway_resource.orders_a_b, "
-         "which shop.orders.api.routes[0].path already gives: "
-         "rename one of them, got: '/a-b'")
 
 
 def test_api_without_routes_is_refused(base_dir):
@@ -401,12 +428,6 @@ def test_stage_name_outside_the_api_gateway_charset_is_refused(base_dir, stage, 
         f"shop.orders.api.stage: must be 1-128 letters, digits, '-' or '_', got: {shown}"
 
 
-def test_root_route_and_a_route_named_root_are_refused_as_one_terraform_name(base_dir):
-    assert only_problem(base_dir, api=api(Route("GET", "/"), Route("GET", "/root"))) == \
-        ("shop.orders.api.routes[1].path: gives the Terraform address aws_api_gateway_method.orders_get_root, "
-         "which shop.orders.api.routes[0].path already gives: rename one of them, got: '/root'")
-
-
 def test_sibling_path_parameters_with_different_names_are_refused(base_dir):
     assert only_problem(base_dir, api=api(Route("GET", "/orders/{id}"), Route("GET", "/orders/{order_id}"))) == \
         ("shop.orders.api.routes[1].path: {order_id} and {id} are both parameters below '/orders': "
@@ -417,6 +438,111 @@ def test_one_parameter_shared_by_several_routes_is_accepted(base_dir):
     validate_stacks([stack(deployments=[deployment(api=api(
         Route("GET", "/orders/{id}"), Route("PUT", "/orders/{id}"), Route("GET", "/orders/{id}/items")))])],
         base_dir)
+
+
+# --- API: endpoint type and integration timeout -----------------------------------------------
+
+TIMEOUT_FIX = ("lower timeout_s, or raise api.integration_timeout_s on a REGIONAL API after an API Gateway "
+               "quota increase")
+
+
+def test_rest_api_keeps_routes_and_stage_positional_and_defaults_to_regional_and_29_s():
+    rest_api = RestApi([Route("GET", "/orders")], "v1")
+    assert (rest_api.routes, rest_api.stage) == ((Route("GET", "/orders"),), "v1")
+    assert (rest_api.integration_timeout_s, rest_api.endpoint_type) == (29, "REGIONAL")
+    assert hash(rest_api) == hash(RestApi((Route("GET", "/orders"),), "v1", 29, "REGIONAL"))
+
+
+def test_function_timeout_over_the_default_integration_timeout_is_refused(base_dir):
+    assert only_problem(base_dir, function=function(timeout_s=30), api=api()) == \
+        ("shop.orders.function.timeout_s: must be at most the API's integration timeout of 29 s (API Gateway "
+         f"answers 504 then, while the function runs on): {TIMEOUT_FIX}, got: 30")
+
+
+def test_function_timeout_over_a_lowered_integration_timeout_is_refused(base_dir):
+    assert only_problem(base_dir, function=function(timeout_s=11), api=api(integration_timeout_s=10)) == \
+        ("shop.orders.function.timeout_s: must be at most the API's integration timeout of 10 s (API Gateway "
+         f"answers 504 then, while the function runs on): {TIMEOUT_FIX}, got: 11")
+
+
+def test_function_timeout_equal_to_the_integration_timeout_is_accepted(base_dir):
+    assert validate_stacks([stack(deployments=[deployment(function=function(timeout_s=29), api=api())])],
+                           base_dir) is None
+
+
+def test_a_long_function_timeout_without_an_api_is_accepted(base_dir):
+    assert validate_stacks([stack(deployments=[deployment(function=function(timeout_s=900))])], base_dir) is None
+
+
+def test_a_raised_integration_timeout_on_a_regional_api_admits_a_longer_function_timeout(base_dir):
+    raised = deployment(function=function(timeout_s=120), api=api(integration_timeout_s=120))
+    assert validate_stacks([stack(deployments=[raised])], base_dir) is None
+
+
+def test_an_integration_timeout_over_29_s_on_an_edge_api_is_refused(base_dir):
+    assert only_problem(base_dir, api=api(integration_timeout_s=60, endpoint_type="EDGE")) == \
+        ("shop.orders.api.integration_timeout_s: must be at most 29 on an EDGE API: only a REGIONAL API "
+         "can wait longer, after an API Gateway quota increase, got: 60")
+
+
+def test_an_edge_api_with_the_default_timeout_is_accepted_in_the_commercial_partition(base_dir):
+    assert validate_stacks([stack(deployments=[deployment(api=api(endpoint_type="EDGE"))])], base_dir) is None
+
+
+@pytest.mark.parametrize("timeout", [0, 901, -1])
+def test_integration_timeout_outside_1_to_900_seconds_is_refused(base_dir, timeout):
+    assert only_problem(base_dir, api=api(integration_timeout_s=timeout)) == \
+        f"shop.orders.api.integration_timeout_s: must be between 1 and 900, got: {timeout}"
+
+
+@pytest.mark.parametrize("timeout, shown", [(29.5, "29.5"), ("29", "'29'"), (True, "True"), (None, "None")],
+                         ids=["float", "string", "bool", "none"])
+def test_integration_timeout_that_is_not_a_whole_number_is_refused(base_dir, timeout, shown):
+    # The function's timeout is not compared with a value that is itself wrong.
+    assert only_problem(base_dir, function=function(timeout_s=30), api=api(integration_timeout_s=timeout)) == \
+        f"shop.orders.api.integration_timeout_s: must be a whole number of seconds between 1 and 900, got: {shown}"
+
+
+@pytest.mark.parametrize("endpoint_type, shown", [
+    ("regional", "'regional'"), ("PRIVATE", "'PRIVATE'"), ("", "''"), (None, "None"), (["EDGE"], "['EDGE']"),
+], ids=["lower-case", "private", "empty", "none", "list"])
+def test_endpoint_type_other_than_regional_or_edge_is_refused(base_dir, endpoint_type, shown):
+    assert only_problem(base_dir, api=api(endpoint_type=endpoint_type)) == \
+        f"shop.orders.api.endpoint_type: must be 'REGIONAL' or 'EDGE' (upper case), got: {shown}"
+
+
+@pytest.mark.parametrize("region, partition", [
+    ("us-gov-west-1", "AWS GovCloud (US)"), ("us-gov-east-1", "AWS GovCloud (US)"),
+    ("cn-north-1", "AWS China"), ("cn-northwest-1", "AWS China"),
+])
+def test_an_edge_api_in_the_govcloud_or_china_partition_is_refused(base_dir, region, partition):
+    found = problems([stack(region=region, deployments=[deployment(api=api(endpoint_type="EDGE"))])], base_dir)
+    assert found == [f"shop.orders.api.endpoint_type: must be 'REGIONAL' in {region}: the {partition} partition "
+                     "has no edge-optimized APIs, got: 'EDGE'"]
+
+
+@pytest.mark.parametrize("region", ["us-gov-west-1", "cn-north-1"])
+def test_a_regional_api_in_the_govcloud_or_china_partition_is_accepted(base_dir, region):
+    assert validate_stacks([stack(region=region, deployments=[deployment(api=api())])], base_dir) is None
+
+
+def test_an_edge_api_in_an_unknown_region_reports_only_the_region(base_dir):
+    assert problems([stack(region="us-gov-mars-1", deployments=[deployment(api=api(endpoint_type="EDGE"))])],
+                    base_dir) == ["shop.region: must be an AWS region such as us-east-1, got: 'us-gov-mars-1'"]
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(function_timeout=st.integers(1, 900), integration_timeout=st.integers(1, 900))
+def test_a_function_behind_a_regional_api_passes_exactly_when_it_times_out_first(base_dir, function_timeout,
+                                                                                 integration_timeout):
+    candidate = deployment(function=function(timeout_s=function_timeout),
+                           api=api(integration_timeout_s=integration_timeout))
+    try:
+        validate_stacks([stack(deployments=[candidate])], base_dir)
+        passed = True
+    except InvalidInput:
+        passed = False
+    assert passed == (function_timeout <= integration_timeout)
 
 
 # --- deployment names -----------------------------------------------------------------------------
@@ -484,11 +610,19 @@ def test_iam_role_name_of_exactly_64_characters_is_accepted(base_dir):
                            base_dir) is None
 
 
-def test_two_deployments_whose_aliases_share_a_terraform_name_are_refused(base_dir):
-    assert problems([stack(deployments=[deployment(name="a", alias="b_c"),
-                                        deployment(name="a_b", alias="c")])], base_dir) == [
-        "shop.a_b.alias: gives the Terraform address aws_lambda_alias.a_b_c, which shop.a.alias "
-        "already gives: rename one of them, got: 'c'"]
+@pytest.mark.parametrize("routes", [
+    (Route("GET", "/a.b"), Route("GET", "/a_b")), (Route("GET", "/{id}"), Route("GET", "/by_id")),
+    (Route("GET", "/a/b"), Route("GET", "/a-b")), (Route("GET", "/"), Route("GET", "/root")),
+], ids=["dot-and-underscore", "parameter-and-literal", "nested-and-flat", "root-and-root"])
+def test_routes_that_once_shared_a_terraform_name_are_accepted(base_dir, routes):
+    # The API is one OpenAPI document now: routes have no Terraform addresses that could clash.
+    assert validate_stacks([stack(deployments=[deployment(api=api(*routes))])], base_dir) is None
+
+
+def test_aliases_never_share_a_terraform_name_across_deployments(base_dir):
+    # aws_lambda_alias.<deployment>: deployment a with alias b_c and a_b with alias c are apart.
+    assert validate_stacks([stack(deployments=[deployment(name="a", alias="b_c"),
+                                               deployment(name="a_b", alias="c")])], base_dir) is None
 
 
 def test_two_deployments_whose_stages_share_a_terraform_name_are_refused(base_dir):
@@ -496,13 +630,6 @@ def test_two_deployments_whose_stages_share_a_terraform_name_are_refused(base_di
                                         deployment(name="a_b", api=api(stage="c"))])], base_dir) == [
         "shop.a_b.api.stage: gives the Terraform address aws_api_gateway_stage.a_b_c, which "
         "shop.a.api.stage already gives: rename one of them, got: 'c'"]
-
-
-def test_two_deployments_whose_api_paths_share_a_terraform_name_are_refused(base_dir):
-    assert problems([stack(deployments=[deployment(name="a", api=api(Route("GET", "/b_c"))),
-                                        deployment(name="a_b", api=api(Route("GET", "/c")))])], base_dir) == [
-        "shop.a_b.api.routes[0].path: gives the Terraform address aws_api_gateway_resource.a_b_c, which "
-        "shop.a.api.routes[0].path already gives: rename one of them, got: '/c'"]
 
 
 # --- stack names, regions, deployments list ---------------------------------------------------

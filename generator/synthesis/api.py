@@ -1,98 +1,109 @@
-"""``BlueGreenApi``: an API Gateway REST API whose every route invokes the deployment's alias.
+"""``BlueGreenApi``: an API Gateway REST API, defined as one OpenAPI document, whose every route
+invokes the deployment's alias.
 
-Because the integrations target the alias, traffic shifting never touches the API: a weight
-change plans as one changed resource, the alias (AWS-RULES.md 15).
+Why one document: an API Gateway deployment is a snapshot of the API when it is created. With a
+resource, method and integration per route, Terraform creates the new deployment before it
+destroys a removed route, so the snapshot keeps serving it (docs/aws-rules.md#r20-deployment-snapshot).
+As the rest API's ``body`` with ``put_rest_api_mode = "overwrite"``, every route change is one
+in-place update of the API, and the deployment, whose trigger is the body's hash, is created
+after it. Because the integrations target the alias, traffic shifting never touches the API: a
+weight change plans as one changed resource, the alias.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
 from .. import naming
+from ..model import Deployment, Route
 from ..naming import ref
-from ..model import Deployment
-from .provider import (ApiGatewayDeployment, ApiGatewayIntegration, ApiGatewayMethod,
-                       ApiGatewayResource, ApiGatewayRestApi, ApiGatewayStage, LambdaPermission)
+from ..terraform_text import literal
+from .provider import (ApiGatewayDeployment, ApiGatewayRestApi, ApiGatewayRestApiEndpointConfiguration,
+                       ApiGatewayStage, LambdaPermission)
+
+OPENAPI_VERSION = "3.0.1"
 
 
 class BlueGreenApi:
-    """Resources per path part, a method and ``AWS_PROXY`` integration per route, a stage.
+    """The REST API (an OpenAPI body), its deployment and stage, and the alias's invoke permission.
 
     Not a construct of its own: its resources go straight into the deployment's scope, one
-    construct fewer a deployment (each costs a round trip to jsii; issue #4).
+    construct fewer a deployment (each costs a round trip to jsii).
     """
 
     def __init__(self, scope: Construct, *, deployment: Deployment, name_prefix: str,
                  alias_address: str) -> None:
-        self._scope = scope
-        self._deployment = deployment
-        name = deployment.name
-        self.rest_api = ApiGatewayRestApi(scope, "rest_api", name=naming.api_name(name_prefix, deployment),
-                                          description=f"{name}: invokes alias {deployment.alias}")
+        name, api = deployment.name, deployment.api
+        rest_api_address = f"aws_api_gateway_rest_api.{name}"
+        api_name = naming.api_name(name_prefix, deployment)
+        description = literal(f"{name}: invokes alias {deployment.alias}")
+        self.rest_api = ApiGatewayRestApi(
+            scope, "rest_api", name=api_name, description=description,
+            body=openapi_body(deployment, api_name, description, ref(alias_address, "invoke_arn")),
+            put_rest_api_mode="overwrite",
+            endpoint_configuration=ApiGatewayRestApiEndpointConfiguration(types=[api.endpoint_type]))
         self.rest_api.override_logical_id(name)
-        self._rest_api = f"aws_api_gateway_rest_api.{name}"
-        self._rest_api_id = ref(self._rest_api, "id")
-        resources = self._resources()
-        routes = [self._route(route, resources, alias_address) for route in deployment.api.routes]
-        # API Gateway serves a stage from a deployment snapshot, so route changes need a new
-        # deployment (hashicorp/terraform-provider-aws#162), created before the old one is
-        # destroyed (#10105). The trigger hashes the routes and integrations, never the weights.
-        api_deployment = ApiGatewayDeployment(
-            scope, "deployment", rest_api_id=self._rest_api_id,
-            triggers={"routes": self._routes_digest(name_prefix)},
-            lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
-            depends_on=[part for route in routes for part in route])
-        api_deployment.override_logical_id(name)
-        self.stage = ApiGatewayStage(scope, "stage", rest_api_id=self._rest_api_id,
-                                     deployment_id=ref(f"aws_api_gateway_deployment.{name}", "id"),
-                                     stage_name=deployment.api.stage)
-        self.stage.override_logical_id(naming.stage_id(deployment, deployment.api.stage))
-        # The grant must name the alias (qualifier): an unqualified one does not cover it and
-        # API Gateway answers 500 (AWS-RULES.md 10). source_arn keeps it to this API.
+        # The grant must name the alias (qualifier): an unqualified one does not cover it and API
+        # Gateway answers 500 (docs/aws-rules.md#r10-permission-qualifier). source_arn keeps it to
+        # this API. A generated statement id lets a replacement (a renamed alias) be created
+        # before the old grant is removed.
         permission = LambdaPermission(
-            scope, "permission", statement_id=f"apigateway-{naming.api_name(name_prefix, deployment)}",
+            scope, "permission", statement_id_prefix=f"apigateway-{api_name}-",
             action="lambda:InvokeFunction", principal="apigateway.amazonaws.com",
             function_name=ref(alias_address, "function_name"), qualifier=ref(alias_address, "name"),
-            source_arn=ref(self._rest_api, "execution_arn") + "/*")
+            source_arn=ref(rest_api_address, "execution_arn") + "/*",
+            lifecycle=TerraformResourceLifecycle(create_before_destroy=True))
         permission.override_logical_id(f"{name}_api")
+        # A new deployment snapshot whenever the document changes, created before the old one
+        # is destroyed (docs/aws-rules.md#r14-redeploy), and only once the grant exists, so a
+        # stage never serves routes that Lambda refuses to run.
+        api_deployment = ApiGatewayDeployment(
+            scope, "deployment", rest_api_id=ref(rest_api_address, "id"),
+            triggers={"body": f"${{sha256({rest_api_address}.body)}}"},
+            lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
+            depends_on=[permission])
+        api_deployment.override_logical_id(name)
+        self.stage = ApiGatewayStage(scope, "stage", rest_api_id=ref(rest_api_address, "id"),
+                                     deployment_id=ref(f"aws_api_gateway_deployment.{name}", "id"),
+                                     stage_name=api.stage)
+        self.stage.override_logical_id(naming.stage_id(deployment, api.stage))
 
-    def _resources(self) -> dict[str, str]:
-        """Create one resource per distinct path (parents first); map path -> resource id."""
-        ids = {"/": ref(self._rest_api, "root_resource_id")}
-        paths = {prefix for route in self._deployment.api.routes for prefix in naming.path_prefixes(route.path)}
-        for path in sorted(paths, key=lambda p: (p.count("/"), p)):
-            parent, _, part = path.rpartition("/")
-            logical_id = naming.resource_id(self._deployment, path)
-            resource = ApiGatewayResource(self._scope, logical_id, rest_api_id=self._rest_api_id,
-                                          parent_id=ids[parent or "/"], path_part=part)
-            resource.override_logical_id(logical_id)
-            ids[path] = ref(f"aws_api_gateway_resource.{logical_id}", "id")
-        return ids
 
-    def _route(self, route, resources: dict[str, str], alias_address: str) -> tuple:
-        logical_id = naming.route_id(self._deployment, route)
-        method = ApiGatewayMethod(self._scope, f"{logical_id}_method",
-                                  rest_api_id=self._rest_api_id, resource_id=resources[route.path],
-                                  http_method=route.method, authorization="NONE")
-        method.override_logical_id(logical_id)
-        # Lambda proxy integrations are always invoked with POST (AWS-RULES.md 13).
-        integration = ApiGatewayIntegration(
-            self._scope, f"{logical_id}_integration", rest_api_id=self._rest_api_id,
-            resource_id=resources[route.path], http_method=ref(f"aws_api_gateway_method.{logical_id}", "http_method"),
-            type="AWS_PROXY", integration_http_method="POST", uri=ref(alias_address, "invoke_arn"))
-        integration.override_logical_id(logical_id)
-        return method, integration
+def openapi_body(deployment: Deployment, title: str, description: str, invoke_arn: str) -> str:
+    """The API as an OpenAPI 3 document (JSON text); ``invoke_arn`` is the alias's reference.
 
-    def _routes_digest(self, name_prefix: str) -> str:
-        table = {
-            "alias": self._deployment.alias,
-            "function": naming.function_name(name_prefix, self._deployment),
-            "integration": {"type": "AWS_PROXY", "method": "POST"},
-            "routes": sorted([route.method, route.path] for route in self._deployment.api.routes),
-        }
-        return hashlib.sha256(json.dumps(table, sort_keys=True).encode()).hexdigest()
+    Deterministic: paths and methods sorted, keys sorted. API Gateway reads its integration from
+    the ``x-amazon-apigateway-integration`` extension (docs/aws-rules.md#r13-proxy-integration).
+    """
+    api = deployment.api
+    integration = {
+        "type": "aws_proxy",
+        "httpMethod": "POST",  # Lambda proxy integrations are always invoked with POST
+        "uri": invoke_arn,
+        "passthroughBehavior": "when_no_match",
+        "timeoutInMillis": api.integration_timeout_s * 1000,
+    }
+    paths: dict[str, dict] = {}
+    for route in sorted(api.routes, key=lambda r: (r.path, r.method)):
+        operation: dict = {"x-amazon-apigateway-integration": integration,
+                           "responses": {"default": {"description": "the function's response"}}}
+        parameters = _path_parameters(route)
+        if parameters:
+            operation["parameters"] = parameters
+        paths.setdefault(route.path, {})[_method_key(route)] = operation
+    document = {"openapi": OPENAPI_VERSION, "info": {"title": title, "description": description,
+                                                      "version": "1"}, "paths": paths}
+    return json.dumps(document, sort_keys=True, separators=(",", ":"))
 
+
+def _method_key(route: Route) -> str:
+    # ANY is API Gateway's own extension; the others are OpenAPI's lower-case operation names.
+    return "x-amazon-apigateway-any-method" if route.method == "ANY" else route.method.lower()
+
+
+def _path_parameters(route: Route) -> list[dict]:
+    names = [part.strip("{}").rstrip("+") for part in route.path.split("/") if part.startswith("{")]
+    return [{"in": "path", "name": n, "required": True, "schema": {"type": "string"}} for n in names]

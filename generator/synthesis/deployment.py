@@ -1,14 +1,15 @@
 """``BlueGreenDeployment``: one construct that turns a ``Deployment`` into its Terraform resources.
 
 The function publishes a version on every change; a weighted alias splits traffic between the
-pinned blue version and the newest (green) one, driven by two Terraform variables; an optional
-REST API invokes the alias. Library users add it to their own cdktf stack; ``BlueGreenStack``
+pinned blue version and the pinned green one, driven by three Terraform variables (see
+``generator.traffic_interface``); an optional REST API invokes the alias. Library users add it to their own cdktf stack; ``BlueGreenStack``
 uses it for stack files. Addresses are fixed and readable (see ``generator.naming``).
 """
 
 from __future__ import annotations
 
 import json
+import weakref
 from pathlib import Path
 
 from cdktf import Precondition, TerraformResourceLifecycle, TerraformStack, Token
@@ -18,13 +19,17 @@ from .. import naming
 from ..naming import ref
 from ..archive import Archive, build_archive
 from ..model import Deployment
-from ..traffic_interface import traffic_interface
+from ..terraform_text import literal
+from ..traffic_interface import traffic_interface, version_locals
 from ..validation import validate_deployment
 from .api import BlueGreenApi
 from .assets import code_asset
 from .provider import CloudwatchLogGroup, IamRole, IamRolePolicy, LambdaAlias, LambdaFunction
 
 _NULL = None  # Token.null_value(), fetched once: each fetch is a round trip to jsii
+# The top-level "moved" list is one JSON array per stack: every deployment's block is kept here
+# so that each override writes the whole list.
+_MOVED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 LAMBDA_TRUST_POLICY = json.dumps({
     "Version": "2012-10-17",
@@ -34,7 +39,7 @@ LAMBDA_TRUST_POLICY = json.dumps({
 
 
 class BlueGreenDeployment(Construct):
-    """A Lambda function, its weighted alias, the two traffic variables, outputs and an API.
+    """A Lambda function, its weighted alias, the traffic variables, outputs and an API.
 
     ``name_prefix`` prefixes AWS names (``<prefix>-<deployment>``); ``base_dir`` resolves the
     function's relative ``source``. ``add_variables_and_outputs=False`` leaves the traffic
@@ -68,7 +73,7 @@ class BlueGreenDeployment(Construct):
         logs = CloudwatchLogGroup(self, "logs", name=naming.log_group_name(name_prefix, deployment),
                                   retention_in_days=function.log_retention_days)
         logs.override_logical_id(self._name)
-        # Least privilege (AWS-RULES.md 12): write to its own log group, nothing else.
+        # Least privilege (docs/aws-rules.md#r12-least-privilege): write to its own log group, nothing else.
         policy = IamRolePolicy(self, "logs_policy", name="write-own-logs",
                                role=ref(f"aws_iam_role.{self._name}_execution", "id"),
                                policy=json.dumps(_log_policy(ref(f"aws_cloudwatch_log_group.{self._name}", "arn")),
@@ -77,43 +82,60 @@ class BlueGreenDeployment(Construct):
         asset_path, source_code_hash = code_asset(self, archive, self._name)
         lambda_function = LambdaFunction(
             self, "function", function_name=naming.function_name(name_prefix, deployment),
-            role=ref(f"aws_iam_role.{self._name}_execution", "arn"), handler=function.handler, runtime=function.runtime,
-            memory_size=function.memory_mb, timeout=function.timeout_s,
+            role=ref(f"aws_iam_role.{self._name}_execution", "arn"), handler=literal(function.handler),
+            runtime=function.runtime, memory_size=function.memory_mb, timeout=function.timeout_s,
             filename=asset_path, source_code_hash=source_code_hash,
-            publish=True,  # every code or configuration change becomes a version: green
-            environment={"variables": function.environment} if function.environment else None,
+            publish=True,  # every code or configuration change becomes a new version
+            # User text is written literally: Terraform would evaluate ${...} in it.
+            environment={"variables": {key: literal(value) for key, value in function.environment.items()}}
+            if function.environment else None,
             depends_on=[logs, policy])
         lambda_function.override_logical_id(self._name)
         return lambda_function
 
     def _alias(self) -> LambdaAlias:
-        name = self._name
-        weight = f"var.{naming.green_weight_variable(self.deployment)}"
-        green, blue = f"local.{name}_green_version", f"local.{name}_blue_version"
+        deployment = self.deployment
+        weight = f"var.{naming.green_weight_variable(deployment)}"
+        _, blue, green = version_locals(deployment)
+        self._first_version()
         alias = LambdaAlias(
-            self, "alias", name=self.deployment.alias,
-            function_name=ref(f"aws_lambda_function.{name}", "function_name"),
-            description=f"{self.deployment.alias}: blue/green alias managed by bluegreen",
+            self, "alias", name=deployment.alias,
+            function_name=ref(f"aws_lambda_function.{self._name}", "function_name"),
+            description=literal(f"{deployment.alias}: blue/green alias managed by bluegreen"),
             # Weight 1 moves the primary to green rather than routing 100% as a weight
-            # (AWS-RULES.md 2); otherwise blue is primary. Never $LATEST (AWS-RULES.md 3).
+            # (docs/aws-rules.md#r2-weights); otherwise blue is primary. Never $LATEST (#r3-no-latest).
             function_version=f"${{{weight} == 1 ? {green} : {blue}}}",
-            lifecycle=TerraformResourceLifecycle(precondition=[Precondition(
-                condition=f"${{tonumber({blue}) <= tonumber({green})}}",
-                error_message=f"The blue version (var.{naming.blue_version_variable(self.deployment)}) must "
-                              "be a version this function has published: at most the newest (green) version.")]))
-        alias.override_logical_id(naming.alias_id(self.deployment))
+            # A renamed alias is replaced: the new one (and the permission and API that use it)
+            # first, the old one last, so the stage never invokes an alias that is gone.
+            lifecycle=TerraformResourceLifecycle(create_before_destroy=True,
+                                                 precondition=alias_preconditions(deployment)))
+        alias.override_logical_id(naming.alias_id(deployment))
         # The routing block exists only while 0 < weight < 1 and green differs from blue. When it
         # is absent, provider 5.100.0 sends an empty routing configuration, which clears old
-        # weights (AWS-RULES.md 6); an always-present empty map would diff on every plan.
-        # One additional version at most (AWS-RULES.md 1).
+        # weights (docs/aws-rules.md#r6-clearing-weights); an always-present empty map would diff
+        # on every plan. One additional version at most (#r1-one-additional-version).
         alias.add_override("dynamic.routing_config", {
-            # Nested conditionals, not &&: HCL evaluates both sides of &&, so while a new version
-            # is pending (green unknown) the block, and so the alias, would show as changing
-            # even at weight 0. A known-false condition never looks at the unknown branch.
+            # Nested conditionals, not &&: HCL evaluates both sides of &&, so an unknown blue (the
+            # first deploy) would make the block, and so the alias, unknown even at weight 0.
             "for_each": f"${{{weight} > 0 && {weight} < 1 ? ({green} != {blue} ? [1] : []) : []}}",
             "content": {"additional_version_weights": f"${{{{ ({green}) = {weight} }}}}"},
         })
         return alias
+
+    def _first_version(self) -> None:
+        # Remembers the first version this state published and never changes after (its input
+        # is ignored from then on): while blue is unpinned, blue is that version, so a second
+        # release can't go live at 100% because nobody pinned blue after the first deploy.
+        stack = TerraformStack.of(self)
+        stack.add_override(f"resource.terraform_data.{naming.first_version_id(self.deployment)}", {
+            "input": ref(f"aws_lambda_function.{self._name}", "version"),
+            "lifecycle": {"ignore_changes": ["input"]},
+        })
+        # Older releases kept the alias at <deployment>_<alias>: move it, don't replace it.
+        moved = _MOVED.setdefault(stack, [])
+        moved.append({"from": f"aws_lambda_alias.{naming.legacy_alias_id(self.deployment)}",
+                      "to": f"aws_lambda_alias.{naming.alias_id(self.deployment)}"})
+        stack.add_override("moved", list(moved))
 
     def _interface(self) -> None:
         # Variables, locals and outputs are plain JSON (generator.traffic_interface), merged
@@ -136,6 +158,29 @@ def add_interface(stack: TerraformStack, deployments: list[Deployment]) -> None:
             blocks.setdefault(block, {}).update(elements)
     for block, elements in blocks.items():
         stack.add_override(block, _keep_nulls(elements))
+
+
+def alias_preconditions(deployment: Deployment) -> list[Precondition]:
+    """What ``terraform plan`` refuses before the alias moves, each with the fix in its message."""
+    weight = f"var.{naming.green_weight_variable(deployment)}"
+    pinned_blue = f"var.{naming.blue_version_variable(deployment)}"
+    pinned_green = f"var.{naming.green_version_variable(deployment)}"
+    newest, blue, _ = version_locals(deployment)
+    rules = [
+        # HCL evaluates both sides of ||, so a null is guarded with a conditional instead.
+        (f"tonumber({blue}) <= tonumber({newest})",
+         f"The blue version ({pinned_blue}) must be a version this function has published: at most the newest."),
+        (f"{pinned_green} == null ? true : tonumber({pinned_green}) <= tonumber({newest})",
+         f"The green version ({pinned_green}) must be a version this function has published: at most the newest."),
+        (f"{weight} == 0 || {pinned_green} != null",
+         f"{weight} is above 0, so {pinned_green} must name the version that gets it "
+         "(bluegreen shift sets both)."),
+        (f"{weight} == 0 || {pinned_blue} != null",
+         f"{weight} is above 0 while blue is unpinned: pin {pinned_blue} first (bluegreen promote)."),
+        (f"{weight} == 0 || {pinned_green} != {pinned_blue}",
+         f"{pinned_green} and {pinned_blue} name the same version: a weight needs two versions."),
+    ]
+    return [Precondition(condition=f"${{{condition}}}", error_message=message) for condition, message in rules]
 
 
 def _keep_nulls(value):

@@ -9,10 +9,9 @@ from constructs import Construct
 
 from ..archive import Archive
 from ..model import Stack
+from ..terraform_outputs import STATE_FILE
 from .deployment import BlueGreenDeployment, add_interface
 from .provider import AwsProvider
-
-STATE_FILE = "terraform.tfstate"
 
 
 class BlueGreenStack(TerraformStack):
