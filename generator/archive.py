@@ -1,13 +1,13 @@
 """Build a function's code archive reproducibly, and hash it by content, not by zip bytes.
 
 Lambda publishes a new version whenever ``source_code_hash`` changes, so a hash that differs on
-every build would publish a version on every apply (hashicorp/terraform-provider-aws#33955,
-AWS-RULES.md 16). Entries are sorted, timestamps fixed, modes normalized (0644, or 0755 where
-executable), and build-machine paths never enter the zip.
+every build would publish a version on every apply (docs/aws-rules.md#r16-publish-on-every-change).
+Entries are sorted, timestamps fixed, modes normalized (0644, or 0755 where executable), and
+build-machine paths never enter the zip.
 
 Entries are deflated at a fixed level: Lambda's limits are 50 MB zipped for a direct upload
-and 75 GB of stored code per region, counting every kept version (AWS-RULES.md 17, 23), so
-storing code uncompressed wastes both. Deflate's output can differ between zlib builds (zlib-ng,
+and 75 GB of stored code per region, counting every kept version
+(docs/aws-rules.md#r23-code-size-and-storage), so storing code uncompressed wastes both. Deflate's output can differ between zlib builds (zlib-ng,
 patched or accelerated zlib), so ``source_code_hash`` is computed over the archive's content --
 each entry's name, mode and uncompressed bytes, in order -- never over the zip bytes: another
 machine's zlib gives other bytes but the same hash, and publishes no new version.

@@ -125,7 +125,7 @@ def _deployment_problems(name_prefix: Any, deployment: Deployment, at: str,
 
 
 def _api_timeout_problems(deployment: Deployment, at: str) -> Iterator[Problem]:
-    # AWS-RULES.md 21: API Gateway gives up on the integration at its timeout and answers 504,
+    # docs/aws-rules.md#r21-integration-timeout: API Gateway gives up on the integration at its timeout and answers 504,
     # while the function runs on (and bills) for the rest of its own timeout.
     function, api = deployment.function, deployment.api
     if not (isinstance(function, Function) and _in_range(function.timeout_s, aws.TIMEOUT_S_RANGE)
@@ -151,7 +151,7 @@ def _partition_problems(region: Any, deployment: Deployment, at: str) -> Iterato
 
 def _alias_problems(alias: Any, at: str) -> Iterator[Problem]:
     # Lambda CreateAlias: Name matches (?!^[0-9]+$)([a-zA-Z0-9-_]+); $LATEST is not an alias and
-    # a weighted alias may never point at it (AWS-RULES.md 3).
+    # a weighted alias may never point at it (docs/aws-rules.md#r3-no-latest).
     if alias == "$LATEST":
         yield Problem(at, "must not be $LATEST: a weighted alias needs published versions, got: '$LATEST'")
     elif not isinstance(alias, str) or not aws.ALIAS_NAME.fullmatch(alias):

@@ -1,8 +1,8 @@
 """Put a function's reproducible code archive into the synthesized stack folder.
 
 cdktf's own ``TerraformAsset`` zips folders with the current time in every entry, which would
-publish a new Lambda version on every synth (AWS-RULES.md 16). We zip with
-``generator.archive`` and hand cdktf the finished file: it copies files as they are, to
+publish a new Lambda version on every synth (docs/aws-rules.md#r16-publish-on-every-change). We
+zip with ``generator.archive`` and hand cdktf the finished file: it copies files as they are, to
 ``assets/<id>/<hash>/<name>.zip`` relative to the stack folder. We give cdktf that hash
 (``asset_hash``) from the archive's content: cdktf's own is an MD5 of the zip bytes, which
 differ between zlib builds, and a path that moves would change the synthesized output on a

@@ -150,7 +150,7 @@ def add_interface(stack: TerraformStack, deployments: list[Deployment]) -> None:
     """Set ``stack``'s variable, locals and output blocks to those of ``deployments``.
 
     This replaces the three blocks whole, so pass all of the stack's deployments: three jsii
-    round trips in all, instead of eight per deployment (issue #4).
+    round trips in all, instead of eight per deployment.
     """
     blocks: dict[str, dict] = {}
     for deployment in deployments:
