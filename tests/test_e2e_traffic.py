@@ -4,9 +4,11 @@ First deploy, new code while blue is unpinned (it gets no traffic), pin blue, ca
 shift to 50% (a plan that changes only the alias), promote, new code with a new route, a canary
 taken to weight 1, new code at weight 1 (it gets no traffic), back to half, roll back, a route
 removed and gone from the API, a renamed alias replaced create-before-destroy, and a weight of
-1.5 refused by ``terraform plan``. After the route removal and the rename a second plan is empty. Traffic changes go through the ``bluegreen`` commands (which
-edit only the committed traffic file), synthesis carries them into the stack folder, and the live
-alias is read back with boto3 after every apply.
+1.5 refused by ``terraform plan``. After the route removal and the rename a second plan is
+empty. Traffic changes go through the ``bluegreen`` commands (which edit only the committed
+traffic file), synthesis carries them into the stack folder, and the live alias is read back
+with boto3 after every apply and compared with what the plan summary of that very plan said the
+alias would serve.
 
 ``BLUEGREEN_CAPTURE_PLANS=DIR`` also saves each step's plan JSON (trimmed to what the summary
 reads) into DIR: that is how ``tests/fixtures/plans`` was made.
@@ -23,6 +25,7 @@ import pytest
 
 from conftest import copy_example, terraform
 from generator import cli
+from generator.plan_summary import render_summary, summarize
 
 pytestmark = pytest.mark.terraform
 ALIAS = "aws_lambda_alias.hello"
@@ -33,6 +36,7 @@ class Release:
 
     def __init__(self, stack_file: Path, env: dict[str, str], capsys):
         self.stack_file, self.env, self.capsys = stack_file, env, capsys
+        self.alias_name = "live"
         self.out = stack_file.parent.parent / "cdktf.out"
         self.stack_dir = self.out / "stacks" / "hello"
         self.traffic_file = stack_file.parent / "hello.traffic.json"
@@ -52,10 +56,21 @@ class Release:
         terraform(["plan", "-out", "plan.bin"], self.stack_dir, self.env)
         plan = json.loads(terraform(["show", "-json", "plan.bin"], self.stack_dir, self.env).stdout)
         _capture(capture, plan)
+        # The reviewer's summary of this very plan: it renders, and what it says the alias will
+        # serve is checked against the live alias after the apply.
+        self.summary = summarize(plan)
+        for form in ("md", "text"):
+            assert render_summary(self.summary, form)
         return plan
 
     def apply(self) -> None:
         terraform(["apply", "plan.bin"], self.stack_dir, self.env)
+        (deployment,) = self.summary.deployments or [None]
+        if deployment is not None and deployment.after.shares is not None:
+            primary, weights = self.alias(self.alias_name)
+            live = {primary: 1 - sum(weights.values()), **weights}
+            assert {v: round(share, 6) for v, share in deployment.after.shares.items() if share} == \
+                {v: round(share, 6) for v, share in live.items() if share}, deployment.line
 
     def plan_is_empty(self) -> bool:
         result = terraform(["plan", "-detailed-exitcode"], self.stack_dir, self.env, check=False)
@@ -192,6 +207,7 @@ def test_a_release_cycle_from_first_deploy_to_rollback(aws_env, tmp_path, capsys
     # A renamed alias: the new alias, its permission and a new API deployment exist before the
     # old ones go (create, then delete).
     release.edit_stack('alias="live"', 'alias="prod"')
+    release.alias_name = "prod"
     assert changed(release.plan("alias-rename")) == {
         ALIAS: ["create", "delete"], "aws_lambda_permission.hello_api": ["create", "delete"],
         "aws_api_gateway_rest_api.hello": ["update"], "aws_api_gateway_deployment.hello": ["create", "delete"],
