@@ -17,7 +17,9 @@ help: ## list the targets
 synth: $(STAMP) ## create .venv if needed and synthesize stacks/hello.py into cdktf.out/
 	$(VENV)/bin/bluegreen synth stacks/hello.py
 
-test: $(STAMP) ## create .venv if needed and run the whole test suite (CI runs this)
+test: $(STAMP) ## create .venv if needed; lint (ruff), type-check (mypy), run the test suite (CI runs this)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/python -m pytest
 
 $(STAMP): pyproject.toml

@@ -7,8 +7,7 @@ and zips the code with ``TerraformAsset``. Used only by ``synth_benchmark.py``:
 
 import sys
 
-from cdktf import (App, AssetType, LocalBackend, TerraformAsset, TerraformOutput, TerraformStack,
-                   TerraformVariable)
+from cdktf import App, AssetType, LocalBackend, TerraformAsset, TerraformOutput, TerraformStack, TerraformVariable
 from cdktf_cdktf_provider_aws.api_gateway_deployment import ApiGatewayDeployment
 from cdktf_cdktf_provider_aws.api_gateway_integration import ApiGatewayIntegration
 from cdktf_cdktf_provider_aws.api_gateway_method import ApiGatewayMethod

@@ -96,7 +96,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bluegreen-bench-"))
-    env = dict(os.environ, BLUEGREEN_CACHE_DIR=str(work / "cache"), JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="18,20",
+    env = dict(os.environ, BLUEGREEN_CACHE_DIR=str(work / "cache"),
+               JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="18,20",
                JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION="1")
     try:
         commands = cases(work)
@@ -128,7 +129,8 @@ def report(times: dict[str, list[float]], peaks: dict[str, list[int]], rounds: i
     print(f"plain / bluegreen:         {median['plain'] / median['bluegreen']:.1f}x  (goal: >= 3)")
     print(f"bluegreen / floor:         {median['bluegreen'] / median['floor']:.2f}x (goal: <= 1.3)")
     print(f"bluegreen-100 / -1:        {median['bluegreen-100'] / median['bluegreen-1']:.2f}x (goal: <= 2)")
-    print(f"peak RSS bluegreen/plain:  {statistics.median(peaks['bluegreen']) / statistics.median(peaks['plain']):.2f}x "
+    rss_ratio = statistics.median(peaks['bluegreen']) / statistics.median(peaks['plain'])
+    print(f"peak RSS bluegreen/plain:  {rss_ratio:.2f}x "
           "(goal: <= 1)")
     print(f"no-op re-synth:            {median['no-op']:.2f} s (goal: < 0.5)")
 

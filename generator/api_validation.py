@@ -5,7 +5,8 @@ Part of validation (see ``generator.validation``): pure, returns problems, never
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from . import aws_limits as aws
 from .errors import Problem

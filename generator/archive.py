@@ -7,8 +7,9 @@ build-machine paths never enter the zip.
 
 Entries are deflated at a fixed level: Lambda's limits are 50 MB zipped for a direct upload
 and 75 GB of stored code per region, counting every kept version
-(docs/aws-rules.md#r23-code-size-and-storage), so storing code uncompressed wastes both. Deflate's output can differ between zlib builds (zlib-ng,
-patched or accelerated zlib), so ``source_code_hash`` is computed over the archive's content --
+(docs/aws-rules.md#r23-code-size-and-storage), so storing code uncompressed wastes both.
+Deflate's output can differ between zlib builds (zlib-ng, patched or accelerated zlib), so
+``source_code_hash`` is computed over the archive's content --
 each entry's name, mode and uncompressed bytes, in order -- never over the zip bytes: another
 machine's zlib gives other bytes but the same hash, and publishes no new version.
 ``archive_content_digest`` and ``same_archive_content`` compare committed zips the same way.
@@ -24,13 +25,20 @@ import hashlib
 import io
 import zipfile
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable
 
-from .archive_source import (IGNORED_DIRECTORIES, IGNORED_NAMES, IGNORED_SUFFIXES, SourceFile,
-                             read_problem, scan_source, unreadable_problems)
+from .archive_source import (
+    IGNORED_DIRECTORIES,
+    IGNORED_NAMES,
+    IGNORED_SUFFIXES,
+    SourceFile,
+    read_problem,
+    scan_source,
+    unreadable_problems,
+)
 from .errors import InvalidInput, Problem
 from .values import show
 

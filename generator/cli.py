@@ -44,8 +44,8 @@ class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
 
     def _get_help_string(self, action: argparse.Action) -> str:
         if action.default in (None, False) or "(default" in (action.help or ""):
-            return action.help
-        return super()._get_help_string(action)
+            return action.help or ""
+        return super()._get_help_string(action) or ""
 
 
 class TopHelpFormatter(argparse.RawDescriptionHelpFormatter, HelpFormatter):

@@ -33,7 +33,7 @@ def synth(args: argparse.Namespace) -> int:
         return _check(args, stack_file, workspace)
     result = synthesize(stack_file, workspace.out_dir, use_cache=not args.no_cache,
                         traffic_dir=workspace.traffic_dir)
-    for stack, folder in zip(stack_file.stacks, result.folders):
+    for stack, folder in zip(stack_file.stacks, result.folders, strict=False):
         count = len(stack.deployments)
         print(f"synthesized stack {stack.name} ({count} deployment{'s' * (count != 1)}): "
               f"{os.path.relpath(folder)}/cdk.tf.json")
@@ -114,7 +114,7 @@ def up_command(args: argparse.Namespace) -> int:
     env = emulator.terraform_environment(server, workspace)
     # Every up re-synthesizes (with the local traffic): changed code publishes the next version.
     result = synthesize(stack_file, workspace.out_dir, traffic_dir=workspace.traffic_dir)
-    for stack, folder in zip(stack_file.stacks, result.folders):
+    for stack, folder in zip(stack_file.stacks, result.folders, strict=False):
         emulator.run_terraform(["init"], folder, env)
         emulator.run_terraform(["apply", "-auto-approve"], folder, env)
         outputs = json.loads(emulator.run_terraform(["output", "-json"], folder, env))

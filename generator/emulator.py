@@ -51,7 +51,9 @@ class Emulator:
 
     @property
     def port(self) -> int:
-        return int(ENDPOINT.fullmatch(self.endpoint).group(1))
+        match = ENDPOINT.fullmatch(self.endpoint)
+        assert match is not None, self.endpoint  # read_record accepts no other endpoint
+        return int(match.group(1))
 
 
 def require_local_extra() -> None:
@@ -87,7 +89,7 @@ def stop_emulator(workspace: Workspace) -> bool:
     """Stop the recorded emulator and drop the local workspace; False when none was running."""
     recorded = read_record(workspace)
     running = recorded is not None and is_serving(recorded)
-    if running:
+    if recorded is not None and running:
         try:
             # `up` started it as the leader of its own process group: stop its children too.
             if os.getpgid(recorded.pid) == recorded.pid:
@@ -134,7 +136,7 @@ def read_record(workspace: Workspace) -> Emulator | None:
     match = ENDPOINT.fullmatch(endpoint) if isinstance(endpoint, str) else None
     if not match or not 0 < int(match.group(1)) < 65536:
         raise InvalidInput(Problem(f"{where}: endpoint", f"must be http://{LOOPBACK}:PORT, got: {endpoint!r} {fix}"))
-    return Emulator(pid, endpoint)
+    return Emulator(pid, match.group(0))
 
 
 def is_serving(emulator: Emulator) -> bool:
@@ -160,7 +162,7 @@ def deployed_region(workspace: Workspace) -> str:
 
     moto keeps resources per region: the AWS CLI sees a stack's functions only in its region.
     """
-    regions = set()
+    regions: set[str] = set()
     for config in sorted(workspace.out_dir.glob("stacks/*/cdk.tf.json")):
         try:
             providers = json.loads(config.read_text()).get("provider", {}).get("aws", [])

@@ -40,7 +40,8 @@ def load_stack_file(path: str | Path) -> StackFile:
         raise InvalidInput(Problem("STACK_FILE", f"must be an existing Python file, got: {shown!r}"))
     module = _import(path)
     if not hasattr(module, "STACKS"):
-        raise InvalidInput(Problem("STACK_FILE", f"must define STACKS (a list of Stack), got: {shown!r}, which does not"))
+        raise InvalidInput(Problem("STACK_FILE",
+                                   f"must define STACKS (a list of Stack), got: {shown!r}, which does not"))
     stacks = module.STACKS
     validate_stacks(stacks, path.parent)
     return StackFile(path=path, stacks=tuple(stacks))
@@ -53,10 +54,11 @@ def _import(path: Path):
     # An explicit source loader: a stack file named stack.txt or with no suffix loads as well.
     loader = importlib.machinery.SourceFileLoader(name, str(path))
     spec = importlib.util.spec_from_file_location(name, path, loader=loader)
+    assert spec is not None  # a given loader always gives a spec
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:
-        spec.loader.exec_module(module)
+        loader.exec_module(module)
     except BaseException as error:  # user code: any failure, even SystemExit, is bad input
         del sys.modules[name]
         if isinstance(error, KeyboardInterrupt):

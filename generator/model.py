@@ -8,9 +8,9 @@ turns a valid one into Terraform.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 from .aws_limits import INTEGRATION_TIMEOUT_S_DEFAULT
 

@@ -40,7 +40,8 @@ def locate(stack_file: StackFile, name: str, workspace: Workspace) -> Target:
                if d.name == deployment_name and stack_name in ("", s.name)]
     if len(matches) != 1:
         known = ", ".join(f"{s.name}/{d.name}" for s in stack_file.stacks for d in s.deployments)
-        rule = "names more than one deployment, write STACK/DEPLOYMENT" if matches else "must be a deployment of the stack file"
+        rule = ("names more than one deployment, write STACK/DEPLOYMENT" if matches
+                else "must be a deployment of the stack file")
         raise InvalidInput(Problem("DEPLOYMENT", f"{rule} ({known}), got: {name!r}"))
     stack, deployment = matches[0]
     return Target(stack, deployment, workspace.traffic_file(stack_file, stack), workspace.stack_dir(stack))

@@ -34,7 +34,8 @@ LOCK = ".bluegreen.lock"
 # What a folder may hold and still count as new: bluegreen's own files, and the folder a fresh
 # ext4 file system has at its root (an output folder may be a mount point).
 _AS_GOOD_AS_EMPTY = frozenset({LOCK, WORK, "lost+found"})
-_CDKTF_ENVIRONMENT = ("SYNTH_HCL_OUTPUT", "CDKTF_CONTEXT_JSON", "CDKTF_OUTDIR", "CDKTF_DISABLE_PLUGIN_CACHE_ENV")
+_CDKTF_ENVIRONMENT = ("SYNTH_HCL_OUTPUT", "CDKTF_CONTEXT_JSON", "CDKTF_OUTDIR", "CDKTF_DISABLE_PLUGIN_CACHE_ENV",
+                      "CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS")  # set by `cdktf synth`: errors would not raise
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,8 @@ def _refuse_foreign(out_dir: Path) -> None:
 
 def build_archives(stack_file: StackFile) -> dict[tuple[str, str], Archive]:
     return {(stack.name, d.name): build_archive(stack_file.base_dir / d.function.source,
-                                                at=f"{stack.name}.{d.name}.function.source", label=str(d.function.source))
+                                                at=f"{stack.name}.{d.name}.function.source",
+                                                label=str(d.function.source))
             for stack in stack_file.stacks for d in stack.deployments}
 
 
@@ -172,12 +174,17 @@ def _fresh_synth(stack_file: StackFile, scratch: Path, archives: dict, traffic: 
     from .stack_readme import render_stack_readme
 
     # cdktf's Node.js side reads these and would write HCL or change the app's context: the
-    # output must depend on the stack file alone (the synth cache keys on nothing else).
-    for name in _CDKTF_ENVIRONMENT:
-        os.environ.pop(name, None)
-    from .synthesis.app import synth_into  # cdktf and Node.js start only here
+    # output must depend on the stack file alone (the synth cache keys on nothing else). Node
+    # reads its environment once, when jsii starts it (the first synth in a process), so they
+    # are withheld for this synth only and the caller's values are back when it returns or
+    # raises. A Node.js that a library user's own cdktf app started earlier keeps its own copy.
+    withheld = {name: os.environ.pop(name) for name in _CDKTF_ENVIRONMENT if name in os.environ}
+    try:
+        from .synthesis.app import synth_into  # cdktf and Node.js start only here
 
-    synth_into(stack_file, scratch, archives)
+        synth_into(stack_file, scratch, archives)
+    finally:
+        os.environ.update(withheld)
     for stack in stack_file.stacks:
         (scratch / "stacks" / stack.name / "README.md").write_text(render_stack_readme(stack))
     for relative, text in traffic.items():

@@ -126,7 +126,7 @@ def clear_work(out_dir: Path) -> None:
 
 
 def _plan(new: Path, out_dir: Path) -> list[_Step]:
-    steps = []
+    steps: list[_Step] = []
     for source, target in _owned_entries(new):
         steps.append(_Step(target=target, source=(new / source).relative_to(out_dir).as_posix(),
                            parked=f"{_SWAP}/parked/{len(steps)}",

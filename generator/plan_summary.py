@@ -196,7 +196,7 @@ def _render_within(summary: PlanSummary, budget: int) -> str:
             break
         full, sizes[index] = sizes[index], 0
         if fits(sizes):
-            sizes[index] = _most(lambda n: fits([*sizes[:index], n, *sizes[index + 1:]]), full)
+            sizes[index] = _most(lambda n, i=index: fits([*sizes[:i], n, *sizes[i + 1:]]), full)
     return _render(summary, "md", Shown.cut(summary, *sizes))
 
 
@@ -307,7 +307,8 @@ def _traffic_line(d: DeploymentTraffic) -> str:
         return f"{label} {shown} {old} -> {_percent(d.after.share(version))}"
     # Blue moves forward on a promote. A primary that goes back to an older version is a return
     # from weight 1 (green was primary), not a move of blue.
-    moved = (d.previous_blue or "").isdigit() and (d.blue or "").isdigit() and int(d.blue) > int(d.previous_blue)
+    moved = (d.previous_blue or "").isdigit() and (d.blue or "").isdigit() and \
+        int(d.blue or 0) > int(d.previous_blue or 0)
     if moved and d.before.shares is not None:
         # Blue moves (a promote, or a pin after unpinned releases): name both versions' roles.
         return (f"{d.name}: blue moves v{d.previous_blue} -> v{d.blue}: "
@@ -343,8 +344,9 @@ def _warnings(changes: list[dict], deployments: list[DeploymentTraffic]) -> list
 
 
 def _role_changes(kind: str, actions: tuple, body: dict) -> bool:
-    # docs/aws-rules.md#r4-same-role-and-dead-letter-queue: both versions of a weighted alias need the same execution role. A role
-    # replaced, or a function pointed at another role, breaks that; a policy edit does not.
+    # Both versions of a weighted alias need the same execution role
+    # (docs/aws-rules.md#r4-same-role-and-dead-letter-queue). A role replaced, or a function
+    # pointed at another role, breaks that; a policy edit does not.
     if kind != "aws_lambda_function" or actions != ("update",):
         return False
     before, after = body.get("before") or {}, body.get("after") or {}

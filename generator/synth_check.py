@@ -10,24 +10,17 @@ bytes, which differ between zlib builds. Nothing is written to the output folder
 
 from __future__ import annotations
 
-import io
 import shutil
 import tempfile
-import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import output_manifest
+from .archive import same_archive_content
 from .errors import InvalidInput, Problem
 from .loader import StackFile
 from .output_manifest import MANIFEST
 from .output_swap import OWNED_BY_SYNTHESIS
-
-try:
-    from .archive import same_archive_content
-except ImportError:  # an archive module from before the helper: _same_zip_content does its job
-    same_archive_content = None
 
 
 @dataclass(frozen=True, order=True)
@@ -87,20 +80,8 @@ def _same_content(path: str, expected: bytes, actual: bytes) -> bool:
     if expected == actual:
         return True
     if path.endswith(".zip") and "/assets/" in path:
-        return (same_archive_content or _same_zip_content)(expected, actual)
+        return same_archive_content(expected, actual)
     return False
-
-
-def _same_zip_content(first: bytes, second: bytes) -> bool:
-    """Whether two zips hold the same entries: names, modes and uncompressed bytes, in order."""
-    try:
-        entries = []
-        for data in (first, second):
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                entries.append([(i.filename, i.external_attr, archive.read(i)) for i in archive.infolist()])
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError):
-        return False
-    return entries[0] == entries[1]
 
 
 def _owned_files(out_dir: Path, stacks: list[str]) -> dict[str, bytes]:

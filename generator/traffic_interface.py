@@ -26,7 +26,7 @@ from .model import Deployment
 VERSION_PATTERN = "^[1-9][0-9]*$"
 
 
-def traffic_interface(deployment: Deployment) -> dict[str, dict[str, object]]:
+def traffic_interface(deployment: Deployment) -> dict[str, dict]:
     """``{"variable": {...}, "locals": {...}, "output": {...}}`` for one deployment."""
     return {
         "variable": _variables(deployment),

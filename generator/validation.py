@@ -9,8 +9,9 @@ Pure Python: importing this module never loads cdktf.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from . import aws_limits as aws
 from . import naming
@@ -28,7 +29,8 @@ MODULE_HANDLER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(/[A-Za-z0-9_.-]+)*(\.[A-Za-
 # their handlers freely; Lambda's own rule is [^\s]+ (the length is checked for every runtime).
 FREE_HANDLER = re.compile(r"\S+")
 FREE_HANDLER_RUNTIMES = ("java", "dotnet", "provided")
-STACK_NAME_RULE = "must be 1-32 lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen"
+STACK_NAME_RULE = ("must be 1-32 lower-case letters, digits and hyphens, starting with a letter and not "
+                   "ending with a hyphen")
 
 
 def validate_stacks(stacks: Any, base_dir: Path) -> None:

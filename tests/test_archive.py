@@ -24,9 +24,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import archive as archive_module
-from generator.archive import (COMPRESS_LEVEL, MAX_UNZIPPED_BYTES, MAX_ZIPPED_BYTES, Archive,
-                               archive_content_digest, build_archive, same_archive_content,
-                               source_files, source_problems)
+from generator.archive import (
+    COMPRESS_LEVEL,
+    MAX_UNZIPPED_BYTES,
+    MAX_ZIPPED_BYTES,
+    Archive,
+    archive_content_digest,
+    build_archive,
+    same_archive_content,
+    source_files,
+    source_problems,
+)
 from generator.errors import InvalidInput
 from generator.validation import _source_problems
 

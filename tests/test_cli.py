@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLE, ROOT
+
 from generator import cli
 
 BIN = Path(sys.executable).parent

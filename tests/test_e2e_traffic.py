@@ -22,8 +22,8 @@ from pathlib import Path
 
 import boto3
 import pytest
-
 from conftest import copy_example, terraform
+
 from generator import cli
 from generator.plan_summary import render_summary, summarize
 
@@ -228,5 +228,5 @@ def test_a_release_cycle_from_first_deploy_to_rollback(aws_env, tmp_path, capsys
 
 
 def _diff_lines(before: str, after: str) -> int:
-    return sum(1 for old, new in zip(before.splitlines(), after.splitlines()) if old != new) + \
+    return sum(1 for old, new in zip(before.splitlines(), after.splitlines(), strict=False) if old != new) + \
         abs(len(before.splitlines()) - len(after.splitlines()))

@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import copy_example
+
 from generator import cli
 
 pytestmark = pytest.mark.terraform
@@ -133,7 +133,7 @@ def test_env_prints_shell_quoted_exports(fake_emulator, capsys):
                                 "export AWS_REGION=us-east-1", "export AWS_DEFAULT_REGION=us-east-1",
                                 f"export TF_CLI_CONFIG_FILE={shlex.quote(str(config))}"]
     assert str(fake_emulator.parent / "mirror") in config.read_text()
-    shell = subprocess.run(["bash", "-c", f'eval "$1" && printf %s "$TF_CLI_CONFIG_FILE"', "-", out],
+    shell = subprocess.run(["bash", "-c", 'eval "$1" && printf %s "$TF_CLI_CONFIG_FILE"', "-", out],
                            capture_output=True, text=True, timeout=30)
     assert shell.stdout == str(config)
 

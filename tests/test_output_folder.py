@@ -18,8 +18,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, copy_example, tree_bytes
+
 from generator import cli, output_swap, synth_cache
 from generator.errors import InvalidInput
 from generator.loader import load_stack_file

@@ -18,8 +18,8 @@ import json
 import os
 
 import pytest
-
 from conftest import FIXTURES, GOLDEN
+
 from generator import cli
 from generator.plan_summary import MARKDOWN_LIMIT, render_summary, summarize
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import copy_example, tree_bytes
+
 from generator import cli, synth_cache
 from generator.loader import load_stack_file
 from generator.output_folder import synthesize

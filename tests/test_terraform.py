@@ -12,7 +12,6 @@ from pathlib import Path
 
 import boto3
 import pytest
-
 from conftest import EXAMPLE, FIXTURES, copy_example, synth_to, terraform
 
 pytestmark = pytest.mark.terraform

@@ -57,7 +57,7 @@ def test_changing_one_weight_changes_one_line(names, data):
     before = render_traffic(stack, traffic).splitlines()
     after = render_traffic(stack, {**traffic, target: Traffic(entry.blue_version, entry.green_version, weight)}).splitlines()
     assert len(before) == len(after)
-    assert sum(a != b for a, b in zip(before, after)) == 1
+    assert sum(a != b for a, b in zip(before, after, strict=False)) == 1
 
 
 @given(weight=WEIGHTS)

@@ -12,8 +12,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES
+
 from generator import cli, commands, naming
 from generator.loader import load_stack_file
 from generator.output_folder import SynthResult

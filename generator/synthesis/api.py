@@ -21,8 +21,13 @@ from .. import naming
 from ..model import Deployment, Route
 from ..naming import ref
 from ..terraform_text import literal
-from .provider import (ApiGatewayDeployment, ApiGatewayRestApi, ApiGatewayRestApiEndpointConfiguration,
-                       ApiGatewayStage, LambdaPermission)
+from .provider import (
+    ApiGatewayDeployment,
+    ApiGatewayRestApi,
+    ApiGatewayRestApiEndpointConfiguration,
+    ApiGatewayStage,
+    LambdaPermission,
+)
 
 OPENAPI_VERSION = "3.0.1"
 
@@ -37,6 +42,7 @@ class BlueGreenApi:
     def __init__(self, scope: Construct, *, deployment: Deployment, name_prefix: str,
                  alias_address: str) -> None:
         name, api = deployment.name, deployment.api
+        assert api is not None, "BlueGreenApi is built only for a deployment with an API"
         rest_api_address = f"aws_api_gateway_rest_api.{name}"
         api_name = naming.api_name(name_prefix, deployment)
         description = literal(f"{name}: invokes alias {deployment.alias}")
@@ -79,6 +85,7 @@ def openapi_body(deployment: Deployment, title: str, description: str, invoke_ar
     the ``x-amazon-apigateway-integration`` extension (docs/aws-rules.md#r13-proxy-integration).
     """
     api = deployment.api
+    assert api is not None, "only a deployment with an API has an OpenAPI document"
     integration = {
         "type": "aws_proxy",
         "httpMethod": "POST",  # Lambda proxy integrations are always invoked with POST

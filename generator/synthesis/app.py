@@ -8,6 +8,7 @@ from cdktf import App
 
 from ..archive import Archive
 from ..loader import StackFile
+from .assets import discard_code_assets
 from .stack import BlueGreenStack
 
 
@@ -15,14 +16,27 @@ def build_app(stack_file: StackFile, outdir: Path, archives: dict[tuple[str, str
     """A cdktf ``App`` holding one ``BlueGreenStack`` per stack, not yet synthesized.
 
     ``archives`` are the code archives by (stack, deployment), built by the caller; missing
-    ones are built here.
+    ones are built here. Each stack's code archives wait in a temporary folder until the stack
+    synthesizes (see ``assets``).
     """
     app = App(outdir=str(outdir))
-    for stack in stack_file.stacks:
-        BlueGreenStack(app, stack, stack_file.base_dir, archives or {})
+    try:
+        for stack in stack_file.stacks:
+            BlueGreenStack(app, stack, stack_file.base_dir, archives or {})
+    except BaseException:
+        discard_code_assets(app)  # no synth will: the stacks built so far would keep their folders
+        raise
     return app
 
 
 def synth_into(stack_file: StackFile, outdir: Path, archives: dict[tuple[str, str], Archive] | None = None) -> None:
-    """Write ``manifest.json`` and ``stacks/<stack>/cdk.tf.json`` (with assets) into ``outdir``."""
-    build_app(stack_file, outdir, archives).synth()
+    """Write ``manifest.json`` and ``stacks/<stack>/cdk.tf.json`` (with assets) into ``outdir``.
+
+    Each stack's temporary folder of code archives is gone when this returns or raises.
+    """
+    app = build_app(stack_file, outdir, archives)
+    try:
+        app.synth()  # each stack's synth removes its folder
+    except BaseException:
+        discard_code_assets(app)  # stacks whose turn never came keep theirs otherwise
+        raise

@@ -7,6 +7,14 @@ zip with ``generator.archive`` and hand cdktf the finished file: it copies files
 (``asset_hash``) from the archive's content: cdktf's own is an MD5 of the zip bytes, which
 differ between zlib builds, and a path that moves would change the synthesized output on a
 machine with another zlib although the code is the same.
+
+Where the zip waits meanwhile: ``TerraformAsset`` looks at its file when it is created and
+copies it when its stack synthesizes, whoever calls ``app.synth()`` (bluegreen for a stack file,
+or a library user's own app). Each stack gets a temporary folder, and the stack's synthesizer (a
+public cdktf hook) is wrapped so that the folder is removed as soon as the stack has synthesized,
+copy done. A later synth of the same app writes the zips again, from memory, at the same paths.
+A stack that never synthesizes (a build that failed, a tree only inspected) keeps its folder
+until ``discard_code_assets`` or, as the fallback, the end of the process.
 """
 
 from __future__ import annotations
@@ -16,24 +24,24 @@ import base64
 import hashlib
 import shutil
 import tempfile
+import weakref
 from pathlib import Path
 
-from cdktf import AssetType, TerraformAsset
+import jsii
+from cdktf import AssetType, IStackSynthesizer, ISynthesisSession, TerraformAsset, TerraformStack
 from constructs import Construct
 
 from ..archive import Archive
 
-_build_dir: Path | None = None
+_PREFIX = "bluegreen-archives-"
 
 
 def code_asset(scope: Construct, archive: Archive, name: str) -> tuple[str, str]:
     """Register ``archive`` as ``<name>.zip``; return (path for Terraform, source_code_hash)."""
     # Named by the zip bytes: two archives of one content but other bytes never share a file
-    # before cdktf copies them. Only the scratch folder sees this name.
-    folder = _scratch() / hashlib.sha256(archive.data).hexdigest()
-    folder.mkdir(exist_ok=True)
-    zip_path = folder / f"{name}.zip"
-    zip_path.write_bytes(archive.data)
+    # before cdktf copies them. Only the temporary folder sees this name.
+    zip_path = _stack_archives(TerraformStack.of(scope)).add(
+        f"{hashlib.sha256(archive.data).hexdigest()}/{name}.zip", archive.data)
     asset = TerraformAsset(scope, "code", path=str(zip_path), type=AssetType.FILE,
                            asset_hash=asset_hash(archive))
     return asset.path, archive.source_code_hash
@@ -45,11 +53,79 @@ def asset_hash(archive: Archive) -> str:
     return base64.b64decode(archive.source_code_hash).hex().upper()[:32]
 
 
-def _scratch() -> Path:
-    # cdktf copies assets when the app synthesizes, after constructs are built; keep the zips
-    # until the process ends.
-    global _build_dir
-    if _build_dir is None:
-        _build_dir = Path(tempfile.mkdtemp(prefix="bluegreen-archives-"))
-        atexit.register(shutil.rmtree, _build_dir, True)
-    return _build_dir
+def discard_code_assets(scope: Construct) -> None:
+    """Remove the temporary folders of the stacks in ``scope`` (an app, or a stack) now.
+
+    For a build that failed before its app synthesized; a synth removes them by itself.
+    """
+    for node in scope.node.find_all():
+        archives = _BY_STACK.get(node)
+        if archives is not None:
+            archives.remove()
+
+
+class _StackArchives:
+    """One stack's zips: the temporary folder they wait in, and their bytes to write them again."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix=_PREFIX))
+        self.files: dict[str, bytes] = {}
+        _LIVE.add(self.folder)
+
+    def add(self, relative: str, data: bytes) -> Path:
+        self.files[relative] = data
+        return self._write(relative, data)
+
+    def write(self) -> None:
+        """Put back what a previous synth removed, at the same paths (cdktf keeps the paths)."""
+        if self.folder not in _LIVE:
+            # mkdtemp's private mode; a folder someone else made in the meantime is an error.
+            self.folder.mkdir(mode=0o700)
+            _LIVE.add(self.folder)
+        for relative, data in self.files.items():
+            self._write(relative, data)
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+        _LIVE.discard(self.folder)
+
+    def _write(self, relative: str, data: bytes) -> Path:
+        path = self.folder / relative
+        if not path.exists():
+            path.parent.mkdir(exist_ok=True)
+            path.write_bytes(data)
+        return path
+
+
+@jsii.implements(IStackSynthesizer)
+class _RemovingSynthesizer:
+    """The stack's own synthesizer, with its zips written before and removed after each run."""
+
+    def __init__(self, inner: IStackSynthesizer, archives: _StackArchives) -> None:
+        self._inner = inner
+        self._archives = archives
+
+    def synthesize(self, session: ISynthesisSession) -> None:
+        self._archives.write()
+        try:
+            self._inner.synthesize(session)  # copies every asset of the stack
+        finally:
+            self._archives.remove()
+
+
+def _stack_archives(stack: TerraformStack) -> _StackArchives:
+    archives = _BY_STACK.get(stack)
+    if archives is None:
+        archives = _BY_STACK[stack] = _StackArchives()
+        stack.synthesizer = _RemovingSynthesizer(stack.synthesizer, archives)
+    return archives
+
+
+def _remove_leftovers() -> None:
+    for folder in list(_LIVE):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+_BY_STACK: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_LIVE: set[Path] = set()  # temporary folders that exist now
+atexit.register(_remove_leftovers)

@@ -2,8 +2,9 @@
 
 The function publishes a version on every change; a weighted alias splits traffic between the
 pinned blue version and the pinned green one, driven by three Terraform variables (see
-``generator.traffic_interface``); an optional REST API invokes the alias. Library users add it to their own cdktf stack; ``BlueGreenStack``
-uses it for stack files. Addresses are fixed and readable (see ``generator.naming``).
+``generator.traffic_interface``); an optional REST API invokes the alias. Library users add it
+to their own cdktf stack; ``BlueGreenStack`` uses it for stack files. Addresses are fixed and
+readable (see ``generator.naming``).
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from cdktf import Precondition, TerraformResourceLifecycle, TerraformStack, Toke
 from constructs import Construct
 
 from .. import naming
-from ..naming import ref
 from ..archive import Archive, build_archive
 from ..model import Deployment
+from ..naming import ref
 from ..terraform_text import literal
 from ..traffic_interface import traffic_interface, version_locals
 from ..validation import validate_deployment
