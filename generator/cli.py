@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 import traceback
+from contextlib import contextmanager
 from importlib import metadata
 
 from . import commands
@@ -80,11 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     shift.add_argument("--version", metavar="N", help="the green version (default: the green already getting "
                        "traffic, else the newest applied version)")
     promote = _command(sub, "promote", commands.promote_command, "make green the new blue, weight 0",
-                       "Pin blue and set the green weight to 0. Blue becomes --version, or the green getting "
-                       "traffic, or else the newest applied version; while blue is unpinned, promote pins "
-                       "the version now serving (the first one published).", deployment=True)
+                       "Pin blue and set the green weight to 0. Blue becomes --version, or else the green "
+                       "getting traffic (with none, --version is required); while blue is unpinned, promote "
+                       "pins the version now serving (the first one published).", deployment=True)
     promote.add_argument("--version", metavar="N", help="the version to pin (default: the green getting "
-                         "traffic, else the newest applied version)")
+                         "traffic)")
     _command(sub, "rollback", commands.rollback_command, "send all traffic back to blue",
              "Set the green weight to 0; blue stays as it is.", deployment=True)
     status = _command(sub, "status", commands.status_command, "show versions, weights and phases",
@@ -151,7 +154,50 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
+def entry() -> None:
+    """The console script: ``main``, then an exit that skips jsii's exit hook after a Ctrl-C.
+
+    A terminal's Ctrl-C reaches the whole process group, so jsii's Node.js process dies with
+    bluegreen; jsii's own exit hook then writes to its closed pipe and prints a traceback.
+    """
+    code = main()
+    if code == EXIT_INTERRUPTED and "jsii" in sys.modules:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
+    with _interrupts_noted() as interrupted:
+        return _main(argv, interrupted)
+
+
+@contextmanager
+def _interrupts_noted():
+    """Note a SIGINT while raising KeyboardInterrupt as Python does.
+
+    A Ctrl-C in the middle of synthesis often surfaces as some other error (jsii reading from the
+    Node.js process that the same Ctrl-C stopped); noting it lets that be reported as the
+    interrupt it is, with exit status 130.
+    """
+    noted: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield noted
+        return
+
+    def handler(number, frame):
+        noted.append(True)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield noted
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _main(argv: list[str] | None, interrupted: list[bool]) -> int:
     try:
         args = build_parser().parse_args(argv)
         return args.run(args)
@@ -168,6 +214,9 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback for users
+        if interrupted:
+            print("interrupted", file=sys.stderr)
+            return EXIT_INTERRUPTED
         print(f"unexpected error: {type(error).__name__}: {error}", file=sys.stderr)
         if os.environ.get("BLUEGREEN_DEBUG"):
             traceback.print_exc()
@@ -177,4 +226,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -175,7 +175,10 @@ def _report(args: argparse.Namespace, target: Target, before: Traffic, after: Tr
         blue = f"blue v{t.blue_version}" if t.blue_version else "blue unpinned"
         green = f"green v{t.green_version}" if t.green_version else "no green"
         return f"{blue}, {green}, green weight {format_weight(t.green_weight)}"
-    print(f"{name}: {show(before)} -> {show(after)}" + (" (no change)" if before == after else ""))
+    if before == after:
+        print(f"{name}: {show(before)} (no change; nothing written)")
+        return
+    print(f"{name}: {show(before)} -> {show(after)}")
     # The local traffic reaches the emulator through up, which synthesizes and applies in one go.
     next_step = f"bluegreen up {args.stack_file} --local" if args.local else "bluegreen synth, then terraform plan"
     print(f"wrote {os.path.relpath(target.traffic_file)}; next: {next_step}")

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import naming
+from .applied import applied
 from .errors import InvalidInput, Problem
 from .loader import StackFile
 from .model import Deployment, Stack
-from .terraform_outputs import read_outputs
+from .terraform_outputs import read_state
 from .traffic import VERSION, Traffic, read_traffic, traffic_lock, write_traffic
 from .workspace import Workspace
 
@@ -51,6 +51,9 @@ def shift(target: Target, weight: float, version: str | None = None) -> tuple[Tr
     """Send ``weight`` of the traffic to green: ``version``, the green already getting traffic, or
     else the newest applied version. Blue must be pinned. A weight of 0 is a rollback."""
     if weight == 0:
+        if version is not None:
+            raise InvalidInput(Problem("--version", "names a green version, and a weight of 0 gives green no "
+                                       f"traffic (it is a rollback): leave it out, got: {version!r}"))
         return rollback(target)
 
     def change(current: Traffic) -> Traffic:
@@ -58,7 +61,7 @@ def shift(target: Target, weight: float, version: str | None = None) -> tuple[Tr
             raise InvalidInput(Problem(target.deployment.name, "blue is not pinned, so there is no stable version "
                                        "to keep serving: run promote first to pin the version now serving"))
         ongoing = current.green_version if current.green_weight > 0 else None
-        green = version or ongoing or applied_version(target, "newest_version")
+        green = _published(target, version) or ongoing or applied_version(target, "newest")
         if green == current.blue_version:
             raise InvalidInput(Problem(target.deployment.name, f"version {green} is already blue: publish new code "
                                        "(synth and apply) before shifting traffic to it"))
@@ -72,17 +75,24 @@ def rollback(target: Target) -> tuple[Traffic, Traffic]:
 
 
 def promote(target: Target, version: str | None) -> tuple[Traffic, Traffic]:
-    """Pin blue: ``version``, or else the green getting traffic, or else the newest applied version.
+    """Pin blue: ``version``, or else the green getting traffic.
 
     While blue is unpinned, promote pins the version now serving (the first one published), so
-    that pinning never moves traffic by itself; a second promote then moves blue to green.
+    that pinning never moves traffic by itself. With blue pinned and no green getting traffic
+    (say, right after a rollback), the version to pin must be named: guessing "the newest"
+    would send all traffic to a version no canary has tried.
     """
     def change(current: Traffic) -> Traffic:
+        blue: str | None
         if current.blue_version is None:
-            blue = version or applied_version(target, "blue_version")
+            blue = _published(target, version) or applied_version(target, "serving_blue")
         else:
             green = current.green_version if current.green_weight > 0 else None
-            blue = version or green or applied_version(target, "newest_version")
+            blue = _published(target, version) or green
+            if blue is None:
+                raise InvalidInput(Problem(target.deployment.name, "no green version is getting traffic, so there "
+                                           "is nothing to promote: shift to the new version first, or name the "
+                                           "version to pin with --version N"))
         if blue == current.blue_version:
             raise InvalidInput(Problem(target.deployment.name, f"version {blue} is already blue: publish new code "
                                        "(synth and apply) before promoting"))
@@ -91,16 +101,28 @@ def promote(target: Target, version: str | None) -> tuple[Traffic, Traffic]:
 
 
 def applied_version(target: Target, what: str) -> str:
-    """A version from the applied Terraform outputs (``blue_version`` or ``newest_version``)."""
-    output = naming.output_name(target.deployment, what)
-    value = read_outputs(target.stack_dir).get(output)
+    """``newest`` (the newest published version) or ``serving_blue``, from the applied state."""
+    live = applied(target.deployment, read_state(target.stack_dir))
+    value = (live.newest_version if what == "newest" else live.serving_blue) if live else None
     if value is None:
         raise InvalidInput(Problem(target.deployment.name, f"no version is known: {target.stack_dir} has no "
-                                   f"Terraform output {output} (apply first, or pass --version N)"))
-    if not isinstance(value, str) or not VERSION.fullmatch(value):
-        raise InvalidInput(Problem(f"{target.stack_dir}: output {output}", "must be a version number such as "
+                                   "applied state for this deployment (apply first, or pass --version N)"))
+    if not VERSION.fullmatch(value):
+        raise InvalidInput(Problem(f"{target.stack_dir}: {what} version", "must be a version number such as "
                                    f"\"3\", got: {value!r}"))
     return value
+
+
+def _published(target: Target, version: str | None) -> str | None:
+    """``version``, refused when the applied state shows the function never published it."""
+    if version is None:
+        return None
+    live = applied(target.deployment, read_state(target.stack_dir))
+    newest = live.newest_version if live else None
+    if newest is not None and VERSION.fullmatch(newest) and int(version) > int(newest):
+        raise InvalidInput(Problem("--version", f"must be a version {target.deployment.name} has published (the "
+                                   f"newest applied is {newest}), got: {version!r}"))
+    return version
 
 
 def _update(target: Target, change) -> tuple[Traffic, Traffic]:

@@ -12,13 +12,14 @@ from pathlib import Path
 from .errors import InvalidInput, Problem
 from .templating import render
 
-# Both a stack name (no "_") and a deployment name (no "-"): letters and digits only.
-SCAFFOLD_NAME = re.compile(r"[a-z][a-z0-9]{0,31}")
+# Both a stack name (no "_") and a deployment name (no "-"): letters and digits only. At most 29
+# characters: the IAM role <name>-<name>-exec may have 64 (aws_limits.IAM_ROLE_NAME_MAX).
+SCAFFOLD_NAME = re.compile(r"[a-z][a-z0-9]{0,28}")
 
 
 def scaffold_files(name: str, folder: Path) -> dict[Path, str]:
     if not SCAFFOLD_NAME.fullmatch(name):
-        raise InvalidInput(Problem("NAME", f"must be 1-32 lower-case letters and digits, starting with a "
+        raise InvalidInput(Problem("NAME", f"must be 1-29 lower-case letters and digits, starting with a "
                                    f"letter, got: {name!r}"))
     stack_path = folder / f"{name}.py"
     return {

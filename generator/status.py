@@ -1,9 +1,10 @@
 """``bluegreen status``: each deployment's blue and green versions, weight and phase.
 
-From the traffic file (what Git says) and, where the stack folder has Terraform state, its
-outputs (what was last applied). The phase comes from what is applied when that is known, and
-from the file otherwise; a difference between the two is shown, never hidden. State that
-can't be read is named, and the file's values are still shown.
+From the traffic file (what Git says) and, where the stack folder has Terraform state, what is
+applied (``generator.applied``: the alias as it serves, the newest version). The phase comes
+from what is applied when that is known, and from the file otherwise; a difference between the
+two, an apply that stopped before the alias changed, and state that can't be read are each
+named in a note, and the file's values are still shown.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from . import naming
+from .applied import applied
 from .errors import InvalidInput
 from .loader import StackFile
 from .model import Deployment
-from .terraform_outputs import read_outputs
+from .terraform_outputs import AppliedState, read_state
 from .traffic import Traffic, format_weight, read_traffic
 from .workspace import Workspace
 
@@ -41,33 +42,32 @@ def collect_status(stack_file: StackFile, workspace: Workspace) -> list[Deployme
     rows = []
     for stack in stack_file.stacks:
         traffic = read_traffic(workspace.traffic_file(stack_file, stack), stack)
-        folder = workspace.stack_dir(stack)
         try:
-            outputs, unreadable = read_outputs(folder), None
+            state, unreadable = read_state(workspace.stack_dir(stack)), None
         except InvalidInput as error:
-            outputs, unreadable = {}, f"applied state not read: {error.render()}"
-        rows += [_row(stack.name, d, traffic[d.name], outputs, unreadable) for d in stack.deployments]
+            state, unreadable = AppliedState(), f"applied state not read: {error.render()}"
+        rows += [_row(stack.name, d, traffic[d.name], state, unreadable) for d in stack.deployments]
     return rows
 
 
-def _row(stack: str, deployment: Deployment, committed: Traffic, outputs: dict,
+def _row(stack: str, deployment: Deployment, committed: Traffic, state: AppliedState,
          unreadable: str | None) -> DeploymentStatus:
-    def output(what: str):
-        return outputs.get(naming.output_name(deployment, what))
-
-    applied = _applied_traffic(output("applied_traffic"))
-    serving_blue, newest = _text(output("blue_version")), _text(output("newest_version"))
-    phase_of = applied or committed
+    live = applied(deployment, state)
+    phase_of = live.traffic if live else committed
     notes = [unreadable] if unreadable else []
-    if applied and applied != committed:
+    if live and live.stopped:
+        notes.append(live.stopped)
+    if live and live.traffic != committed:
         notes.append(f"the traffic file says {_describe(committed)}: apply to catch up")
     if phase_of.blue_version is None:
-        notes.append(_unpinned_note(serving_blue, newest))
+        notes.append(_unpinned_note(live.serving_blue if live else None, live.newest_version if live else None))
     return DeploymentStatus(
         stack=stack, deployment=deployment.name, blue_version=committed.blue_version,
         green_version=committed.green_version, green_weight=committed.green_weight,
-        phase=phase_of.phase, phase_from="applied" if applied else "traffic file", applied=applied,
-        serving_blue=serving_blue, newest_version=newest, alias_arn=_text(output("alias_arn")), notes=notes)
+        phase=phase_of.phase, phase_from="applied" if live else "traffic file",
+        applied=live.traffic if live else None, serving_blue=live.serving_blue if live else None,
+        newest_version=live.newest_version if live else None, alias_arn=live.alias_arn if live else None,
+        notes=notes)
 
 
 def _unpinned_note(serving_blue: str | None, newest: str | None) -> str:
@@ -98,18 +98,3 @@ def _describe(traffic: Traffic) -> str:
     blue = f"blue v{traffic.blue_version}" if traffic.blue_version else "blue unpinned"
     green = f", green v{traffic.green_version}" if traffic.green_version else ""
     return f"{traffic.phase}: {blue}{green}, green weight {format_weight(traffic.green_weight)}"
-
-
-def _applied_traffic(value) -> Traffic | None:
-    # Written by the applied_traffic output; anything else (an older output layout) reads as unknown.
-    if not isinstance(value, dict):
-        return None
-    weight = value.get("green_weight")
-    if isinstance(weight, bool) or not isinstance(weight, (int, float)):
-        return None
-    return Traffic(_text(value.get("blue_version")), _text(value.get("green_version")), weight + 0)
-
-
-def _text(value) -> str | None:
-    return value if isinstance(value, str) else None
-

@@ -115,6 +115,10 @@ def _entry(entry: Any) -> Traffic:
         raise ValueError(f"green_weight must be a number from 0 to 1, got: {_short(weight)}")
     if not is_exact_weight(weight):
         raise ValueError(f"green_weight {WEIGHT_STEP_RULE}, got: {_short(weight)}")
+    if weight > 0 and green is None and "green_version" not in entry:
+        # Written by a bluegreen from before green was pinned, in which green was "the newest
+        # version". Readable, so rollback and shift can rewrite it; synth refuses it (tfvars).
+        return Traffic(blue, None, weight + 0)
     if weight > 0 and (blue is None or green is None or green == blue):
         raise ValueError(f"green_weight {format_weight(weight)} needs a pinned blue_version and a different "
                          f"green_version (bluegreen shift sets them), got: {_short(entry)}")
@@ -178,6 +182,12 @@ def tfvars(stack: Stack, traffic: dict[str, Traffic]) -> str:
     values: dict[str, Any] = {}
     for deployment in stack.deployments:
         entry = traffic[deployment.name]
+        if entry.green_weight > 0 and entry.green_version is None:
+            raise InvalidInput(Problem(f"{stack.name}.traffic.json: {deployment.name}", "has a green weight but "
+                                       "no green_version (the format of an earlier bluegreen, where green was "
+                                       "the newest version): run bluegreen shift (it names the newest applied "
+                                       "version) or rollback to rewrite it, got: green_weight "
+                                       f"{format_weight(entry.green_weight)}"))
         values[naming.blue_version_variable(deployment)] = entry.blue_version
         values[naming.green_version_variable(deployment)] = entry.green_version
         values[naming.green_weight_variable(deployment)] = entry.green_weight

@@ -195,7 +195,12 @@ def _source_problems(source: Any, at: str, base_dir: Path) -> Iterator[Problem]:
         yield Problem(at, f"must be a folder path, got: {show(source)}")
         return
     folder = base_dir / source
-    if not folder.is_dir():
+    try:
+        is_folder = folder.is_dir()
+    except OSError as error:  # a name too long, a path through a file, ...
+        yield Problem(at, f"must be a folder path that can be read ({error.strerror}), got: {show(str(source))}")
+        return
+    if not is_folder:
         yield Problem(at, f"must be an existing folder (relative to the stack file), got: {show(str(source))}")
     elif base_dir.resolve().is_relative_to(folder.resolve()):
         # The stack file, its traffic file and the output would then sit inside the code.
@@ -238,10 +243,21 @@ def _environment_problems(environment: Any, at: str) -> Iterator[Problem]:
             yield Problem(f"{at}.{key}", f"is reserved by the Lambda runtime, got: {show(key)}")
         if not isinstance(value, str):
             yield Problem(f"{at}.{key}", f"must be a string, got: {show(value)}")
+        elif not _is_utf8(value):
+            # Say, a value taken from os.environ holding a byte that was not UTF-8.
+            yield Problem(f"{at}.{key}", f"must be text that UTF-8 can encode (no lone surrogates), got: {show(value)}")
         else:
             total += len(key.encode()) + len(value.encode())
     if total > aws.ENVIRONMENT_TOTAL_BYTES:
         yield Problem(at, f"must total at most {aws.ENVIRONMENT_TOTAL_BYTES} bytes, got: {total}")
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _address_clashes(deployments: list[tuple[Deployment, str]]) -> Iterator[Problem]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -170,3 +172,19 @@ def test_up_and_env_without_the_local_extra_exit_2_saying_what_to_install(comman
     assert err == (f"error: the local emulator needs {missing}, which come with bluegreen's local extra: "
                    "pip install 'bluegreen[local]'\n")
     assert not (tmp_path / ".bluegreen").exists()
+
+
+def test_ctrl_c_during_a_synth_exits_130_without_a_traceback(tmp_path):
+    # A terminal's Ctrl-C reaches the whole process group, jsii's Node.js process included.
+    outcomes = []
+    for delay in (0.8, 1.6):
+        process = subprocess.Popen([str(BIN / "bluegreen"), "synth", str(EXAMPLE), "--no-cache",
+                                    "--out", str(tmp_path / f"out{delay}")],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        time.sleep(delay)
+        os.killpg(process.pid, signal.SIGINT)
+        _, err = process.communicate(timeout=120)
+        assert "Traceback" not in err and "unexpected error" not in err, err
+        outcomes.append((process.returncode, err))
+    assert (130, "interrupted\n") in outcomes, outcomes
+    assert all(code in (0, 130) for code, _ in outcomes), outcomes

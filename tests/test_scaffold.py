@@ -37,6 +37,14 @@ def test_init_never_overwrites_and_writes_nothing_when_refusing(tmp_path, capsys
 
 def test_init_refuses_a_name_that_cannot_be_both_stack_and_deployment(tmp_path, capsys):
     assert cli.main(["init", "my-service", "--dir", str(tmp_path)]) == 2
-    assert capsys.readouterr().err == ("error: NAME: must be 1-32 lower-case letters and digits, starting "
+    assert capsys.readouterr().err == ("error: NAME: must be 1-29 lower-case letters and digits, starting "
                                        "with a letter, got: 'my-service'\n")
     assert list(Path(tmp_path).iterdir()) == []
+
+
+def test_init_refuses_a_name_whose_iam_role_would_be_too_long(tmp_path, capsys):
+    # <name>-<name>-exec may have 64 characters: 29 is the longest name that fits.
+    assert cli.main(["init", "a" * 30, "--dir", str(tmp_path)]) == 2
+    assert "must be 1-29 lower-case letters and digits" in capsys.readouterr().err
+    assert cli.main(["init", "a" * 29, "--dir", str(tmp_path)]) == 0
+    assert cli.main(["synth", str(tmp_path / f"{'a' * 29}.py"), "--out", str(tmp_path / "out")]) == 0

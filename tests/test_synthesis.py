@@ -265,3 +265,29 @@ def test_the_execution_role_may_only_write_its_own_log_streams(synthesized):
         deployment = name.removesuffix("_logs")
         assert statements == [{"Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Effect": "Allow",
                                "Resource": f"${{aws_cloudwatch_log_group.{deployment}.arn}}:*"}]
+
+
+def test_moved_blocks_leave_out_self_moves_and_other_deployments_addresses():
+    from generator import Deployment, Function
+    from generator.synthesis.deployment import moved_blocks
+
+    function = Function(source="src", handler="main.handler", runtime="python3.12")
+    deployments = [Deployment(name="api", alias="v2", function=function), Deployment(name="api_v2", function=function),
+                   Deployment(name="web", alias="-", function=function)]
+    # api's old address (api_v2) is api_v2's alias now; web's old address (web_-) is web itself.
+    assert moved_blocks(deployments) == [{"from": "aws_lambda_alias.api_v2_live", "to": "aws_lambda_alias.api_v2"}]
+
+
+def test_the_construct_refuses_a_second_deployment_of_the_same_name_in_one_stack(tmp_path):
+    from cdktf import App, TerraformStack
+
+    from generator import BlueGreenDeployment, InvalidInput
+    from generator.loader import load_stack_file
+
+    stack = TerraformStack(App(outdir=str(tmp_path)), "shop")
+    deployment = load_stack_file(EXAMPLE).stacks[0].deployments[0]
+    BlueGreenDeployment(stack, "one", deployment=deployment, name_prefix="shop", base_dir=ROOT / "stacks")
+    with pytest.raises(InvalidInput) as raised:
+        BlueGreenDeployment(stack, "two", deployment=deployment, name_prefix="shop2", base_dir=ROOT / "stacks")
+    assert raised.value.render() == ("deployment.name: must differ from every other deployment's in the same "
+                                     "stack, got: 'hello'")

@@ -173,3 +173,20 @@ def test_the_openapi_document_creates_every_route_and_a_second_plan_is_empty(aws
     assert (integration["type"].upper(), integration["httpMethod"]) == ("AWS_PROXY", "POST")
     assert integration["uri"].endswith(":function:shop-orders:prod/invocations")
     assert terraform(["plan", "-detailed-exitcode"], stack_dir, aws_env, check=False).returncode == 0
+
+
+def test_aliases_whose_old_addresses_collide_still_plan(aws_env, tmp_path):
+    # Deployment api with alias v2 had the address deployment api_v2's alias has now, and alias
+    # "-" made web's old address web itself: a moved block for either would fail the plan.
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "main.py").write_text("def handler(event, context):\n    return {}\n")
+    stack_file = tmp_path / "collide.py"
+    stack_file.write_text(
+        "from generator import Deployment, Function, Stack\n"
+        "f = Function(source='src', handler='main.handler', runtime='python3.12')\n"
+        "STACKS = [Stack(name='col', region='us-east-1', deployments=[Deployment(name='api', alias='v2', function=f),"
+        " Deployment(name='api_v2', function=f), Deployment(name='web', alias='-', function=f)])]\n")
+    stack_dir = synth_to(stack_file, tmp_path / "out") / "stacks" / "col"
+    terraform(["init"], stack_dir, aws_env)
+    assert terraform(["plan"], stack_dir, aws_env, check=False).returncode == 0

@@ -31,19 +31,41 @@ def shop(tmp_path) -> Path:
 
 @pytest.fixture
 def out(tmp_path) -> Path:
-    """An output folder whose applied state says: orders has v3 blue and v4 newest, worker v1 and v2."""
+    """An output folder whose applied state says: orders serves v3 and has published v4 (its
+    traffic file pins 3), worker serves its first version, v1, and has published v2 (unpinned)."""
     folder = tmp_path / "out"
-    applied(folder, {"orders_blue_version": "3", "orders_newest_version": "4",
-                     "worker_blue_version": "1", "worker_newest_version": "2"})
+    applied(folder, orders=dict(serves="3", newest="4", first="1", variables=("3", None, 0)),
+            worker=dict(serves="1", newest="2", first="1", variables=(None, None, 0)))
     return folder
 
 
-def applied(out_dir: Path, outputs: dict) -> None:
-    """Write local Terraform state (format 4) holding ``outputs``, as an apply would."""
+def applied(out_dir: Path, **deployments: dict) -> None:
+    """Write local Terraform state (format 4) as an apply of the shop stack leaves it.
+
+    Per deployment: the version the alias ``serves`` (and its ``weights``), the ``newest``
+    published version, the ``first`` one, and the traffic ``variables`` (blue, green, weight)
+    that the applied_traffic output records.
+    """
+    resources, outputs = [], {}
+    for name, d in deployments.items():
+        routing = [{"additional_version_weights": d["weights"]}] if d.get("weights") else []
+        resources += [
+            _resource("aws_lambda_alias", name, function_version=d["serves"], routing_config=routing,
+                      arn=f"arn:aws:lambda:eu-west-1:123456789012:function:shop-{name}:live"),
+            _resource("aws_lambda_function", name, version=d["newest"]),
+            _resource("terraform_data", f"{name}_first_version", output={"value": d["first"], "type": "string"})]
+        blue, green, weight = d["variables"]
+        outputs[f"{name}_applied_traffic"] = {"value": {"blue_version": blue, "green_version": green,
+                                                        "green_weight": weight}}
+        outputs[f"{name}_newest_version"] = {"value": d["newest"]}
     stack_dir = out_dir / "stacks" / "shop"
     stack_dir.mkdir(parents=True, exist_ok=True)
-    state = {"version": 4, "outputs": {k: {"value": v, "type": "string"} for k, v in outputs.items()}}
-    (stack_dir / "terraform.tfstate").write_text(json.dumps(state))
+    (stack_dir / "terraform.tfstate").write_text(json.dumps({"version": 4, "outputs": outputs,
+                                                             "resources": resources}))
+
+
+def _resource(kind: str, name: str, **attributes) -> dict:
+    return {"mode": "managed", "type": kind, "name": name, "instances": [{"attributes": attributes}]}
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
@@ -65,7 +87,8 @@ def test_shift_names_the_newest_applied_version_as_green_then_changes_one_line(s
                              '    "green_weight": 0\n  }\n}\n')
     assert stdout.startswith("shop/orders: blue v3, no green, green weight 0 -> blue v3, green v4, green weight 0.25\n")
     before = traffic(shop)
-    applied(out, {"orders_blue_version": "3", "orders_newest_version": "5"})  # a newer version appeared
+    applied(out, orders=dict(serves="3", weights={"4": 0.25}, newest="5", first="1",  # a newer version appeared
+                             variables=("3", "4", 0.25)))
     assert run(capsys, "shift", shop, "shop/orders", "0.4", "--out", out)[0] == 0
     changed = [(a, b) for a, b in zip(before.splitlines(), traffic(shop).splitlines(), strict=False) if a != b]
     assert changed == [('    "green_weight": 0.25', '    "green_weight": 0.4')]  # green stays v4
@@ -80,11 +103,11 @@ def test_rollback_sets_the_weight_to_zero_and_keeps_blue(shop, out, capsys):
 
 def test_promote_pins_the_green_getting_traffic_and_zeroes_the_weight(shop, out, capsys):
     run(capsys, "shift", shop, "orders", "0.3", "--out", out)
-    applied(out, {"orders_blue_version": "3", "orders_newest_version": "5"})
+    applied(out, orders=dict(serves="3", weights={"4": 0.3}, newest="7", first="1", variables=("3", "4", 0.3)))
     assert run(capsys, "promote", shop, "orders", "--out", out)[0] == 0
     assert json.loads(traffic(shop))["orders"] == {"blue_version": "4", "green_version": None, "green_weight": 0}
     assert run(capsys, "promote", shop, "orders", "--version", "7", "--out", out)[0] == 0
-    assert json.loads(traffic(shop))["orders"]["blue_version"] == "7"
+    assert json.loads(traffic(shop))["orders"]["blue_version"] == "7"  # published: the newest applied is 7
 
 
 def test_promote_while_unpinned_pins_the_version_serving_not_the_newest(shop, out, capsys):
@@ -98,7 +121,7 @@ def test_a_change_that_changes_nothing_says_so_and_writes_nothing(shop, out, cap
     before = (shop.parent / "shop.traffic.json").stat().st_mtime_ns
     code, stdout, _ = run(capsys, "rollback", shop, "orders", "--out", out)
     assert code == 0
-    assert "(no change)" in stdout.splitlines()[0]
+    assert stdout == "shop/orders: blue v3, no green, green weight 0 (no change; nothing written)\n"
     assert (shop.parent / "shop.traffic.json").stat().st_mtime_ns == before
 
 
@@ -141,8 +164,14 @@ def test_concurrent_traffic_edits_never_lose_an_update(shop, out):
     (["shift", "{shop}", "orders", "0.99999999999999999999"],
      "error: WEIGHT: must be a multiple of 0.0001 (0.01%), such as 0.0125 or 1.25%, got: '0.99999999999999999999'\n"),
     (["shift", "{shop}", "orders", "0.1"],
-     "error: orders: no version is known: {out}/stacks/shop has no Terraform output orders_newest_version "
+     "error: orders: no version is known: {out}/stacks/shop has no applied state for this deployment "
      "(apply first, or pass --version N)\n"),
+    (["promote", "{shop}", "orders"],
+     "error: orders: no green version is getting traffic, so there is nothing to promote: shift to the new "
+     "version first, or name the version to pin with --version N\n"),
+    (["shift", "{shop}", "orders", "0", "--version", "4"],
+     "error: --version: names a green version, and a weight of 0 gives green no traffic (it is a rollback): "
+     "leave it out, got: '4'\n"),
     (["promote", "{shop}", "orders", "--version", "v4"],
      "error: --version: must be a published version number such as 3, got: 'v4'\n"),
     (["promote", "{shop}", "orders", "--version", "0"],
@@ -165,15 +194,33 @@ def test_bad_requests_exit_2_and_leave_the_traffic_file_unchanged(shop, capsys, 
     assert traffic(shop) == before
 
 
-def test_promote_reads_applied_state_without_terraform_or_init(shop, out, capsys, monkeypatch):
+def test_shift_reads_applied_state_without_terraform_or_init(shop, out, capsys, monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")  # no terraform at all: the state file is read directly
-    assert run(capsys, "promote", shop, "orders", "--out", out)[0] == 0
-    assert json.loads(traffic(shop))["orders"]["blue_version"] == "4"
+    assert run(capsys, "shift", shop, "orders", "10%", "--out", out)[0] == 0
+    assert json.loads(traffic(shop))["orders"]["green_version"] == "4"
+
+
+def test_a_version_never_published_is_refused(shop, out, capsys):
+    before = traffic(shop)
+    for argv in (["shift", shop, "orders", "0.3", "--version", "99"], ["promote", shop, "orders", "--version", "5"]):
+        code, _, err = run(capsys, *argv, "--out", out)
+        assert (code, err) == (2, f"error: --version: must be a version orders has published (the newest applied "
+                                  f"is 4), got: '{argv[-1]}'\n")
+    assert traffic(shop) == before
+
+
+def test_after_a_rollback_promote_needs_the_version_named(shop, out, capsys):
+    run(capsys, "shift", shop, "orders", "0.3", "--out", out)
+    run(capsys, "rollback", shop, "orders", "--out", out)
+    assert run(capsys, "promote", shop, "orders", "--out", out)[0] == 2
+    assert run(capsys, "promote", shop, "orders", "--version", "4", "--out", out)[0] == 0
 
 
 @pytest.mark.parametrize("state, message", [
-    ('{"version": 4, "outputs": {"orders_newest_version": {"value": 4}}}',
-     "{state}: output orders_newest_version: must be a version number such as \"3\", got: 4"),
+    ('{"version": 4, "outputs": {}, "resources": [{"mode": "managed", "type": "aws_lambda_alias", "name": "orders", '
+     '"instances": [{"attributes": {"function_version": "3"}}]}, {"mode": "managed", "type": "aws_lambda_function", '
+     '"name": "orders", "instances": [{"attributes": {"version": 4}}]}]}',
+     'Terraform state: aws_lambda_function.orders.version: must be a version number such as "3", got: 4'),
     ("[" * 100_000 + "]" * 100_000, "{state}: is nested too deeply to be Terraform state"),
     ("{ not json", "{state}: is not Terraform state JSON (Expecting property name enclosed in double quotes: "
                    "line 1 column 3 (char 2))"),
@@ -183,10 +230,8 @@ def test_unreadable_applied_state_exits_2_naming_it(shop, capsys, tmp_path, stat
     stack_dir.mkdir(parents=True)
     (stack_dir / "terraform.tfstate").write_text(state)
     before = traffic(shop)
-    code, _, err = run(capsys, "promote", shop, "orders", "--out", tmp_path / "out")
-    shown = message.replace("{state}", str(stack_dir / "terraform.tfstate")).replace(
-        f"{stack_dir / 'terraform.tfstate'}: output", f"{stack_dir}: output")
-    assert (code, err) == (2, f"error: {shown}\n")
+    code, _, err = run(capsys, "shift", shop, "orders", "0.1", "--out", tmp_path / "out")
+    assert (code, err) == (2, f"error: {message.replace('{state}', str(stack_dir / 'terraform.tfstate'))}\n")
     assert traffic(shop) == before
 
 
@@ -201,9 +246,9 @@ def test_unreadable_applied_state_exits_2_naming_it(shop, capsys, tmp_path, stat
     ('{"orders": {"blue": "3"}}',
      'orders: must be {"blue_version": "N" or null, "green_version": "N" or null, "green_weight": 0..1}, '
      'got: {"blue": "3"}'),
-    ('{"orders": {"blue_version": "3", "green_weight": 0.5}}',
+    ('{"orders": {"blue_version": "3", "green_version": null, "green_weight": 0.5}}',
      'orders: green_weight 0.5 needs a pinned blue_version and a different green_version (bluegreen shift '
-     'sets them), got: {"blue_version": "3", "green_weight": 0.5}'),
+     'sets them), got: {"blue_version": "3", "green_version": null, "green_weight": 0.5}'),
     ('{"orders": {"blue_version": "3", "green_version": "4", "green_weight": 0.00001}}',
      "orders: green_weight must be a multiple of 0.0001 (0.01%), got: 1e-05"),
     ("[" * 100_000 + "]" * 100_000, "is nested too deeply to be a traffic file: fix or restore it from Git"),
@@ -234,15 +279,9 @@ def test_status_shows_phase_per_deployment_from_the_file_without_state(shop, out
 
 
 def test_status_takes_the_phase_from_what_is_applied_and_names_the_difference(shop, capsys, tmp_path):
-    applied(tmp_path / "out", {"orders_blue_version": "3", "orders_newest_version": "4",
-                               "worker_blue_version": "1", "worker_newest_version": "2"})
-    state = tmp_path / "out/stacks/shop/terraform.tfstate"
-    data = json.loads(state.read_text())
-    data["outputs"]["orders_applied_traffic"] = {"value": {"blue_version": "3", "green_version": "4",
-                                                           "green_weight": 0.5}}
-    data["outputs"]["worker_applied_traffic"] = {"value": {"blue_version": None, "green_version": None,
-                                                           "green_weight": 0}}
-    state.write_text(json.dumps(data))
+    applied(tmp_path / "out", orders=dict(serves="3", weights={"4": 0.5}, newest="4", first="1",
+                                          variables=("3", "4", 0.5)),
+            worker=dict(serves="1", newest="2", first="1", variables=(None, None, 0)))
     code, stdout, _ = run(capsys, "status", shop, "--out", tmp_path / "out")  # the file says stable
     assert code == 0
     assert stdout == (
@@ -251,6 +290,20 @@ def test_status_takes_the_phase_from_what_is_applied_and_names_the_difference(sh
         "shop/worker: unpinned (applied), blue v1, no green, green weight 0, newest v2\n"
         "  note: blue is unpinned: the alias stays on v1, the first version published; v2 gets no traffic: "
         "run promote to pin blue, then shift\n")
+
+
+def test_status_reads_what_the_alias_serves_after_an_apply_that_stopped(shop, capsys, tmp_path):
+    # The outputs say green v9 at 30% (Terraform wrote them), but a precondition stopped the
+    # alias, which still serves v3 with v4 at 25%.
+    applied(tmp_path / "out", orders=dict(serves="3", weights={"4": 0.25}, newest="5", first="1",
+                                          variables=("3", "9", 0.3)))
+    code, stdout, _ = run(capsys, "status", shop, "--out", tmp_path / "out")
+    assert code == 0
+    assert stdout.splitlines()[:3] == [
+        "shop/orders: canary (applied), blue v3, green v4, green weight 0.25, newest v5",
+        "  note: the last apply stopped before the alias changed: it serves v3 75%, v4 25%, not blue v3, "
+        "green v9, green weight 0.3",
+        "  note: the traffic file says stable: blue v3, green weight 0: apply to catch up"]
 
 
 def test_status_with_unreadable_state_still_shows_the_traffic_file(shop, capsys, tmp_path):
@@ -302,8 +355,8 @@ def test_weights_are_written_as_the_shortest_exact_number(weight, text):
 
 def test_minus_zero_is_written_as_zero(shop, out, capsys):
     assert run(capsys, "shift", shop, "orders", "-0", "--out", out)[0] == 2  # a sign is refused outright
-    (shop.parent / "shop.traffic.json").write_text('{"orders": {"blue_version": "4", "green_weight": -0.0}}')
-    assert run(capsys, "promote", shop, "orders", "--version", "5", "--out", out)[0] == 0
+    (shop.parent / "shop.traffic.json").write_text('{"orders": {"blue_version": "3", "green_weight": -0.0}}')
+    assert run(capsys, "promote", shop, "orders", "--version", "4", "--out", out)[0] == 0
     assert '"green_weight": 0\n' in traffic(shop)
 
 
@@ -329,3 +382,17 @@ def test_a_traffic_path_that_is_not_a_file_is_refused(shop, capsys, kind, messag
         path.symlink_to("nowhere.json")
     code, _, err = run(capsys, "status", shop, "--out", shop.parent / "out")
     assert (code, err) == (2, f"error: {path}: {message}\n")
+
+
+def test_a_canary_written_by_an_earlier_bluegreen_is_read_and_rewritten_by_shift(shop, out, capsys, tmp_path):
+    # Before green was pinned, a canary was {"blue_version", "green_weight"}: green was the newest version.
+    path = shop.parent / "shop.traffic.json"
+    path.write_text('{"orders": {"blue_version": "3", "green_weight": 0.25}}')
+    code, _, err = run(capsys, "synth", shop, "--out", tmp_path / "synth")
+    assert code == 2
+    assert "shop.traffic.json: orders: has a green weight but no green_version (the format of an earlier " \
+           "bluegreen, where green was the newest version): run bluegreen shift" in err
+    assert run(capsys, "status", shop, "--out", out)[0] == 0
+    assert run(capsys, "shift", shop, "orders", "25%", "--out", out)[0] == 0
+    assert json.loads(path.read_text())["orders"] == {"blue_version": "3", "green_version": "4", "green_weight": 0.25}
+    assert run(capsys, "synth", shop, "--out", tmp_path / "synth")[0] == 0

@@ -856,3 +856,15 @@ def test_a_source_folder_holding_the_stack_file_is_refused(base_dir):
     assert only_problem(base_dir, function=function(source=".")) == \
         ("shop.orders.function.source: must not contain the stack file: keep the function's code in a "
          "folder of its own, got: '.'")
+
+
+def test_an_environment_value_that_utf8_cannot_encode_is_refused(base_dir):
+    # os.environ holds a byte that was not UTF-8 as a lone surrogate.
+    assert only_problem(base_dir, function=function(environment={"A": "caf\udce9"})) == \
+        "shop.orders.function.environment.A: must be text that UTF-8 can encode (no lone surrogates), got: 'caf\\udce9'"
+
+
+def test_a_source_path_the_file_system_refuses_is_refused(base_dir):
+    source = "src" * 100
+    assert only_problem(base_dir, function=function(source=source)) == \
+        f"shop.orders.function.source: must be a folder path that can be read (File name too long), got: {repr(source)[:77]}..."

@@ -93,13 +93,18 @@ def test_traffic_commands_with_local_edit_only_the_local_traffic_file(project, m
 def test_promote_and_shift_with_local_read_the_emulators_terraform_outputs(project, terraform_env,
                                                                            monkeypatch, capsys):
     orders = load_stack_file(project / "stacks" / "shop.py").stacks[0].deployments[0]
-    outputs = {"blue_version": "1", "newest_version": "2"}
+    # As an apply leaves it: the alias serves v1 (the first version, blue unpinned), v2 is the newest.
+    resources = [{"mode": "managed", "type": kind, "name": name, "instances": [{"attributes": attributes}]}
+                 for kind, name, attributes in (
+                     ("aws_lambda_alias", naming.alias_id(orders), {"function_version": "1", "routing_config": []}),
+                     ("aws_lambda_function", orders.name, {"version": "2"}),
+                     ("terraform_data", naming.first_version_id(orders), {"output": {"value": "1", "type": "string"}}))]
+    traffic = {"blue_version": None, "green_version": None, "green_weight": 0}
     state = project / ".bluegreen/local/out/stacks/shop/terraform.tfstate"
     state.parent.mkdir(parents=True)
     state.write_text(json.dumps({
-        "version": 4, "terraform_version": "1.5.7", "serial": 1, "lineage": "test", "resources": [],
-        "outputs": {naming.output_name(orders, what): {"value": value, "type": "string"}
-                    for what, value in outputs.items()}}))
+        "version": 4, "terraform_version": "1.5.7", "serial": 1, "lineage": "test", "resources": resources,
+        "outputs": {naming.output_name(orders, "applied_traffic"): {"value": traffic}}}))
     monkeypatch.chdir(project / "stacks")  # and from a subfolder
     code, _, err = run(capsys, "promote", "shop.py", "worker")
     assert code == 2 and "no version is known" in err  # cdktf.out has no state

@@ -18,6 +18,7 @@ from constructs import Construct
 
 from .. import naming
 from ..archive import Archive, build_archive
+from ..errors import InvalidInput, Problem
 from ..model import Deployment
 from ..naming import ref
 from ..terraform_text import literal
@@ -28,9 +29,9 @@ from .assets import code_asset
 from .provider import CloudwatchLogGroup, IamRole, IamRolePolicy, LambdaAlias, LambdaFunction
 
 _NULL = None  # Token.null_value(), fetched once: each fetch is a round trip to jsii
-# The top-level "moved" list is one JSON array per stack: every deployment's block is kept here
-# so that each override writes the whole list.
-_MOVED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# The deployments already in each stack: their names must differ (each one's addresses are
+# derived from it), and the top-level "moved" list is one JSON array per stack, rewritten whole.
+_IN_STACK: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 LAMBDA_TRUST_POLICY = json.dumps({
     "Version": "2012-10-17",
@@ -56,6 +57,10 @@ class BlueGreenDeployment(Construct):
         super().__init__(scope, id)
         base_dir = Path(base_dir)
         validate_deployment(name_prefix, deployment, base_dir)
+        if any(other.name == deployment.name for other in _IN_STACK.get(TerraformStack.of(self), [])):
+            # Its resources would take the other's Terraform addresses, silently replacing them.
+            raise InvalidInput(Problem("deployment.name", "must differ from every other deployment's in the "
+                                       f"same stack, got: {deployment.name!r}"))
         self.deployment = deployment
         self._name = deployment.name
         self.function = self._function(name_prefix, archive or build_archive(base_dir / deployment.function.source))
@@ -133,10 +138,9 @@ class BlueGreenDeployment(Construct):
             "lifecycle": {"ignore_changes": ["input"]},
         })
         # Older releases kept the alias at <deployment>_<alias>: move it, don't replace it.
-        moved = _MOVED.setdefault(stack, [])
-        moved.append({"from": f"aws_lambda_alias.{naming.legacy_alias_id(self.deployment)}",
-                      "to": f"aws_lambda_alias.{naming.alias_id(self.deployment)}"})
-        stack.add_override("moved", list(moved))
+        deployments = _IN_STACK.setdefault(stack, [])
+        deployments.append(self.deployment)
+        stack.add_override("moved", moved_blocks(deployments))
 
     def _interface(self) -> None:
         # Variables, locals and outputs are plain JSON (generator.traffic_interface), merged
@@ -159,6 +163,18 @@ def add_interface(stack: TerraformStack, deployments: list[Deployment]) -> None:
             blocks.setdefault(block, {}).update(elements)
     for block, elements in blocks.items():
         stack.add_override(block, _keep_nulls(elements))
+
+
+def moved_blocks(deployments: list[Deployment]) -> list[dict[str, str]]:
+    """``moved`` blocks from each alias's older ``<deployment>_<alias>`` address to its own.
+
+    Left out where the old address is the new one, or is another deployment's alias address
+    (deployments ``api`` with alias ``v2`` and ``api_v2``): Terraform refuses both.
+    """
+    current = {f"aws_lambda_alias.{naming.alias_id(d)}" for d in deployments}
+    blocks = [{"from": f"aws_lambda_alias.{naming.legacy_alias_id(d)}", "to": f"aws_lambda_alias.{naming.alias_id(d)}"}
+              for d in deployments]
+    return [block for block in blocks if block["from"] not in current]
 
 
 def alias_preconditions(deployment: Deployment) -> list[Precondition]:
