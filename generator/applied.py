@@ -30,15 +30,16 @@ class Applied:
 
 def applied(deployment: Deployment, state: AppliedState) -> Applied | None:
     """``None`` when the state holds no alias for ``deployment`` (nothing applied yet)."""
-    alias = state.resources.get(f"aws_lambda_alias.{naming.alias_id(deployment)}")
+    at = naming.Addresses(deployment)
+    alias = state.resources.get(at.alias)
     if alias is None or not isinstance(alias.get("function_version"), str):
         return None
     primary: str = alias["function_version"]
     weights = _weights(alias)
-    function = state.resources.get(f"aws_lambda_function.{deployment.name}") or {}
-    first = _dynamic((state.resources.get(f"terraform_data.{naming.first_version_id(deployment)}") or {}).get("output"))
+    function = state.resources.get(at.function) or {}
+    first = _dynamic((state.resources.get(at.first_version) or {}).get("output"))
     variables = _traffic(state.outputs.get(naming.output_name(deployment, "applied_traffic")))
-    newest = _version(function.get("version"), f"aws_lambda_function.{deployment.name}.version")
+    newest = _version(function.get("version"), f"{at.function}.version")
     if variables is not None and _serves(variables, _text(first)) == (primary, weights):
         traffic, stopped = variables, None
     else:

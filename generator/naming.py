@@ -95,25 +95,92 @@ class Address:
     source: tuple
 
 
+@dataclass(frozen=True)
+class Addresses:
+    """Every Terraform address of one deployment: the one place each is spelled.
+
+    Synthesis writes them, validation checks them for clashes (``all``), and the plan summary and
+    the state reader look them up. Resources read ``type.name``; ``logical_id`` is the name part
+    that cdktf's ``override_logical_id`` wants. Adding a resource to a deployment adds a property
+    here and a line in ``all``.
+    """
+
+    deployment: Deployment
+
+    @property
+    def function(self) -> str:
+        return f"aws_lambda_function.{self.deployment.name}"
+
+    @property
+    def role(self) -> str:
+        return f"aws_iam_role.{self.deployment.name}_execution"
+
+    @property
+    def log_policy(self) -> str:
+        return f"aws_iam_role_policy.{self.deployment.name}_logs"
+
+    @property
+    def log_group(self) -> str:
+        return f"aws_cloudwatch_log_group.{self.deployment.name}"
+
+    @property
+    def alias(self) -> str:
+        return f"aws_lambda_alias.{alias_id(self.deployment)}"
+
+    @property
+    def legacy_alias(self) -> str:
+        return f"aws_lambda_alias.{legacy_alias_id(self.deployment)}"
+
+    @property
+    def first_version(self) -> str:
+        return f"terraform_data.{first_version_id(self.deployment)}"
+
+    @property
+    def rest_api(self) -> str:
+        return f"aws_api_gateway_rest_api.{self.deployment.name}"
+
+    @property
+    def api_deployment(self) -> str:
+        return f"aws_api_gateway_deployment.{self.deployment.name}"
+
+    @property
+    def permission(self) -> str:
+        return f"aws_lambda_permission.{self.deployment.name}_api"
+
+    @property
+    def stage(self) -> str:
+        api = self.deployment.api
+        assert api is not None, "only a deployment with an API has a stage"
+        return f"aws_api_gateway_stage.{stage_id(self.deployment, api.stage)}"
+
+    def local(self, what: str) -> str:
+        """``local.<name>_<what>`` for ``newest_version``, ``blue_version`` or ``green_version``."""
+        return f"local.{self.deployment.name}_{what}"
+
+    def all(self) -> list[Address]:
+        """Every address (resources, variables, locals, outputs), for the clash check."""
+        d = self.deployment
+        by_name = [self.function, self.role, self.log_policy, self.log_group, self.alias, self.first_version,
+                   *(f"var.{v}" for v in (green_weight_variable(d), blue_version_variable(d),
+                                          green_version_variable(d))),
+                   *(self.local(what) for what in ("newest_version", "blue_version", "green_version")),
+                   *(f"output.{output_name(d, what)}" for what in OUTPUTS if d.api or what != "invoke_url")]
+        if d.api:
+            by_name += [self.rest_api, self.api_deployment, self.permission]
+        addresses = [Address(a, "name", ("deployment", d.name)) for a in by_name]
+        if d.api:
+            addresses.append(Address(self.stage, "api.stage", ("stage", d.name)))
+        return addresses
+
+
 def deployment_addresses(deployment: Deployment) -> list[Address]:
     """Every Terraform address (resources, variables, locals, outputs) of one deployment."""
-    name = deployment.name
-    by_name = [f"aws_lambda_function.{name}", f"aws_iam_role.{name}_execution",
-               f"aws_iam_role_policy.{name}_logs", f"aws_cloudwatch_log_group.{name}",
-               f"aws_lambda_alias.{alias_id(deployment)}", f"terraform_data.{first_version_id(deployment)}",
-               f"var.{green_weight_variable(deployment)}", f"var.{blue_version_variable(deployment)}",
-               f"var.{green_version_variable(deployment)}",
-               f"local.{name}_newest_version", f"local.{name}_blue_version", f"local.{name}_green_version"]
-    outputs = OUTPUTS if deployment.api else OUTPUTS[:-1]
-    by_name += [f"output.{output_name(deployment, what)}" for what in outputs]
-    if deployment.api:
-        by_name += [f"aws_api_gateway_rest_api.{name}", f"aws_api_gateway_deployment.{name}",
-                    f"aws_lambda_permission.{name}_api"]
-    addresses = [Address(a, "name", ("deployment", name)) for a in by_name]
-    if deployment.api:
-        addresses.append(Address(f"aws_api_gateway_stage.{stage_id(deployment, deployment.api.stage)}",
-                                 "api.stage", ("stage", name)))
-    return addresses
+    return Addresses(deployment).all()
+
+
+def logical_id(address: str) -> str:
+    """The name part of ``type.name``: what ``override_logical_id`` sets."""
+    return address.split(".", 1)[1]
 
 
 def ref(address: str, attribute: str) -> str:

@@ -133,7 +133,7 @@ def _synthesize_locked(stack_file: StackFile, out_dir: Path, archives: dict, tra
                        key: str | None) -> bool:
     _refuse_foreign(out_dir)  # again, now that no other synth can change the folder
     previous = output_manifest.read_manifest(out_dir)
-    source = output_manifest.stack_file_id(stack_file.path, out_dir)
+    source = output_manifest.stack_file_id(stack_file.path)
     names = [stack.name for stack in stack_file.stacks]
     output_manifest.refuse_claimed(previous, names, source, out_dir)
     scratch = make_scratch(out_dir)

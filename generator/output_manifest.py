@@ -15,7 +15,6 @@ program's ``manifest.json`` (a web app's, say) is neither, and the folder is ref
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -75,18 +74,18 @@ def _is_stack_entry(name: object, entry: object) -> bool:
             and entry.get("workingDirectory") == f"stacks/{name}")
 
 
-def stack_file_id(stack_file: Path, out_dir: Path) -> str:
-    """How the manifest names a stack file: its POSIX path relative to the output folder.
+def stack_file_id(stack_file: Path) -> str:
+    """How the manifest names a stack file: its POSIX path from the repository root (the nearest
+    folder holding ``.git``), else its file name.
 
-    A relative path that has to climb to the file system root spells out the stack file's
-    absolute path (a build-machine path, which output never holds): such a stack file is named
-    by a digest of that path instead, stable on one machine.
+    The same wherever the repository is cloned and wherever the output folder is, so a committed
+    ``cdktf.out`` is the same bytes on every machine, and no build-machine path enters the output.
     """
-    target, base = os.path.realpath(stack_file), os.path.realpath(out_dir)
-    common = Path(os.path.commonpath([target, base]))
-    if common == Path(common.anchor):
-        return f"{Path(target).name}@{hashlib.sha256(target.encode()).hexdigest()[:16]}"
-    return Path(os.path.relpath(target, base)).as_posix()
+    target = Path(os.path.realpath(stack_file))
+    for folder in target.parents:
+        if (folder / ".git").exists():
+            return target.relative_to(folder).as_posix()
+    return target.name
 
 
 def merged(previous: Manifest | None, fresh: Manifest, stack_file: str) -> Manifest:

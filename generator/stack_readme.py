@@ -12,7 +12,7 @@ def render_stack_readme(stack: Stack) -> str:
         "name": d.name,
         "alias": d.alias,
         "function_name": naming.function_name(stack.name, d),
-        "alias_address": f"aws_lambda_alias.{naming.alias_id(d)}",
+        "alias_address": naming.Addresses(d).alias,
         "weight_variable": naming.green_weight_variable(d),
         "blue_variable": naming.blue_version_variable(d),
         "green_variable": naming.green_version_variable(d),

@@ -46,7 +46,7 @@ def stale_files(stack_file: StackFile, out_dir: Path, use_cache: bool = True, *,
         raise InvalidInput(Problem("--out", f"must be a folder, got the file: {str(out_dir)!r}"))
     names = [stack.name for stack in stack_file.stacks]
     previous = output_manifest.read_manifest(out_dir)
-    source = output_manifest.stack_file_id(stack_file.path, out_dir)
+    source = output_manifest.stack_file_id(stack_file.path)
     output_manifest.refuse_claimed(previous, names, source, out_dir)
     scratch = Path(tempfile.mkdtemp(prefix="bluegreen-check-"))
     try:

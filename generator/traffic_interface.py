@@ -38,8 +38,8 @@ def traffic_interface(deployment: Deployment) -> dict[str, dict]:
 
 def version_locals(deployment: Deployment) -> tuple[str, str, str]:
     """The references to the newest, blue and green versions, as synthesis writes them."""
-    name = deployment.name
-    return (f"local.{name}_newest_version", f"local.{name}_blue_version", f"local.{name}_green_version")
+    at = naming.Addresses(deployment)
+    return at.local("newest_version"), at.local("blue_version"), at.local("green_version")
 
 
 def _variables(deployment: Deployment) -> dict[str, object]:
@@ -77,10 +77,10 @@ def _version_validation(variable: str) -> dict[str, str]:
 
 def _locals(deployment: Deployment) -> dict[str, str]:
     newest, blue, green = (ref.removeprefix("local.") for ref in version_locals(deployment))
-    first = f"terraform_data.{naming.first_version_id(deployment)}"
+    at = naming.Addresses(deployment)
     return {
-        newest: naming.ref(f"aws_lambda_function.{deployment.name}", "version"),
-        blue: f"${{coalesce(var.{naming.blue_version_variable(deployment)}, {first}.output)}}",
+        newest: naming.ref(at.function, "version"),
+        blue: f"${{coalesce(var.{naming.blue_version_variable(deployment)}, {at.first_version}.output)}}",
         # Without a pinned green the "green" is blue itself, so the weight has nothing to route to
         # (a precondition on the alias refuses a weight above 0 without one).
         green: f"${{coalesce(var.{naming.green_version_variable(deployment)}, local.{blue})}}",
@@ -89,7 +89,8 @@ def _locals(deployment: Deployment) -> dict[str, str]:
 
 def _outputs(deployment: Deployment) -> dict[str, tuple[str, str]]:
     newest, blue, _ = version_locals(deployment)
-    alias = f"aws_lambda_alias.{naming.alias_id(deployment)}"
+    at = naming.Addresses(deployment)
+    alias = at.alias
     weight = naming.green_weight_variable(deployment)
     pinned_blue = naming.blue_version_variable(deployment)
     green = naming.green_version_variable(deployment)
@@ -107,6 +108,5 @@ def _outputs(deployment: Deployment) -> dict[str, tuple[str, str]]:
                           f"weights = try({alias}.routing_config[0].additional_version_weights, {{}}) }}}}"),
     }
     if deployment.api:
-        stage = f"aws_api_gateway_stage.{naming.stage_id(deployment, deployment.api.stage)}"
-        outputs["invoke_url"] = ("The API stage's URL.", naming.ref(stage, "invoke_url"))
+        outputs["invoke_url"] = ("The API stage's URL.", naming.ref(at.stage, "invoke_url"))
     return outputs

@@ -71,7 +71,7 @@ def test_a_folder_written_by_the_previous_version_is_accepted(example_copy, tmp_
     del plain["bluegreen"]
     (out / "manifest.json").write_text(json.dumps(plain))
     synth(example_copy, out)
-    assert manifest(out)["bluegreen"]["stackFiles"] == {"hello": "../stacks/hello.py"}
+    assert manifest(out)["bluegreen"]["stackFiles"] == {"hello": "hello.py"}
 
 
 def test_a_new_folder_may_be_a_mount_point_with_lost_and_found(example_copy, tmp_path):
@@ -286,7 +286,7 @@ def test_two_stack_files_share_one_output_folder_and_both_pass_check(example_cop
     assert run(capsys, "synth", example_copy, "--out", "cdktf.out")[0] == 0
     code, _, err = run(capsys, "synth", other, "--out", "cdktf.out")
     assert code == 0 and "kept" not in err
-    assert manifest(out)["bluegreen"]["stackFiles"] == {"hello": "../stacks/hello.py", "other": "../stacks/other.py"}
+    assert manifest(out)["bluegreen"]["stackFiles"] == {"hello": "hello.py", "other": "other.py"}
     assert sorted(manifest(out)["stacks"]) == ["hello", "other"]
     for stack_file in (example_copy, other):
         assert run(capsys, "synth", stack_file, "--out", "cdktf.out", "--check")[:2] == (0, "")
@@ -304,7 +304,7 @@ def test_a_stack_another_stack_file_synthesized_is_refused(example_copy, in_tmp,
         code, _, err = run(capsys, "synth", copy, "--out", "cdktf.out", *check)
         assert code == 2
         assert err.startswith("error: stack 'hello': must be defined in one stack file per output folder")
-        assert "has it from ../stacks/hello.py), got: ../stacks/copy.py" in err
+        assert "has it from hello.py), got: copy.py" in err
     assert tree_bytes(in_tmp / "cdktf.out") == before
 
 
@@ -396,3 +396,16 @@ def test_traffic_files_are_read_from_traffic_dir(example_copy, tmp_path):
     synth(example_copy, tmp_path / "out", traffic_dir=elsewhere)
     tfvars = json.loads((tmp_path / "out/stacks/hello/traffic.auto.tfvars.json").read_text())
     assert tfvars["hello_blue_version"] == "7"
+
+
+def test_the_manifest_names_a_stack_file_by_its_path_in_the_repository(tmp_path):
+    from generator.output_manifest import stack_file_id
+
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    (tmp_path / "repo" / "stacks").mkdir()
+    stack_file = tmp_path / "repo" / "stacks" / "hello.py"
+    stack_file.write_text("")
+    # The same wherever the clone is and wherever the output goes: no machine path, no depth.
+    assert stack_file_id(stack_file) == "stacks/hello.py"
+    (tmp_path / "loose.py").write_text("")
+    assert stack_file_id(tmp_path / "loose.py") == "loose.py"

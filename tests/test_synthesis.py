@@ -291,3 +291,18 @@ def test_the_construct_refuses_a_second_deployment_of_the_same_name_in_one_stack
         BlueGreenDeployment(stack, "two", deployment=deployment, name_prefix="shop2", base_dir=ROOT / "stacks")
     assert raised.value.render() == ("deployment.name: must differ from every other deployment's in the same "
                                      "stack, got: 'hello'")
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_address_in_the_golden_json_comes_from_the_address_registry(name):
+    from generator import naming
+    from generator.loader import load_stack_file
+
+    golden = json.loads((GOLDEN / f"{name}.cdk.tf.json").read_text())
+    written = {f"{kind}.{resource}" for kind, resources in golden["resource"].items() for resource in resources}
+    written |= {f"var.{v}" for v in golden["variable"]} | {f"local.{v}" for v in golden["locals"]}
+    written |= {f"output.{v}" for v in golden["output"]}
+    (stack,) = load_stack_file(CASES[name]).stacks
+    registry = {item.address for d in stack.deployments for item in naming.Addresses(d).all()}
+    assert written == registry
+    assert [block["from"] for block in golden["moved"]] == [naming.Addresses(d).legacy_alias for d in stack.deployments]

@@ -39,19 +39,19 @@ class BlueGreenApi:
     construct fewer a deployment (each costs a round trip to jsii).
     """
 
-    def __init__(self, scope: Construct, *, deployment: Deployment, name_prefix: str,
-                 alias_address: str) -> None:
-        name, api = deployment.name, deployment.api
+    def __init__(self, scope: Construct, *, deployment: Deployment, name_prefix: str) -> None:
+        api = deployment.api
         assert api is not None, "BlueGreenApi is built only for a deployment with an API"
-        rest_api_address = f"aws_api_gateway_rest_api.{name}"
+        at = naming.Addresses(deployment)
+        alias_address, rest_api_address = at.alias, at.rest_api
         api_name = naming.api_name(name_prefix, deployment)
-        description = literal(f"{name}: invokes alias {deployment.alias}")
+        description = literal(f"{deployment.name}: invokes alias {deployment.alias}")
         self.rest_api = ApiGatewayRestApi(
             scope, "rest_api", name=api_name, description=description,
             body=openapi_body(deployment, api_name, description, ref(alias_address, "invoke_arn")),
             put_rest_api_mode="overwrite",
             endpoint_configuration=ApiGatewayRestApiEndpointConfiguration(types=[api.endpoint_type]))
-        self.rest_api.override_logical_id(name)
+        self.rest_api.override_logical_id(naming.logical_id(at.rest_api))
         # The grant must name the alias (qualifier): an unqualified one does not cover it and API
         # Gateway answers 500 (docs/aws-rules.md#r10-permission-qualifier). source_arn keeps it to
         # this API. A generated statement id lets a replacement (a renamed alias) be created
@@ -62,7 +62,7 @@ class BlueGreenApi:
             function_name=ref(alias_address, "function_name"), qualifier=ref(alias_address, "name"),
             source_arn=ref(rest_api_address, "execution_arn") + "/*",
             lifecycle=TerraformResourceLifecycle(create_before_destroy=True))
-        permission.override_logical_id(f"{name}_api")
+        permission.override_logical_id(naming.logical_id(at.permission))
         # A new deployment snapshot whenever the document changes, created before the old one
         # is destroyed (docs/aws-rules.md#r14-redeploy), and only once the grant exists, so a
         # stage never serves routes that Lambda refuses to run.
@@ -71,11 +71,11 @@ class BlueGreenApi:
             triggers={"body": f"${{sha256({rest_api_address}.body)}}"},
             lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
             depends_on=[permission])
-        api_deployment.override_logical_id(name)
+        api_deployment.override_logical_id(naming.logical_id(at.api_deployment))
         self.stage = ApiGatewayStage(scope, "stage", rest_api_id=ref(rest_api_address, "id"),
-                                     deployment_id=ref(f"aws_api_gateway_deployment.{name}", "id"),
+                                     deployment_id=ref(at.api_deployment, "id"),
                                      stage_name=api.stage)
-        self.stage.override_logical_id(naming.stage_id(deployment, api.stage))
+        self.stage.override_logical_id(naming.logical_id(at.stage))
 
 
 def openapi_body(deployment: Deployment, title: str, description: str, invoke_arn: str) -> str:

@@ -63,11 +63,10 @@ class BlueGreenDeployment(Construct):
                                        f"same stack, got: {deployment.name!r}"))
         self.deployment = deployment
         self._name = deployment.name
+        self._at = naming.Addresses(deployment)
         self.function = self._function(name_prefix, archive or build_archive(base_dir / deployment.function.source))
         self.alias = self._alias()
-        self._alias_address = f"aws_lambda_alias.{naming.alias_id(deployment)}"
-        self.api = BlueGreenApi(self, deployment=deployment, name_prefix=name_prefix,
-                                alias_address=self._alias_address) if deployment.api else None
+        self.api = BlueGreenApi(self, deployment=deployment, name_prefix=name_prefix) if deployment.api else None
         if add_variables_and_outputs:
             self._interface()
 
@@ -75,20 +74,20 @@ class BlueGreenDeployment(Construct):
         deployment, function = self.deployment, self.deployment.function
         role = IamRole(self, "role", name=naming.role_name(name_prefix, deployment),
                        assume_role_policy=LAMBDA_TRUST_POLICY)
-        role.override_logical_id(f"{self._name}_execution")
+        role.override_logical_id(naming.logical_id(self._at.role))
         logs = CloudwatchLogGroup(self, "logs", name=naming.log_group_name(name_prefix, deployment),
                                   retention_in_days=function.log_retention_days)
-        logs.override_logical_id(self._name)
+        logs.override_logical_id(naming.logical_id(self._at.log_group))
         # Least privilege (docs/aws-rules.md#r12-least-privilege): write to its own log group, nothing else.
         policy = IamRolePolicy(self, "logs_policy", name="write-own-logs",
-                               role=ref(f"aws_iam_role.{self._name}_execution", "id"),
-                               policy=json.dumps(_log_policy(ref(f"aws_cloudwatch_log_group.{self._name}", "arn")),
+                               role=ref(self._at.role, "id"),
+                               policy=json.dumps(_log_policy(ref(self._at.log_group, "arn")),
                                                  sort_keys=True))
-        policy.override_logical_id(f"{self._name}_logs")
+        policy.override_logical_id(naming.logical_id(self._at.log_policy))
         asset_path, source_code_hash = code_asset(self, archive, self._name)
         lambda_function = LambdaFunction(
             self, "function", function_name=naming.function_name(name_prefix, deployment),
-            role=ref(f"aws_iam_role.{self._name}_execution", "arn"), handler=literal(function.handler),
+            role=ref(self._at.role, "arn"), handler=literal(function.handler),
             runtime=function.runtime, memory_size=function.memory_mb, timeout=function.timeout_s,
             filename=asset_path, source_code_hash=source_code_hash,
             publish=True,  # every code or configuration change becomes a new version
@@ -96,7 +95,7 @@ class BlueGreenDeployment(Construct):
             environment={"variables": {key: literal(value) for key, value in function.environment.items()}}
             if function.environment else None,
             depends_on=[logs, policy])
-        lambda_function.override_logical_id(self._name)
+        lambda_function.override_logical_id(naming.logical_id(self._at.function))
         return lambda_function
 
     def _alias(self) -> LambdaAlias:
@@ -106,7 +105,7 @@ class BlueGreenDeployment(Construct):
         self._first_version()
         alias = LambdaAlias(
             self, "alias", name=deployment.alias,
-            function_name=ref(f"aws_lambda_function.{self._name}", "function_name"),
+            function_name=ref(self._at.function, "function_name"),
             description=literal(f"{deployment.alias}: blue/green alias managed by bluegreen"),
             # Weight 1 moves the primary to green rather than routing 100% as a weight
             # (docs/aws-rules.md#r2-weights); otherwise blue is primary. Never $LATEST (#r3-no-latest).
@@ -115,7 +114,7 @@ class BlueGreenDeployment(Construct):
             # first, the old one last, so the stage never invokes an alias that is gone.
             lifecycle=TerraformResourceLifecycle(create_before_destroy=True,
                                                  precondition=alias_preconditions(deployment)))
-        alias.override_logical_id(naming.alias_id(deployment))
+        alias.override_logical_id(naming.logical_id(self._at.alias))
         # The routing block exists only while 0 < weight < 1 and green differs from blue. When it
         # is absent, provider 5.100.0 sends an empty routing configuration, which clears old
         # weights (docs/aws-rules.md#r6-clearing-weights); an always-present empty map would diff
@@ -133,8 +132,8 @@ class BlueGreenDeployment(Construct):
         # is ignored from then on): while blue is unpinned, blue is that version, so a second
         # release can't go live at 100% because nobody pinned blue after the first deploy.
         stack = TerraformStack.of(self)
-        stack.add_override(f"resource.terraform_data.{naming.first_version_id(self.deployment)}", {
-            "input": ref(f"aws_lambda_function.{self._name}", "version"),
+        stack.add_override(f"resource.{self._at.first_version}", {
+            "input": ref(self._at.function, "version"),
             "lifecycle": {"ignore_changes": ["input"]},
         })
         # Older releases kept the alias at <deployment>_<alias>: move it, don't replace it.
@@ -171,9 +170,9 @@ def moved_blocks(deployments: list[Deployment]) -> list[dict[str, str]]:
     Left out where the old address is the new one, or is another deployment's alias address
     (deployments ``api`` with alias ``v2`` and ``api_v2``): Terraform refuses both.
     """
-    current = {f"aws_lambda_alias.{naming.alias_id(d)}" for d in deployments}
-    blocks = [{"from": f"aws_lambda_alias.{naming.legacy_alias_id(d)}", "to": f"aws_lambda_alias.{naming.alias_id(d)}"}
-              for d in deployments]
+    addresses = [naming.Addresses(d) for d in deployments]
+    current = {a.alias for a in addresses}
+    blocks = [{"from": a.legacy_alias, "to": a.alias} for a in addresses]
     return [block for block in blocks if block["from"] not in current]
 
 
