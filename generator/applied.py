@@ -45,7 +45,7 @@ def applied(deployment: Deployment, state: AppliedState) -> Applied | None:
     else:
         traffic = _read_off(primary, weights, variables)
         stopped = ("the last apply stopped before the alias changed: it serves "
-                   f"{_split(primary, weights)}" + (f", not {_describe(variables)}" if variables else ""))
+                   f"{_split(primary, weights)}" + (f", not {variables.describe()}" if variables else ""))
     serving_blue = traffic.blue_version if traffic.blue_version else _text(first)
     return Applied(traffic, serving_blue, newest, _text(alias.get("arn")), stopped)
 
@@ -95,12 +95,6 @@ def _traffic(value: object) -> Traffic | None:
 def _split(primary: str, weights: dict[str, float]) -> str:
     shares = {primary: 1 - sum(weights.values()), **weights}
     return ", ".join(f"v{version} {format_weight(round(share * 100, 2))}%" for version, share in shares.items())
-
-
-def _describe(traffic: Traffic) -> str:
-    blue = f"blue v{traffic.blue_version}" if traffic.blue_version else "blue unpinned"
-    green = f", green v{traffic.green_version}" if traffic.green_version else ""
-    return f"{blue}{green}, green weight {format_weight(traffic.green_weight)}"
 
 
 def _version(value: object, where: str) -> str | None:

@@ -18,7 +18,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .values import show
+from .values import is_utf8, show
 
 # Caches that appear when the code runs locally, and bluegreen's and Terraform's own files when
 # a source folder holds them: zipping any of them would publish a spurious version on every
@@ -101,7 +101,7 @@ class _Walk:
             self.entry(entry, prefix + entry.name, os.path.join(real, entry.name), ancestors)
 
     def entry(self, entry: os.DirEntry, name: str, real: str, ancestors: frozenset[str]) -> None:
-        if not _is_utf8(entry.name):
+        if not is_utf8(entry.name):
             # Zip entry names are UTF-8; a name in another encoding cannot be written faithfully.
             self.scan.problems.append("must hold only file and folder names that are valid UTF-8, "
                                       f"got: {show(os.fsencode(shown_path(self.label, name)))}")
@@ -150,12 +150,3 @@ def _ignored_file(name: str) -> bool:
 
 def _inside(real: str, root: str) -> bool:
     return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
-
-
-def _is_utf8(name: str) -> bool:
-    # os.scandir decodes names with surrogateescape: bytes that are not UTF-8 become surrogates.
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True

@@ -173,11 +173,6 @@ class Addresses:
         return addresses
 
 
-def deployment_addresses(deployment: Deployment) -> list[Address]:
-    """Every Terraform address (resources, variables, locals, outputs) of one deployment."""
-    return Addresses(deployment).all()
-
-
 def logical_id(address: str) -> str:
     """The name part of ``type.name``: what ``override_logical_id`` sets."""
     return address.split(".", 1)[1]

@@ -58,7 +58,7 @@ def _row(stack: str, deployment: Deployment, committed: Traffic, state: AppliedS
     if live and live.stopped:
         notes.append(live.stopped)
     if live and live.traffic != committed:
-        notes.append(f"the traffic file says {_describe(committed)}: apply to catch up")
+        notes.append(f"the traffic file says {committed.phase}: {committed.describe()}: apply to catch up")
     if phase_of.blue_version is None:
         notes.append(_unpinned_note(live.serving_blue if live else None, live.newest_version if live else None))
     return DeploymentStatus(
@@ -92,9 +92,3 @@ def render_status_text(rows: list[DeploymentStatus]) -> str:
                      f"green weight {format_weight(shown.green_weight)}{newest}")
         lines += [f"  note: {note}" for note in row.notes]
     return "\n".join(lines) + "\n"
-
-
-def _describe(traffic: Traffic) -> str:
-    blue = f"blue v{traffic.blue_version}" if traffic.blue_version else "blue unpinned"
-    green = f", green v{traffic.green_version}" if traffic.green_version else ""
-    return f"{traffic.phase}: {blue}{green}, green weight {format_weight(traffic.green_weight)}"

@@ -50,11 +50,6 @@ def read_state(stack_dir: Path) -> AppliedState:
                         _resources(data.get("resources")))
 
 
-def read_outputs(stack_dir: Path) -> dict[str, object]:
-    """Output name -> value; empty when the folder has no Terraform state."""
-    return read_state(stack_dir).outputs
-
-
 def _resources(resources: object) -> dict[str, dict]:
     # Only single-instance managed resources: that is all bluegreen writes.
     found = {}

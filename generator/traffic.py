@@ -44,6 +44,12 @@ class Traffic:
     green_version: str | None = None
     green_weight: float = 0
 
+    def describe(self) -> str:
+        """``blue v3, green v4, green weight 0.25`` (no green named while there is none)."""
+        blue = f"blue v{self.blue_version}" if self.blue_version else "blue unpinned"
+        green = f", green v{self.green_version}" if self.green_version else ""
+        return f"{blue}{green}, green weight {format_weight(self.green_weight)}"
+
     @property
     def phase(self) -> str:
         if self.blue_version is None:

@@ -19,7 +19,7 @@ from .api_validation import api_problems
 from .archive import source_files, source_problems
 from .errors import InvalidInput, Problem
 from .model import Deployment, Function, RestApi, Stack
-from .values import is_one_of, is_whole_number, show
+from .values import is_one_of, is_utf8, is_whole_number, show
 
 STACK_NAME = re.compile(r"[a-z][a-z0-9-]{0,30}[a-z0-9]|[a-z]")
 DEPLOYMENT_NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
@@ -243,7 +243,7 @@ def _environment_problems(environment: Any, at: str) -> Iterator[Problem]:
             yield Problem(f"{at}.{key}", f"is reserved by the Lambda runtime, got: {show(key)}")
         if not isinstance(value, str):
             yield Problem(f"{at}.{key}", f"must be a string, got: {show(value)}")
-        elif not _is_utf8(value):
+        elif not is_utf8(value):
             # Say, a value taken from os.environ holding a byte that was not UTF-8.
             yield Problem(f"{at}.{key}", f"must be text that UTF-8 can encode (no lone surrogates), got: {show(value)}")
         else:
@@ -252,20 +252,12 @@ def _environment_problems(environment: Any, at: str) -> Iterator[Problem]:
         yield Problem(at, f"must total at most {aws.ENVIRONMENT_TOTAL_BYTES} bytes, got: {total}")
 
 
-def _is_utf8(text: str) -> bool:
-    try:
-        text.encode()
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _address_clashes(deployments: list[tuple[Deployment, str]]) -> Iterator[Problem]:
     # Two things on one Terraform address would make one silently replace the other (or crash
     # cdktf), e.g. deployment a with alias b_c and deployment a_b with alias c.
     taken: dict[str, tuple[tuple, str]] = {}
     for deployment, at in deployments:
-        for item in naming.deployment_addresses(deployment):
+        for item in naming.Addresses(deployment).all():
             where = f"{at}.{item.field}"
             source, other = taken.setdefault(item.address, (item.source, where))
             if source != item.source:

@@ -18,6 +18,16 @@ def is_whole_number(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def is_utf8(text: str) -> bool:
+    """Whether UTF-8 can encode ``text``: names and values decoded with surrogateescape (os.scandir,
+    os.environ) hold lone surrogates where their bytes were not UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def show(value: Any) -> str:
     """The value as the user would write it in Python, shortened past 80 characters."""
     text = repr(value)
