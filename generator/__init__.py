@@ -5,14 +5,14 @@ never imports cdktf. ``BlueGreenDeployment`` (the cdktf construct for your own s
 ``BlueGreenStack`` and ``synthesize`` are loaded on first use, since they bring in cdktf.
 """
 
-from .errors import InvalidInput, Problem
+from .core.errors import InvalidInput, Problem
 from .model import Deployment, Function, RestApi, Route, Stack
 
 __all__ = ["BlueGreenDeployment", "BlueGreenStack", "Deployment", "Function", "InvalidInput",
            "Problem", "RestApi", "Route", "Stack", "synthesize"]
 
 _LAZY_EXPORTS = {"BlueGreenDeployment": ".synthesis.deployment", "BlueGreenStack": ".synthesis.stack",
-                 "synthesize": ".output_folder"}
+                 "synthesize": ".output.folder"}
 
 
 def __getattr__(name: str):

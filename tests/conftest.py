@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import ToolMissing
-from generator.loader import load_stack_file
-from generator.terraform_cli import find_provider_mirror, terraform_binary, write_cli_config
+from generator.core.errors import ToolMissing
+from generator.model.loader import load_stack_file
+from generator.terraform.mirror import find_provider_mirror, terraform_binary, write_cli_config
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "stacks" / "hello.py"
@@ -39,7 +39,7 @@ def synth_to(stack_file: Path, out: Path, use_cache: bool = False) -> Path:
 
     Without the cache by default, so every test that synthesizes really runs cdktf.
     """
-    from generator.output_folder import synthesize
+    from generator.output.folder import synthesize
 
     synthesize(load_stack_file(stack_file), out, use_cache=use_cache)
     return out

@@ -1,4 +1,4 @@
-"""Tests of ``generator.archive``: the same source files always give the same archive and hash.
+"""Tests of ``generator.model.archive``: the same source files always give the same archive and hash.
 
 Lambda publishes a new version whenever ``source_code_hash`` changes, so anything about the
 build machine (absolute paths, timestamps, umask, file creation order, the zlib build) must stay
@@ -23,8 +23,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import archive as archive_module
-from generator.archive import (
+from generator.core.errors import InvalidInput
+from generator.model import archive as archive_module
+from generator.model.archive import (
     COMPRESS_LEVEL,
     MAX_UNZIPPED_BYTES,
     MAX_ZIPPED_BYTES,
@@ -35,8 +36,7 @@ from generator.archive import (
     source_files,
     source_problems,
 )
-from generator.errors import InvalidInput
-from generator.validation import _source_problems
+from generator.model.validation import _source_problems
 
 FILES = {
     "app.py": b"def handler(event, context):\n    return {'statusCode': 200, 'body': 'Blue'}\n",

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE, ROOT
 
-from generator import cli
+from generator.cli import program as cli
 
 BIN = Path(sys.executable).parent
 
@@ -60,7 +60,7 @@ def test_unknown_arguments_exit_2_with_usage(capsys):
 
 
 def test_an_unexpected_failure_exits_1_without_a_traceback(monkeypatch, tmp_path, capsys):
-    from generator import commands
+    from generator.cli import commands
 
     def fail(*args, **kwargs):
         raise OSError("disk on fire")
@@ -92,9 +92,9 @@ def test_the_console_script_synthesizes_the_example(tmp_path):
 
 
 def test_the_model_and_validation_load_without_cdktf():
-    code = ("import sys, generator, generator.loader, generator.validation, generator.cli, "
-            "generator.terraform_cli, generator.stack_readme\n"
-            "generator.loader.load_stack_file(sys.argv[1])\n"
+    code = ("import sys, generator, generator.model.loader, generator.model.validation, generator.cli.program, "
+            "generator.terraform.mirror, generator.output.readme\n"
+            "generator.model.loader.load_stack_file(sys.argv[1])\n"
             "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('cdktf', 'jsii', 'constructs', 'cdktf_cdktf_provider_aws'))\n"
             "print(loaded)")
     result = subprocess.run([sys.executable, "-c", code, str(EXAMPLE)], capture_output=True, text=True, cwd=ROOT)
@@ -143,8 +143,8 @@ def test_help_shows_defaults_and_documents_every_exit_status(capsys):
 
 
 def test_a_failed_external_tool_exits_3_without_a_traceback(monkeypatch, tmp_path, capsys):
-    from generator import commands
-    from generator.errors import ExternalToolFailed
+    from generator.cli import commands
+    from generator.core.errors import ExternalToolFailed
 
     def fail(*args, **kwargs):
         raise ExternalToolFailed("terraform apply failed (exit status 1) in x: Error: boom")

@@ -24,8 +24,8 @@ import boto3
 import pytest
 from conftest import copy_example, terraform
 
-from generator import cli
-from generator.plan_summary import render_summary, summarize
+from generator.cli import program as cli
+from generator.releasing.plan_summary import render_summary, summarize
 
 pytestmark = pytest.mark.terraform
 ALIAS = "aws_lambda_alias.hello"

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_example
 
-from generator import cli
+from generator.cli import program as cli
 
 pytestmark = pytest.mark.terraform
 BIN = Path(sys.executable).parent
@@ -112,7 +112,7 @@ def test_env_without_a_running_emulator_exits_2(tmp_path, monkeypatch, capsys):
 @pytest.fixture
 def fake_emulator(tmp_path, monkeypatch) -> Path:
     """A project folder whose name needs quoting, with a stand-in for a running emulator."""
-    from generator import emulator
+    from generator.local import emulator
 
     project = tmp_path / "it's a project"
     (project / ".bluegreen").mkdir(parents=True)
@@ -215,8 +215,8 @@ def test_down_never_stops_a_moto_lookalike_that_does_not_serve_the_recorded_endp
 
 
 def test_a_failed_terraform_run_is_an_external_tool_failure_not_invalid_input(terraform_env, tmp_path):
-    from generator import emulator
-    from generator.errors import ExternalToolFailed
+    from generator.core.errors import ExternalToolFailed
+    from generator.local import emulator
 
     with pytest.raises(ExternalToolFailed, match=r"^terraform apply failed \(exit status 1\) in .*: .*No configuration files"):
         emulator.run_terraform(["apply", "-auto-approve"], tmp_path, terraform_env)

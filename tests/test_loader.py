@@ -1,4 +1,4 @@
-"""Tests of ``generator.loader.load_stack_file``: every way a stack file can fail is ``InvalidInput``.
+"""Tests of ``generator.model.loader.load_stack_file``: every way a stack file can fail is ``InvalidInput``.
 
 Stack files are written into pytest's ``tmp_path``. Messages hold the file's resolved path, so
 the expected strings are built from it; everything else in them is literal.
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator import Deployment, Function, InvalidInput, RestApi, Route, Stack
-from generator.loader import StackFile, load_stack_file
+from generator.model.loader import StackFile, load_stack_file
 
 VALID = """\
 from generator import Deployment, Function, RestApi, Route, Stack

@@ -20,10 +20,12 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, copy_example, tree_bytes
 
-from generator import cli, output_swap, synth_cache
-from generator.errors import InvalidInput
-from generator.loader import load_stack_file
-from generator.output_folder import synthesize
+from generator.cli import program as cli
+from generator.core.errors import InvalidInput
+from generator.model.loader import load_stack_file
+from generator.output import cache as synth_cache
+from generator.output import swap as output_swap
+from generator.output.folder import synthesize
 
 RENAMES = 12  # a swap of the example: the journal, 5 entries x (park, place), the commit
 STEPS = RENAMES + 1  # the points a swap can be killed at: before each rename, before the cleanup
@@ -151,8 +153,8 @@ def test_a_real_sigint_during_the_swap_waits_until_the_swap_is_done(old_and_new,
 
 
 def _synth_killed_at(stack_file: Path, out: Path, step: int) -> subprocess.CompletedProcess:
-    code = ("import sys\nfrom generator.loader import load_stack_file\n"
-            "from generator.output_folder import synthesize\n"
+    code = ("import sys\nfrom generator.model.loader import load_stack_file\n"
+            "from generator.output.folder import synthesize\n"
             "synthesize(load_stack_file(sys.argv[1]), sys.argv[2])\n")
     env = dict(os.environ, **{output_swap.KILL_HOOK: str(step)})  # the cache folder of this test run
     return subprocess.run([sys.executable, "-c", code, str(stack_file), str(out)], env=env, cwd=ROOT,
@@ -399,7 +401,7 @@ def test_traffic_files_are_read_from_traffic_dir(example_copy, tmp_path):
 
 
 def test_the_manifest_names_a_stack_file_by_its_path_in_the_repository(tmp_path):
-    from generator.output_manifest import stack_file_id
+    from generator.output.manifest import stack_file_id
 
     (tmp_path / "repo" / ".git").mkdir(parents=True)
     (tmp_path / "repo" / "stacks").mkdir()

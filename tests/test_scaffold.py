@@ -6,8 +6,8 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from generator import cli
-from generator.loader import load_stack_file
+from generator.cli import program as cli
+from generator.model.loader import load_stack_file
 
 
 def test_init_hello_reproduces_the_shipped_example(tmp_path, capsys, monkeypatch):

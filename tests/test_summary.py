@@ -20,8 +20,8 @@ import os
 import pytest
 from conftest import FIXTURES, GOLDEN
 
-from generator import cli
-from generator.plan_summary import MARKDOWN_LIMIT, render_summary, summarize
+from generator.cli import program as cli
+from generator.releasing.plan_summary import MARKDOWN_LIMIT, render_summary, summarize
 
 PLANS = FIXTURES / "plans"
 CASES = sorted(p.stem for p in PLANS.glob("*.json"))

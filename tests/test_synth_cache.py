@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from conftest import copy_example, tree_bytes
 
-from generator import cli, synth_cache
-from generator.loader import load_stack_file
-from generator.output_folder import synthesize
+from generator.cli import program as cli
+from generator.model.loader import load_stack_file
+from generator.output import cache as synth_cache
+from generator.output.folder import synthesize
 
 
 @pytest.fixture

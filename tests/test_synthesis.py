@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE, FIXTURES, GOLDEN, ROOT, synth_to, tree_bytes
 
-from generator.errors import InvalidInput
+from generator.core.errors import InvalidInput
 
 UPDATE = os.environ.get("BLUEGREEN_UPDATE_GOLDENS") == "1"
 CASES = {"hello": EXAMPLE, "shop": FIXTURES / "shop" / "shop.py"}
@@ -23,7 +23,7 @@ def synthesized(tmp_path_factory) -> dict[str, Path]:
 
 def _assets(stack_dir: Path) -> dict[str, str]:
     # By content (names, modes, bytes), not by deflate's output, which differs between zlib builds.
-    from generator.archive import archive_content_digest
+    from generator.model.archive import archive_content_digest
 
     return {p.relative_to(stack_dir).as_posix(): archive_content_digest(p.read_bytes())
             for p in sorted((stack_dir / "assets").rglob("*")) if p.is_file()}
@@ -161,7 +161,7 @@ def test_library_users_get_the_same_resources_from_one_construct(tmp_path):
     from cdktf import App, LocalBackend, TerraformStack
 
     from generator import BlueGreenDeployment
-    from generator.loader import load_stack_file
+    from generator.model.loader import load_stack_file
     from generator.synthesis.provider import AwsProvider
 
     app = App(outdir=str(tmp_path))
@@ -206,8 +206,8 @@ def test_lazy_provider_loading_gives_the_same_bytes_as_importing_the_whole_provi
 
     code = ("import sys, cdktf_cdktf_provider_aws\n"
             "assert len([m for m in sys.modules if m.startswith('cdktf_cdktf_provider_aws.')]) > 2000\n"
-            "from generator.loader import load_stack_file\n"
-            "from generator.output_folder import synthesize\n"
+            "from generator.model.loader import load_stack_file\n"
+            "from generator.output.folder import synthesize\n"
             "synthesize(load_stack_file(sys.argv[1]), sys.argv[2], use_cache=False)\n")
     result = subprocess.run([sys.executable, "-c", code, str(EXAMPLE), str(tmp_path / "full")],
                             capture_output=True, text=True, timeout=600)
@@ -249,7 +249,8 @@ def test_scratch_left_by_a_crashed_synth_is_cleared_by_the_next(example_copy, tm
 def test_each_archive_is_built_once_per_synth(example_copy, tmp_path, monkeypatch):
     # The cache key and the zip in the output come from one build: code edited mid-synth can
     # never be stored under another version's key.
-    from generator import archive, output_folder
+    from generator.model import archive
+    from generator.output import folder as output_folder
 
     built = []
     real = archive.build_archive
@@ -282,7 +283,7 @@ def test_the_construct_refuses_a_second_deployment_of_the_same_name_in_one_stack
     from cdktf import App, TerraformStack
 
     from generator import BlueGreenDeployment, InvalidInput
-    from generator.loader import load_stack_file
+    from generator.model.loader import load_stack_file
 
     stack = TerraformStack(App(outdir=str(tmp_path)), "shop")
     deployment = load_stack_file(EXAMPLE).stacks[0].deployments[0]
@@ -295,8 +296,8 @@ def test_the_construct_refuses_a_second_deployment_of_the_same_name_in_one_stack
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_every_address_in_the_golden_json_comes_from_the_address_registry(name):
-    from generator import naming
-    from generator.loader import load_stack_file
+    from generator.model import naming
+    from generator.model.loader import load_stack_file
 
     golden = json.loads((GOLDEN / f"{name}.cdk.tf.json").read_text())
     written = {f"{kind}.{resource}" for kind, resources in golden["resource"].items() for resource in resources}

@@ -8,7 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator import Deployment, Function, Stack
-from generator.traffic import Traffic, format_weight, parse_weight, read_traffic, render_traffic, tfvars
+from generator.model.traffic import Traffic, format_weight, parse_weight, tfvars
+from generator.model.traffic_file import read_traffic, render_traffic
 
 NAMES = st.lists(st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True), min_size=1, max_size=5, unique=True)
 VERSIONS = st.integers(1, 10**6).map(str)

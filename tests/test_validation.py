@@ -1,4 +1,4 @@
-"""Unit tests of the model rules in ``generator.validation``.
+"""Unit tests of the model rules in ``generator.model.validation``.
 
 Every bad input is checked against the exact message a user reads (``str(problem)``: the field
 path, a colon, the rule and the bad value), written out literally so that any drift in wording
@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import Deployment, Function, InvalidInput, RestApi, Route, Stack
-from generator.validation import validate_deployment, validate_stacks
+from generator.model.validation import validate_deployment, validate_stacks
 
 RUNTIMES = ("dotnet8, java11, java17, java21, java8.al2, nodejs18.x, nodejs20.x, nodejs22.x, "
             "provided.al2, provided.al2023, python3.10, python3.11, python3.12, python3.13, "

@@ -14,11 +14,14 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from generator import cli, commands, naming
-from generator.loader import load_stack_file
-from generator.output_folder import SynthResult
-from generator.traffic import Traffic, read_traffic
-from generator.workspace import Workspace, project_root
+from generator.cli import commands
+from generator.cli import program as cli
+from generator.model import naming
+from generator.model.loader import load_stack_file
+from generator.model.traffic import Traffic
+from generator.model.traffic_file import read_traffic
+from generator.output.folder import SynthResult
+from generator.output.workspace import Workspace, project_root
 
 COMMITTED = '{\n  "orders": {\n    "blue_version": "3",\n    "green_weight": 0\n  }\n}\n'
 

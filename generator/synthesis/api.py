@@ -17,10 +17,9 @@ import json
 from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
-from .. import naming
-from ..model import Deployment, Route
-from ..naming import ref
-from ..terraform_text import literal
+from ..model import naming
+from ..model.naming import ref
+from ..model.stack import Deployment, Route
 from .provider import (
     ApiGatewayDeployment,
     ApiGatewayRestApi,
@@ -28,6 +27,7 @@ from .provider import (
     ApiGatewayStage,
     LambdaPermission,
 )
+from .terraform_text import literal
 
 OPENAPI_VERSION = "3.0.1"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from cdktf import App
 
-from ..archive import Archive
-from ..loader import StackFile
+from ..model.archive import Archive
+from ..model.loader import StackFile
 from .assets import discard_code_assets
 from .stack import BlueGreenStack
 

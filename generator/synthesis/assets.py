@@ -31,7 +31,7 @@ import jsii
 from cdktf import AssetType, IStackSynthesizer, ISynthesisSession, TerraformAsset, TerraformStack
 from constructs import Construct
 
-from ..archive import Archive
+from ..model.archive import Archive
 
 _PREFIX = "bluegreen-archives-"
 

@@ -16,17 +16,17 @@ from pathlib import Path
 from cdktf import Precondition, TerraformResourceLifecycle, TerraformStack, Token
 from constructs import Construct
 
-from .. import naming
-from ..archive import Archive, build_archive
-from ..errors import InvalidInput, Problem
-from ..model import Deployment
-from ..naming import ref
-from ..terraform_text import literal
-from ..traffic_interface import traffic_interface, version_locals
-from ..validation import validate_deployment
+from ..core.errors import InvalidInput, Problem
+from ..model import naming
+from ..model.archive import Archive, build_archive
+from ..model.naming import ref
+from ..model.stack import Deployment
+from ..model.validation import validate_deployment
 from .api import BlueGreenApi
 from .assets import code_asset
+from .interface import traffic_interface, version_locals
 from .provider import CloudwatchLogGroup, IamRole, IamRolePolicy, LambdaAlias, LambdaFunction
+from .terraform_text import literal
 
 _NULL = None  # Token.null_value(), fetched once: each fetch is a round trip to jsii
 # The deployments already in each stack: their names must differ (each one's addresses are

@@ -30,7 +30,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
-from ..errors import ToolMissing
+from ..core.errors import ToolMissing
 
 NODE_MISSING = ("Node.js is required to synthesize (cdktf runs through jsii): install it "
                 "(Debian: apt-get install nodejs) or point JSII_NODE at a node binary")

@@ -7,9 +7,9 @@ from pathlib import Path
 from cdktf import LocalBackend, TerraformStack
 from constructs import Construct
 
-from ..archive import Archive
-from ..model import Stack
-from ..terraform_outputs import STATE_FILE
+from ..core.layout import STATE_FILE
+from ..model.archive import Archive
+from ..model.stack import Stack
 from .deployment import BlueGreenDeployment, add_interface
 from .provider import AwsProvider
 

@@ -1,0 +1,185 @@
+"""What each ``bluegreen`` subcommand does, once its arguments are parsed (see ``cli``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import sys
+import time
+from pathlib import Path
+
+from ..core.errors import InvalidInput, Problem
+from ..local import emulator
+from ..model import naming
+from ..model.loader import load_stack_file
+from ..model.traffic import VERSION, Traffic, format_weight, parse_weight
+from ..output.folder import synthesize
+from ..output.workspace import Workspace
+from ..releasing.operations import Target, locate, promote, rollback, shift
+
+EXIT_OK, EXIT_DIFFERS = 0, 1
+
+
+def synth(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    stack_file = load_stack_file(args.stack_file)
+    workspace = Workspace.from_args(args, stack_file)
+    if args.check and workspace.local:
+        # A fresh synth to compare with would need the local traffic too; nobody commits that folder.
+        raise InvalidInput(Problem("--check", "cannot be combined with --local (the emulator's output is "
+                                   "rewritten by every up --local and never committed), got: --check --local"))
+    if args.check:
+        return _check(args, stack_file, workspace)
+    result = synthesize(stack_file, workspace.out_dir, use_cache=not args.no_cache,
+                        traffic_dir=workspace.traffic_dir)
+    for stack, folder in zip(stack_file.stacks, result.folders, strict=False):
+        count = len(stack.deployments)
+        print(f"synthesized stack {stack.name} ({count} deployment{'s' * (count != 1)}): "
+              f"{os.path.relpath(folder)}/cdk.tf.json")
+    print(f"done in {time.perf_counter() - started:.2f}s{' (from the synth cache)' if result.cached else ''}")
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace, stack_file, workspace: Workspace) -> int:
+    from ..output.check import stale_files
+
+    # Paths as the user gave --out, or relative to the current folder for the default.
+    shown = args.out if args.out is not None else os.path.relpath(workspace.out_dir)
+    stale = stale_files(stack_file, workspace.out_dir, use_cache=not args.no_cache)
+    for difference in stale:  # missing, extra or differs: each path under the output folder
+        print(f"{difference.kind}: {os.path.join(shown, difference.path)}")
+    if stale:
+        print(f"{len(stale)} file(s) differ from a fresh synth: run bluegreen synth {args.stack_file}",
+              file=sys.stderr)
+    return EXIT_DIFFERS if stale else EXIT_OK
+
+
+def shift_command(args: argparse.Namespace) -> int:
+    try:
+        weight = parse_weight(args.weight)
+    except ValueError as error:
+        raise InvalidInput(Problem("WEIGHT", str(error))) from None
+    _check_version(args.version)
+    target = _target(args)
+    _report(args, target, *shift(target, weight, args.version))
+    return EXIT_OK
+
+
+def promote_command(args: argparse.Namespace) -> int:
+    _check_version(args.version)
+    target = _target(args)
+    _report(args, target, *promote(target, args.version))
+    return EXIT_OK
+
+
+def rollback_command(args: argparse.Namespace) -> int:
+    target = _target(args)
+    _report(args, target, *rollback(target))
+    return EXIT_OK
+
+
+def status_command(args: argparse.Namespace) -> int:
+    from ..releasing.status import collect_status, render_status_json, render_status_text
+
+    stack_file = load_stack_file(args.stack_file)
+    rows = collect_status(stack_file, Workspace.from_args(args, stack_file))
+    sys.stdout.write(render_status_json(rows) if args.json else render_status_text(rows))
+    return EXIT_OK
+
+
+def summary_command(args: argparse.Namespace) -> int:
+    from ..releasing.plan_summary import render_summary, summarize_file
+
+    sys.stdout.write(render_summary(summarize_file(Path(args.plan_json)), args.format))
+    return EXIT_OK
+
+
+def init_command(args: argparse.Namespace) -> int:
+    from .scaffold import write_scaffold
+
+    written = write_scaffold(args.name, Path(args.dir))
+    for path in written:
+        print(f"wrote {path.as_posix()}")
+    print(f"next: bluegreen synth {written[0].as_posix()}")
+    return EXIT_OK
+
+
+def up_command(args: argparse.Namespace) -> int:
+    emulator.require_local_extra()
+    stack_file = load_stack_file(args.stack_file)
+    workspace = Workspace.from_args(args, stack_file)
+    server = emulator.start_emulator(workspace)
+    print(f"moto emulator: {server.endpoint} (pid {server.pid}); stop it with: bluegreen down")
+    env = emulator.terraform_environment(server, workspace)
+    # Every up re-synthesizes (with the local traffic): changed code publishes the next version.
+    result = synthesize(stack_file, workspace.out_dir, traffic_dir=workspace.traffic_dir)
+    for stack, folder in zip(stack_file.stacks, result.folders, strict=False):
+        emulator.run_terraform(["init"], folder, env)
+        emulator.run_terraform(["apply", "-auto-approve"], folder, env)
+        outputs = json.loads(emulator.run_terraform(["output", "-json"], folder, env))
+        for d in stack.deployments:
+            _print_alias(server.endpoint, stack, d, outputs)
+    return EXIT_OK
+
+
+def down_command(args: argparse.Namespace) -> int:
+    stopped = emulator.stop_emulator(Workspace.from_args(args))
+    print("moto emulator stopped; local state removed" if stopped else "no emulator was running")
+    return EXIT_OK
+
+
+def env_command(args: argparse.Namespace) -> int:
+    emulator.require_local_extra()
+    workspace = Workspace.from_args(args)
+    server = emulator.running_emulator(workspace)
+    variables = emulator.emulator_variables(server, workspace, emulator.deployed_region(workspace))
+    print(f"unset {' '.join(emulator.CLEARED_VARIABLES)}")
+    for name, value in variables.items():
+        print(f"export {name}={shlex.quote(value)}")
+    return EXIT_OK
+
+
+def _print_alias(endpoint: str, stack, deployment, outputs: dict) -> None:
+    import boto3  # from the local extra (with moto), checked by up; only the emulator path needs it
+
+    client = boto3.client("lambda", endpoint_url=endpoint, region_name=stack.region,
+                          aws_access_key_id="test", aws_secret_access_key="test")
+    alias = client.get_alias(FunctionName=naming.function_name(stack.name, deployment), Name=deployment.alias)
+    weights = (alias.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}
+    shares = {alias["FunctionVersion"]: 1 - sum(weights.values()), **weights}
+    split = ", ".join(f"v{version} {share * 100:g}%" for version, share in shares.items())
+    url = (outputs.get(naming.output_name(deployment, "invoke_url")) or {}).get("value")
+    print(f"{stack.name}/{deployment.name}: alias {deployment.alias} -> {split}" +
+          (f"; invoke URL {url}" if url else ""))
+
+
+def _check_version(version: str | None) -> None:
+    if version is not None and not VERSION.fullmatch(version):
+        raise InvalidInput(Problem("--version", f"must be a published version number such as 3, got: {version!r}"))
+
+
+def _target(args: argparse.Namespace) -> Target:
+    """The deployment that shift, promote or rollback edits, its traffic folder ready to write."""
+    stack_file = load_stack_file(args.stack_file)
+    workspace = Workspace.from_args(args, stack_file)
+    if workspace.traffic_dir is not None:
+        workspace.traffic_dir.mkdir(parents=True, exist_ok=True)  # the local one exists on demand
+    return locate(stack_file, args.deployment, workspace)
+
+
+def _report(args: argparse.Namespace, target: Target, before: Traffic, after: Traffic) -> None:
+    name = f"{target.stack.name}/{target.deployment.name}"
+
+    def show(t: Traffic) -> str:
+        blue = f"blue v{t.blue_version}" if t.blue_version else "blue unpinned"
+        green = f"green v{t.green_version}" if t.green_version else "no green"
+        return f"{blue}, {green}, green weight {format_weight(t.green_weight)}"
+    if before == after:
+        print(f"{name}: {show(before)} (no change; nothing written)")
+        return
+    print(f"{name}: {show(before)} -> {show(after)}")
+    # The local traffic reaches the emulator through up, which synthesizes and applies in one go.
+    next_step = f"bluegreen up {args.stack_file} --local" if args.local else "bluegreen synth, then terraform plan"
+    print(f"wrote {os.path.relpath(target.traffic_file)}; next: {next_step}")

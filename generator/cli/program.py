@@ -1,0 +1,229 @@
+"""The ``bluegreen`` command: parse arguments, call the layers, map errors to exit codes.
+
+Exit status (also in ``bluegreen --help``): 0 done; 1 anything unexpected, or ``synth --check``
+found differences; 2 invalid input (a message naming the field and value, no traceback) or a
+required tool missing; 3 an external tool (Terraform, the moto emulator) failed; 130
+interrupted. ``BLUEGREEN_DEBUG=1`` adds the traceback for unexpected errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+import traceback
+from contextlib import contextmanager
+from importlib import metadata
+
+from ..core.errors import ExternalToolFailed, InvalidInput, ToolMissing
+from . import commands
+
+EXIT_UNEXPECTED, EXIT_INVALID, EXIT_TOOL_FAILED, EXIT_INTERRUPTED = 1, 2, 3, 130
+EPILOG = f"""\
+exit status:
+  0    done
+  {EXIT_UNEXPECTED}    an unexpected error (BLUEGREEN_DEBUG=1 shows the traceback),
+       or synth --check found differences
+  {EXIT_INVALID}    invalid input (a bad argument, stack file, traffic file or emulator
+       record, named in the message), or a required tool missing (Node.js,
+       Terraform, the local extra)
+  {EXIT_TOOL_FAILED}    an external tool failed: terraform or the moto emulator
+  {EXIT_INTERRUPTED}  interrupted
+
+Paths: .bluegreen/ and the default --out (cdktf.out) are at the project root, the
+nearest folder above the stack file (or the current folder, for down and env)
+holding .git or .bluegreen; else the current folder. --local works on the
+emulator's own output and traffic under .bluegreen/local/, never the committed ones.
+"""
+OUT_HELP = "the synthesized output folder, relative to the current folder (default: cdktf.out at the project root)"
+LOCAL_HELP = ("work on the local emulator's output and traffic under .bluegreen/local/ "
+              "instead of --out and the committed traffic file")
+
+
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows each real default: not None, not an off switch, not one the help already states."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        if action.default in (None, False) or "(default" in (action.help or ""):
+            return action.help or ""
+        return super()._get_help_string(action) or ""
+
+
+class TopHelpFormatter(argparse.RawDescriptionHelpFormatter, HelpFormatter):
+    """``HelpFormatter`` that keeps the epilog's table of exit statuses as written."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # argparse itself exits 2 on bad arguments, the same status as any other bad input.
+    parser = argparse.ArgumentParser(prog="bluegreen", description="Blue/green and canary releases of AWS Lambda "
+                                     "functions, synthesized to Terraform JSON.",
+                                     epilog=EPILOG, formatter_class=TopHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}",
+                        help="print bluegreen's version and exit")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    synth = _command(sub, "synth", commands.synth, "synthesize a stack file to Terraform JSON",
+                     "Write, per stack, DIR/stacks/<stack>/: cdk.tf.json, the code archives, "
+                     "traffic.auto.tfvars.json (the traffic file's values) and a README.")
+    synth.add_argument("--check", action="store_true",
+                       help="write nothing; exit 1 listing the files that differ from a fresh synth")
+    synth.add_argument("--no-cache", action="store_true", help="synthesize with cdktf even when the "
+                       "synth cache holds this exact input")
+
+    shift = _command(sub, "shift", commands.shift_command, "send a share of traffic to green",
+                     "Set the green weight in the traffic file, and name the green version that gets it: "
+                     "--version, the green already getting traffic, or else the newest applied version "
+                     "(read from the stack folder's Terraform state). Blue must be pinned; a weight of 0 "
+                     "is a rollback. A version published later gets no traffic until a shift names it.",
+                     deployment=True)
+    shift.add_argument("weight", metavar="WEIGHT", help="the share of traffic for green: 0.25 or 25%% "
+                       "(steps of 0.0001, i.e. 0.01%%)")
+    shift.add_argument("--version", metavar="N", help="the green version (default: the green already getting "
+                       "traffic, else the newest applied version)")
+    promote = _command(sub, "promote", commands.promote_command, "make green the new blue, weight 0",
+                       "Pin blue and set the green weight to 0. Blue becomes --version, or else the green "
+                       "getting traffic (with none, --version is required); while blue is unpinned, promote "
+                       "pins the version now serving (the first one published).", deployment=True)
+    promote.add_argument("--version", metavar="N", help="the version to pin (default: the green getting "
+                         "traffic)")
+    _command(sub, "rollback", commands.rollback_command, "send all traffic back to blue",
+             "Set the green weight to 0; blue stays as it is.", deployment=True)
+    status = _command(sub, "status", commands.status_command, "show versions, weights and phases",
+                      "Per deployment: blue, green, weight and phase, from the traffic file and the "
+                      "applied Terraform outputs. Writes nothing.")
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+
+    summary = _subcommand(sub, "summary", commands.summary_command, "summarize a Terraform plan for reviewers",
+                          "Read `terraform show -json PLAN` output and print its traffic change, warnings "
+                          "and resource changes. Writes nothing.")
+    summary.add_argument("plan_json", metavar="PLAN_JSON", help="the output of terraform show -json PLAN")
+    summary.add_argument("--format", choices=("md", "text"), default="md",
+                         help="Markdown for a pull-request comment, or plain text")
+
+    init = _subcommand(sub, "init", commands.init_command, "scaffold a new stack file and handler",
+                       "Write DIR/NAME.py and its handler from bluegreen's templates.")
+    init.add_argument("name", metavar="NAME", help="the stack's name: lower-case letters and digits")
+    init.add_argument("--dir", default="stacks", help="folder for the stack file")
+
+    up = _subcommand(sub, "up", commands.up_command, "deploy a stack on a local AWS emulator (moto)",
+                     "Start a moto server on a free loopback port (or reuse the running one), synthesize "
+                     "into .bluegreen/local/ with the local traffic, and run terraform init and apply "
+                     "against it. Needs bluegreen's local extra: pip install 'bluegreen[local]'.")
+    up.add_argument("stack_file", metavar="STACK_FILE", help="Python file that defines STACKS")
+    _local_switch(up, "up")
+    _subcommand(sub, "down", commands.down_command, "stop the local emulator and drop its state",
+                "Stop the moto server that up started and remove .bluegreen/local/ (its Terraform "
+                "state and local traffic). Never stops a process that is not that server.")
+    env = _subcommand(sub, "env", commands.env_command, "print shell exports for the running emulator",
+                      'Print export lines for terraform and the AWS CLI against the running emulator: '
+                      'eval "$(bluegreen env --local)". Exit 2 when no emulator is running.')
+    _local_switch(env, "env")
+    return parser
+
+
+def _subcommand(sub, name: str, run, help_text: str, description: str) -> argparse.ArgumentParser:
+    command = sub.add_parser(name, help=help_text, description=f"{help_text[0].upper()}{help_text[1:]}. {description}",
+                             formatter_class=HelpFormatter)
+    command.set_defaults(run=run)
+    return command
+
+
+def _command(sub, name: str, run, help_text: str, description: str,
+             deployment: bool = False) -> argparse.ArgumentParser:
+    """A command on a stack file's traffic or output: STACK_FILE, --out and --local."""
+    command = _subcommand(sub, name, run, help_text, description)
+    command.add_argument("stack_file", metavar="STACK_FILE", help="Python file that defines STACKS")
+    if deployment:
+        command.add_argument("deployment", metavar="DEPLOYMENT", help="a deployment name (or STACK/DEPLOYMENT)")
+    command.add_argument("--out", metavar="DIR", help=OUT_HELP)
+    command.add_argument("--local", action="store_true", help=LOCAL_HELP)
+    return command
+
+
+def _local_switch(command: argparse.ArgumentParser, name: str) -> None:
+    command.add_argument("--local", action="store_true", required=True,
+                         help=f"required: the only target of `{name}` is the local emulator")
+
+
+def _version() -> str:
+    try:
+        return metadata.version("bluegreen")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
+def entry() -> None:
+    """The console script: ``main``, then an exit that skips jsii's exit hook after a Ctrl-C.
+
+    A terminal's Ctrl-C reaches the whole process group, so jsii's Node.js process dies with
+    bluegreen; jsii's own exit hook then writes to its closed pipe and prints a traceback.
+    """
+    code = main()
+    if code == EXIT_INTERRUPTED and "jsii" in sys.modules:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
+def main(argv: list[str] | None = None) -> int:
+    with _interrupts_noted() as interrupted:
+        return _main(argv, interrupted)
+
+
+@contextmanager
+def _interrupts_noted():
+    """Note a SIGINT while raising KeyboardInterrupt as Python does.
+
+    A Ctrl-C in the middle of synthesis often surfaces as some other error (jsii reading from the
+    Node.js process that the same Ctrl-C stopped); noting it lets that be reported as the
+    interrupt it is, with exit status 130.
+    """
+    noted: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield noted
+        return
+
+    def handler(number, frame):
+        noted.append(True)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield noted
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _main(argv: list[str] | None, interrupted: list[bool]) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return args.run(args)
+    except InvalidInput as error:
+        print(f"error: {error.render()}", file=sys.stderr)
+        return EXIT_INVALID
+    except ToolMissing as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    except ExternalToolFailed as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_TOOL_FAILED
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback for users
+        if interrupted:
+            print("interrupted", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        print(f"unexpected error: {type(error).__name__}: {error}", file=sys.stderr)
+        if os.environ.get("BLUEGREEN_DEBUG"):
+            traceback.print_exc()
+        else:
+            print("(set BLUEGREEN_DEBUG=1 for the traceback)", file=sys.stderr)
+        return EXIT_UNEXPECTED
+
+
+if __name__ == "__main__":
+    entry()

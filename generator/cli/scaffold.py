@@ -1,0 +1,47 @@
+"""``bluegreen init NAME``: a new stack file and handler from the templates, ready to synthesize.
+
+The example ``stacks/hello.py`` is this scaffold's output for ``hello`` (a test keeps them equal),
+so a new service starts exactly where the README's walk-through starts.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..core.errors import InvalidInput, Problem
+from ..core.templating import render
+
+# Both a stack name (no "_") and a deployment name (no "-"): letters and digits only. At most 29
+# characters: the IAM role <name>-<name>-exec may have 64 (aws_limits.IAM_ROLE_NAME_MAX).
+SCAFFOLD_NAME = re.compile(r"[a-z][a-z0-9]{0,28}")
+
+
+def scaffold_files(name: str, folder: Path) -> dict[Path, str]:
+    if not SCAFFOLD_NAME.fullmatch(name):
+        raise InvalidInput(Problem("NAME", f"must be 1-29 lower-case letters and digits, starting with a "
+                                   f"letter, got: {name!r}"))
+    stack_path = folder / f"{name}.py"
+    return {
+        stack_path: render("stack.py.j2", name=name, stack_path=stack_path.as_posix()),
+        folder / f"{name}_src" / "app.py": render("handler.py.j2", name=name),
+    }
+
+
+def write_scaffold(name: str, folder: Path) -> list[Path]:
+    """Write the scaffold; refuse (``InvalidInput``) before writing anything if a file exists."""
+    files = scaffold_files(name, folder)
+    existing = [path for path in files if path.exists() or path.parent.is_file()]
+    if existing:
+        raise InvalidInput([Problem("NAME", f"would overwrite {path.as_posix()}, which exists") for path in existing])
+    written = []
+    try:
+        for path, text in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+            written.append(path)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return written

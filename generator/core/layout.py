@@ -1,0 +1,70 @@
+"""The output folder's layout: the name of every file and folder bluegreen writes or reads in it.
+
+cdktf decides part of it (``manifest.json`` at the top, ``stacks/<stack>/cdk.tf.json`` and
+``stacks/<stack>/assets/``), bluegreen the rest (each stack's README, its traffic tfvars, the
+local backend's state, and bluegreen's own lock and work folder at the top). Every module that
+needs one of these names imports it from here. ``OutputLayout`` turns them into paths for one
+output folder; ``stack_entry`` gives the posix form that the manifest, the swap journal and the
+cache use, relative to the output folder.
+
+A layout other than cdktf's root modules (a folder of child modules, say) is another
+``group``: the stack folders are ``<root>/<group>/<stack>``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+MANIFEST = "manifest.json"         # cdktf's list of stacks, and the stack file each came from
+STACKS = "stacks"                  # the folder of stack folders, as cdktf names it
+CONFIG = "cdk.tf.json"             # a stack's Terraform configuration
+ASSETS = "assets"                  # a stack's code archives
+README = "README.md"               # a stack's README for its operators
+TFVARS = "traffic.auto.tfvars.json"  # a stack's traffic values, read by terraform with no flags
+STATE_FILE = "terraform.tfstate"   # the local backend's state, relative to the stack folder
+WORK = ".bluegreen-work"           # bluegreen's scratch and swap journal, inside the output folder
+LOCK = ".bluegreen.lock"           # one synth at a time per output folder
+# What a stack folder holds that synthesis writes (and so replaces); everything else there, such
+# as Terraform's .terraform/ and the state, belongs to the user and is never touched.
+OWNED_BY_SYNTHESIS = frozenset({CONFIG, ASSETS, README, TFVARS})
+
+
+def stack_entry(stack: str, entry: str = "", group: str = STACKS) -> str:
+    """``stacks/<stack>`` or ``stacks/<stack>/<entry>``: a path relative to the output folder."""
+    return f"{group}/{stack}/{entry}" if entry else f"{group}/{stack}"
+
+
+@dataclass(frozen=True)
+class OutputLayout:
+    """The paths of one output folder."""
+
+    root: Path
+    group: str = STACKS
+
+    @property
+    def manifest(self) -> Path:
+        return self.root / MANIFEST
+
+    @property
+    def stacks_dir(self) -> Path:
+        return self.root / self.group
+
+    @property
+    def lock(self) -> Path:
+        return self.root / LOCK
+
+    @property
+    def work(self) -> Path:
+        return self.root / WORK
+
+    def stack_dir(self, stack: str) -> Path:
+        """The Terraform folder of ``stack``, where ``terraform init/plan/apply`` run."""
+        return self.stacks_dir / stack
+
+    def stack_file(self, stack: str, entry: str) -> Path:
+        return self.stack_dir(stack) / entry
+
+    def configs(self) -> list[Path]:
+        """Every stack's ``cdk.tf.json`` in the folder, sorted."""
+        return sorted(self.stacks_dir.glob(f"*/{CONFIG}"))

@@ -1,0 +1,80 @@
+"""Load a stack file: run the user's Python and take its ``STACKS``, reporting failures as input errors.
+
+A stack file is plain Python (see ``stacks/hello.py``). Importing it may fail in any way user
+code can; each failure becomes an ``InvalidInput`` that names the file, so the CLI exits 2 with
+a message instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.machinery
+import importlib.util
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..core.errors import InvalidInput, Problem
+from .stack import Stack
+from .validation import validate_stacks
+
+
+@dataclass(frozen=True)
+class StackFile:
+    """A loaded and validated stack file; ``base_dir`` resolves each function's ``source``."""
+
+    path: Path
+    stacks: tuple[Stack, ...]
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent
+
+
+def load_stack_file(path: str | Path) -> StackFile:
+    """Import ``path``, check that it defines ``STACKS``, validate them; raise ``InvalidInput``."""
+    path = Path(path).resolve()
+    shown = str(path)
+    if not path.is_file():
+        raise InvalidInput(Problem("STACK_FILE", f"must be an existing Python file, got: {shown!r}"))
+    module = _import(path)
+    if not hasattr(module, "STACKS"):
+        raise InvalidInput(Problem("STACK_FILE",
+                                   f"must define STACKS (a list of Stack), got: {shown!r}, which does not"))
+    stacks = module.STACKS
+    validate_stacks(stacks, path.parent)
+    return StackFile(path=path, stacks=tuple(stacks))
+
+
+def _import(path: Path):
+    # A private, path-derived module name: two stack files named alike never share a module.
+    digest = hashlib.sha256(str(path).encode()).hexdigest()[:12]
+    name = f"bluegreen_stack_{digest}"
+    # An explicit source loader: a stack file named stack.txt or with no suffix loads as well.
+    loader = importlib.machinery.SourceFileLoader(name, str(path))
+    spec = importlib.util.spec_from_file_location(name, path, loader=loader)
+    assert spec is not None  # a given loader always gives a spec
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        loader.exec_module(module)
+    except BaseException as error:  # user code: any failure, even SystemExit, is bad input
+        del sys.modules[name]
+        if isinstance(error, KeyboardInterrupt):
+            raise
+        raise InvalidInput(Problem("STACK_FILE", f"failed to import {str(path)!r}: "
+                                   f"{_where(error, path)}{_describe(error)}")) from None
+    return module
+
+
+def _where(error: BaseException, path: Path) -> str:
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(path)]
+    if isinstance(error, SyntaxError) and error.lineno:
+        return f"line {error.lineno}: "
+    return f"line {frames[-1].lineno}: " if frames else ""
+
+
+def _describe(error: BaseException) -> str:
+    detail = str(error)
+    return f"{type(error).__name__}: {detail}" if detail else type(error).__name__

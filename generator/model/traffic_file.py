@@ -1,0 +1,125 @@
+"""The traffic file: each deployment's blue and green versions and green weight, as reviewed data.
+
+One file per stack, next to the stack file: ``<stack>.traffic.json``. Formatting is fixed (two
+spaces, one line per value, deployments in stack order) so a change of weight is a one-line Git
+diff, and naming a new green version or promoting it two lines. Writes are atomic (a temporary
+file, then a rename): a crash never leaves a half-written file; ``traffic_lock`` serialises
+read-modify-write cycles, so two commands at once never lose an update. Synthesis copies the
+values into the stack folder as ``traffic.auto.tfvars.json``, which ``terraform plan/apply``
+read with no extra flags.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import InvalidInput, Problem
+from .stack import Stack
+from .traffic import Traffic, file_name, format_weight, parse_entry, short
+
+
+def traffic_path(stack_file_dir: Path, stack: Stack) -> Path:
+    return stack_file_dir / file_name(stack)
+
+
+def read_traffic(path: Path, stack: Stack) -> dict[str, Traffic]:
+    """Every deployment's traffic (defaults where the file or an entry is absent); validated."""
+    traffic = {d.name: Traffic() for d in stack.deployments}
+    where = str(path)
+    if path.is_symlink() and not path.exists():
+        raise InvalidInput(Problem(where, f"is a link to {os.readlink(path)!r}, which does not exist"))
+    if not path.exists():
+        return traffic
+    if not path.is_file():
+        raise InvalidInput(Problem(where, "must be a file (the committed traffic file), got: a folder or other"))
+    try:
+        data = json.loads(path.read_text(), object_pairs_hook=_refuse_duplicates)
+    except RecursionError:
+        raise InvalidInput(Problem(where, "is nested too deeply to be a traffic file: fix or restore it "
+                                   "from Git")) from None
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise InvalidInput(Problem(where, f"is not valid JSON ({error}): fix or restore it from Git")) from None
+    if not isinstance(data, dict):
+        raise InvalidInput(Problem(where, f"must be a JSON object of deployments, got: {short(data)}"))
+    problems = []
+    for name, entry in data.items():
+        if name not in traffic:
+            problems.append(Problem(f"{where}: {name}", "is not a deployment of stack "
+                                    f"{stack.name!r} (known: {', '.join(traffic)})"))
+            continue
+        try:
+            traffic[name] = parse_entry(entry)
+        except ValueError as error:
+            problems.append(Problem(f"{where}: {name}", str(error)))
+    if problems:
+        raise InvalidInput(problems)
+    return traffic
+
+
+def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict:
+    # json keeps the last of two equal keys; a write would then silently drop the first.
+    keys = [key for key, _ in pairs]
+    duplicates = sorted({key for key in keys if keys.count(key) > 1})
+    if duplicates:
+        raise ValueError(f"{', '.join(duplicates)} appears more than once")
+    return dict(pairs)
+
+
+def render_traffic(stack: Stack, traffic: dict[str, Traffic]) -> str:
+    """The file's text: deployments in stack order, one value a line, a final newline."""
+    lines = []
+    for deployment in stack.deployments:
+        entry = traffic[deployment.name]
+        lines.append(f'  "{deployment.name}": {{\n'
+                     f'    "blue_version": {json.dumps(entry.blue_version)},\n'
+                     f'    "green_version": {json.dumps(entry.green_version)},\n'
+                     f'    "green_weight": {format_weight(entry.green_weight)}\n'
+                     "  }")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+@contextmanager
+def traffic_lock(path: Path):
+    """Hold the traffic file's folder exclusively: one read-modify-write at a time.
+
+    The lock is on the folder, not on the file: a write replaces the file (a new inode), so a
+    lock on the old file would let the next writer in early. Nothing is left behind on disk.
+    """
+    folder = (path.resolve() if path.is_symlink() else path).parent
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
+
+
+def write_traffic(path: Path, stack: Stack, traffic: dict[str, Traffic]) -> None:
+    """Replace ``path`` atomically: readers see the old file or the new one, never a mix.
+
+    A symlinked traffic file is written through: the link stays, its target is replaced.
+    """
+    text = render_traffic(stack, traffic)
+    path = path.resolve() if path.is_symlink() else path
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+

@@ -1,0 +1,140 @@
+"""A content-addressed cache of synthesized output, so an unchanged re-synth skips cdktf.
+
+The key is a SHA-256 of everything synthesis consumes, never of file timestamps:
+
+- the loaded, validated model (a stack file is Python and may read anything, so we key on what
+  it produced, not on its text);
+- each function's archive digest (the source files' names, modes and bytes);
+- the traffic tfvars the output will carry;
+- the installed versions of cdktf, the provider bindings, jsii and constructs;
+- a digest of bluegreen's own code and templates (an edited generator is a new generator).
+
+An entry is the whole synthesized tree plus a digest of every file in it; an entry whose files
+no longer match their digests is treated as a miss and rewritten. Entries are written to a
+temporary folder and renamed into place, so a reader never sees half an entry. The cache lives
+in ``$BLUEGREEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/bluegreen/synth``, else
+``~/.cache/bluegreen/synth``; the newest ``KEEP_ENTRIES`` are kept. Pruning deletes only entries
+(see ``is_entry``): the folder may be shared, and anything else in it is left alone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+from ..core.templating import TEMPLATES_DIR
+from ..model.archive import Archive
+from ..model.loader import StackFile
+
+KEEP_ENTRIES = 32
+PACKAGES = ("cdktf", "cdktf-cdktf-provider-aws", "jsii", "constructs")
+_GENERATOR_DIR = Path(__file__).resolve().parent.parent  # the generator package
+_TEMPLATES_DIR = TEMPLATES_DIR
+_KEY = re.compile(r"[0-9a-f]{64}")  # a cache_key(): the name of every entry
+
+
+def cache_dir() -> Path:
+    configured = os.environ.get("BLUEGREEN_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "bluegreen" / "synth"
+
+
+def cache_key(stack_file: StackFile, archives: dict[tuple[str, str], Archive], traffic: dict[str, str]) -> str:
+    digest = hashlib.sha256()
+    for part in _key_parts(stack_file, archives, traffic):
+        digest.update(len(part).to_bytes(8, "big") + part)  # length-prefixed: parts cannot run together
+    return digest.hexdigest()
+
+
+def _key_parts(stack_file: StackFile, archives: dict[tuple[str, str], Archive], traffic: dict[str, str]):
+    yield json.dumps([dataclasses.asdict(stack) for stack in stack_file.stacks], sort_keys=True, default=str).encode()
+    for (stack, deployment), archive in sorted(archives.items()):
+        yield f"{stack}/{deployment}:{archive.source_code_hash}".encode()
+    yield json.dumps(traffic, sort_keys=True).encode()
+    yield json.dumps(installed_versions(), sort_keys=True).encode()
+    yield generator_digest().encode()
+
+
+def installed_versions() -> dict[str, str]:
+    versions = {}
+    for package in PACKAGES:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "absent"
+    return versions
+
+
+@lru_cache(maxsize=1)
+def generator_digest() -> str:
+    digest = hashlib.sha256()
+    files = sorted(p for folder in (_GENERATOR_DIR, _TEMPLATES_DIR) if folder.is_dir()
+                   for p in folder.rglob("*") if p.is_file() and p.suffix in (".py", ".j2"))
+    for path in files:
+        digest.update(path.relative_to(_GENERATOR_DIR.parent).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def restore(key: str, target: Path) -> bool:
+    """Copy entry ``key`` into the empty folder ``target``; False on a miss or a damaged entry."""
+    entry = cache_dir() / key
+    try:
+        expected = json.loads((entry / "digests.json").read_text())
+        tree = entry / "tree"
+        if _digests(tree) != expected:
+            if is_entry(entry):
+                shutil.rmtree(entry, ignore_errors=True)  # damaged: drop it, the fresh synth replaces it
+            return False
+        shutil.copytree(tree, target, dirs_exist_ok=True)
+        os.utime(entry)  # recently used: kept longest
+        return True
+    except (OSError, ValueError):
+        return False
+
+
+def store(key: str, source: Path) -> None:
+    """Save the synthesized folder ``source`` as entry ``key``; a cache that fails is only slower."""
+    root = cache_dir()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".entry-", dir=root))
+        shutil.copytree(source, staging / "tree")
+        (staging / "digests.json").write_text(json.dumps(_digests(staging / "tree"), sort_keys=True))
+        try:
+            staging.rename(root / key)
+        except OSError:  # another process stored the same key first: same content by construction
+            shutil.rmtree(staging, ignore_errors=True)
+        _prune(root)
+    except OSError:
+        pass
+
+
+def _digests(tree: Path) -> dict[str, str]:
+    return {p.relative_to(tree).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(tree.rglob("*")) if p.is_file()}
+
+
+def _prune(root: Path) -> None:
+    entries = sorted((p for p in root.iterdir() if is_entry(p)), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[KEEP_ENTRIES:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def is_entry(path: Path) -> bool:
+    """Whether ``path`` is an entry this cache wrote: a key's name, holding ``digests.json`` and ``tree/``.
+
+    ``$BLUEGREEN_CACHE_DIR`` may point at a folder shared with other tools (or be mistyped as
+    one): nothing else in it is ever deleted.
+    """
+    return (_KEY.fullmatch(path.name) is not None and path.is_dir() and not path.is_symlink()
+            and (path / "digests.json").is_file() and (path / "tree").is_dir())

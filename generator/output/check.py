@@ -1,0 +1,97 @@
+"""``bluegreen synth --check``: does the committed output equal what a fresh synth produces?
+
+For repositories that commit the generated folder: CI fails (exit 1) and lists each file that is
+missing, extra or different, like ``terraform fmt -check``. Only what this stack file's synth
+would write is compared: its stacks' owned files and its part of ``manifest.json`` (another
+stack file sharing the folder has its own check). Terraform's working files are not compared.
+Code archives are compared by content (entry names, modes and bytes), not by their compressed
+bytes, which differ between zlib builds. Nothing is written to the output folder.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..core.errors import InvalidInput, Problem
+from ..core.layout import ASSETS, MANIFEST, OWNED_BY_SYNTHESIS, OutputLayout
+from ..model.archive import same_archive_content
+from ..model.loader import StackFile
+from . import manifest as output_manifest
+
+
+@dataclass(frozen=True, order=True)
+class Difference:
+    path: str   # relative to the output folder, POSIX
+    kind: str   # "missing" (not in the output), "extra" (should not be there) or "differs"
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.path}"
+
+
+def stale_files(stack_file: StackFile, out_dir: Path, use_cache: bool = True, *,
+                traffic_dir: Path | None = None) -> list[Difference]:
+    """What differs between ``out_dir`` and a fresh synth of ``stack_file``, by path; empty when current.
+
+    Only the stack file's stacks are compared: the folder of a stack that left the stack file
+    is kept on purpose (it may hold state) and is no difference a synth could fix.
+    """
+    from .folder import assemble
+
+    out_dir = Path(out_dir).absolute()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InvalidInput(Problem("--out", f"must be a folder, got the file: {str(out_dir)!r}"))
+    names = [stack.name for stack in stack_file.stacks]
+    previous = output_manifest.read_manifest(out_dir)
+    source = output_manifest.stack_file_id(stack_file.path)
+    output_manifest.refuse_claimed(previous, names, source, out_dir)
+    scratch = Path(tempfile.mkdtemp(prefix="bluegreen-check-"))
+    try:
+        fresh = assemble(stack_file, scratch, use_cache=use_cache, traffic_dir=traffic_dir)
+        expected = _owned_files(scratch, names)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    actual = _owned_files(out_dir, names)
+    expected_part = output_manifest.part_of(output_manifest.merged(previous, fresh, source), source, names)
+    differences = _file_differences(expected, actual)
+    if not (out_dir / MANIFEST).is_file():
+        differences.append(Difference(MANIFEST, "missing"))
+    elif previous is None or output_manifest.part_of(previous, source, names) != expected_part:
+        differences.append(Difference(MANIFEST, "differs"))
+    return sorted(differences)
+
+
+def _file_differences(expected: dict[str, bytes], actual: dict[str, bytes]) -> list[Difference]:
+    differences = []
+    for path in sorted(set(expected) | set(actual)):
+        if path not in actual:
+            differences.append(Difference(path, "missing"))
+        elif path not in expected:
+            differences.append(Difference(path, "extra"))
+        elif not _same_content(path, expected[path], actual[path]):
+            differences.append(Difference(path, "differs"))
+    return differences
+
+
+def _same_content(path: str, expected: bytes, actual: bytes) -> bool:
+    if expected == actual:
+        return True
+    if path.endswith(".zip") and f"/{ASSETS}/" in path:
+        return same_archive_content(expected, actual)
+    return False
+
+
+def _owned_files(out_dir: Path, stacks: list[str]) -> dict[str, bytes]:
+    """The files synthesis owns in the named stacks' folders, by path relative to ``out_dir``."""
+    files = {}
+    layout = OutputLayout(out_dir)
+    for stack_dir in sorted(layout.stack_dir(name) for name in stacks if layout.stack_dir(name).is_dir()):
+        for entry in sorted(stack_dir.iterdir()):
+            if entry.name not in OWNED_BY_SYNTHESIS:
+                continue
+            paths = [entry] if entry.is_file() else sorted(p for p in entry.rglob("*") if p.is_file())
+            for path in paths:
+                files[path.relative_to(out_dir).as_posix()] = path.read_bytes()
+    return files

@@ -1,0 +1,224 @@
+"""Synthesize a stack file into an output folder, all or nothing, through the synth cache.
+
+The new output is assembled in a scratch folder inside the output folder (``.bluegreen-work/``,
+on the output's file system, so the swap is renames even when the output folder is a mount
+point), from the cache on a hit, from cdktf on a miss; only when it is complete does it take the
+output's place (see ``output_swap``). A failure leaves the previous output exactly as it was.
+Files that synthesis does not own (Terraform's ``.terraform/``, lock file, local state, anything
+a user put there) are never touched, so ``terraform plan`` keeps working across re-synths.
+
+Several stack files may share one output folder: ``manifest.json`` lists every stack and the
+stack file it came from (see ``output_manifest``), and each synth replaces only its own stacks.
+This module imports no cdktf: a cache hit never starts Node.js.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..core.errors import InvalidInput, Problem
+from ..core.layout import LOCK, MANIFEST, README, TFVARS, WORK, OutputLayout, stack_entry
+from ..model.archive import Archive, build_archive
+from ..model.loader import StackFile
+from ..model.traffic import tfvars
+from ..model.traffic_file import read_traffic, traffic_path
+from . import cache as synth_cache
+from . import manifest as output_manifest
+from .swap import clear_work, has_journal, make_scratch, recover, replace_output
+
+# What a folder may hold and still count as new: bluegreen's own files, and the folder a fresh
+# ext4 file system has at its root (an output folder may be a mount point).
+_AS_GOOD_AS_EMPTY = frozenset({LOCK, WORK, "lost+found"})
+_CDKTF_ENVIRONMENT = ("SYNTH_HCL_OUTPUT", "CDKTF_CONTEXT_JSON", "CDKTF_OUTDIR", "CDKTF_DISABLE_PLUGIN_CACHE_ENV",
+                      "CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS")  # set by `cdktf synth`: errors would not raise
+
+
+@dataclass(frozen=True)
+class SynthResult:
+    folders: list[Path]   # one stack folder per stack, in stack-file order
+    cached: bool          # served from the synth cache
+
+
+def synthesize(stack_file: StackFile, out_dir: Path, use_cache: bool = True, *,
+               traffic_dir: Path | None = None) -> SynthResult:
+    """Write ``out_dir/stacks/<stack>/cdk.tf.json`` (and assets, README, traffic) for every stack.
+
+    ``traffic_dir`` holds the ``<stack>.traffic.json`` files (default: the stack file's folder).
+    """
+    out_dir = resolve_output_folder(stack_file, out_dir)
+    traffic = traffic_files(stack_file, traffic_dir)  # a broken traffic file fails here, before any work
+    # Each archive is built once and used for both the cache key and the output, so code edited
+    # during a synth can never be stored under the key of other code.
+    archives = build_archives(stack_file)
+    key = synth_cache.cache_key(stack_file, archives, traffic) if use_cache else None
+    created = not out_dir.exists()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        with _exclusive(out_dir):
+            cached = _synthesize_locked(stack_file, out_dir, archives, traffic, key)
+    except BaseException:
+        if created and [p.name for p in out_dir.iterdir()] == [LOCK]:
+            shutil.rmtree(out_dir, ignore_errors=True)  # a first synth that failed leaves nothing
+        raise
+    return SynthResult([OutputLayout(out_dir).stack_dir(stack.name) for stack in stack_file.stacks], cached)
+
+
+def assemble(stack_file: StackFile, folder: Path, use_cache: bool = True, *,
+             traffic_dir: Path | None = None) -> output_manifest.Manifest:
+    """Synthesize into the empty ``folder`` as cdktf lays it out; its manifest (only these stacks).
+
+    For ``synth --check``: no output folder is involved, and nothing but ``folder`` is written.
+    """
+    traffic = traffic_files(stack_file, traffic_dir)
+    archives = build_archives(stack_file)
+    key = synth_cache.cache_key(stack_file, archives, traffic) if use_cache else None
+    _assemble(stack_file, folder, archives, traffic, key)
+    return _fresh_manifest(folder)
+
+
+def resolve_output_folder(stack_file: StackFile, out_dir: Path) -> Path:
+    """The absolute output folder (a symlink's target), refused where writing it would hurt."""
+    out_dir = Path(out_dir).absolute()
+    if out_dir.is_symlink():
+        out_dir = out_dir.resolve()
+    for parent in out_dir.parents:
+        if parent.exists() and not parent.is_dir():
+            raise InvalidInput(Problem("--out", f"must be a folder path, but {str(parent)!r} is a file, "
+                                       f"got: {str(out_dir)!r}"))
+    _refuse_foreign(out_dir)
+    for stack in stack_file.stacks:
+        for deployment in stack.deployments:
+            source = (stack_file.base_dir / deployment.function.source).resolve()
+            if out_dir.resolve().is_relative_to(source):
+                raise InvalidInput(Problem("--out", f"must not be inside the source folder of {stack.name}/"
+                                           f"{deployment.name} (the output would be zipped into the "
+                                           f"function), got: {str(out_dir)!r}"))
+    return out_dir
+
+
+def _refuse_foreign(out_dir: Path) -> None:
+    # Never replace files in a folder we did not write: --out pointed at the wrong place must not
+    # cost the user their files. Ours: new (as good as empty), or holding bluegreen's manifest or
+    # the journal of a synth that was interrupted (which may have parked the manifest).
+    if not out_dir.exists():
+        return
+    if (out_dir.is_dir() and (all(p.name in _AS_GOOD_AS_EMPTY for p in out_dir.iterdir())
+                              or output_manifest.read_manifest(out_dir) is not None or has_journal(out_dir))):
+        return
+    raise InvalidInput(Problem("--out", "must be a new folder or one that bluegreen synthesized (holding "
+                               f"bluegreen's {MANIFEST}), got: {str(out_dir)!r}"))
+
+
+def build_archives(stack_file: StackFile) -> dict[tuple[str, str], Archive]:
+    return {(stack.name, d.name): build_archive(stack_file.base_dir / d.function.source,
+                                                at=f"{stack.name}.{d.name}.function.source",
+                                                label=str(d.function.source))
+            for stack in stack_file.stacks for d in stack.deployments}
+
+
+def traffic_files(stack_file: StackFile, traffic_dir: Path | None = None) -> dict[str, str]:
+    """``stacks/<stack>/traffic.auto.tfvars.json`` text per stack, from the traffic files in
+    ``traffic_dir`` (default: the committed ones, next to the stack file)."""
+    folder = stack_file.base_dir if traffic_dir is None else Path(traffic_dir)
+    return {stack_entry(stack.name, TFVARS): tfvars(stack, read_traffic(traffic_path(folder, stack), stack))
+            for stack in stack_file.stacks}
+
+
+def _synthesize_locked(stack_file: StackFile, out_dir: Path, archives: dict, traffic: dict[str, str],
+                       key: str | None) -> bool:
+    _refuse_foreign(out_dir)  # again, now that no other synth can change the folder
+    previous = output_manifest.read_manifest(out_dir)
+    source = output_manifest.stack_file_id(stack_file.path)
+    names = [stack.name for stack in stack_file.stacks]
+    output_manifest.refuse_claimed(previous, names, source, out_dir)
+    scratch = make_scratch(out_dir)
+    try:
+        cached = _assemble(stack_file, scratch, archives, traffic, key)
+        # The cache holds cdktf's manifest as it is: the merge depends on the output folder.
+        manifest = output_manifest.merged(previous, _fresh_manifest(scratch), source)
+        (scratch / MANIFEST).write_text(output_manifest.render(manifest))
+        replace_output(scratch, out_dir)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    for name in output_manifest.retired(previous, names, source):
+        if OutputLayout(out_dir).stack_dir(name).is_dir():
+            print(f"note: kept {name}/ (no longer in the stack file; its Terraform files "
+                  "are left as they were)", file=sys.stderr)
+    return cached
+
+
+def _assemble(stack_file: StackFile, folder: Path, archives: dict, traffic: dict[str, str],
+              key: str | None) -> bool:
+    """Fill the empty ``folder`` from the cache (True) or from cdktf (False, and stored)."""
+    if key is not None and synth_cache.restore(key, folder):
+        return True
+    _fresh_synth(stack_file, folder, archives, traffic)
+    if key is not None:
+        synth_cache.store(key, folder)
+    return False
+
+
+def _fresh_manifest(folder: Path) -> output_manifest.Manifest:
+    manifest = output_manifest.read_manifest(folder)
+    if manifest is None:
+        raise RuntimeError(f"cdktf wrote a {MANIFEST} of a shape bluegreen does not know, in {folder}")
+    return manifest
+
+
+def _fresh_synth(stack_file: StackFile, scratch: Path, archives: dict, traffic: dict[str, str]) -> None:
+    from .readme import render_stack_readme
+
+    # cdktf's Node.js side reads these and would write HCL or change the app's context: the
+    # output must depend on the stack file alone (the synth cache keys on nothing else). Node
+    # reads its environment once, when jsii starts it (the first synth in a process), so they
+    # are withheld for this synth only and the caller's values are back when it returns or
+    # raises. A Node.js that a library user's own cdktf app started earlier keeps its own copy.
+    withheld = {name: os.environ.pop(name) for name in _CDKTF_ENVIRONMENT if name in os.environ}
+    try:
+        from ..synthesis.app import synth_into  # cdktf and Node.js start only here
+
+        synth_into(stack_file, scratch, archives)
+    finally:
+        os.environ.update(withheld)
+    for stack in stack_file.stacks:
+        OutputLayout(scratch).stack_file(stack.name, README).write_text(render_stack_readme(stack))
+    for relative, text in traffic.items():
+        (scratch / relative).write_text(text)
+
+
+@contextmanager
+def _exclusive(out_dir: Path):
+    """One synth at a time per output folder; an interrupted one is undone (or finished) first."""
+    with open(OutputLayout(out_dir).lock, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        recover(out_dir)
+        _clear_old_scratch(out_dir)
+        try:
+            yield
+        finally:
+            clear_work(out_dir)
+
+
+def _clear_old_scratch(out_dir: Path) -> None:
+    """Remove the empty scratch folders earlier versions left next to the output (``.<out>.new-*``).
+
+    Names are compared as strings (``--out '*'`` is no pattern), and only empty folders go: a
+    full one may hold the only copy of an entry an interrupted swap parked, so the user decides.
+    """
+    prefixes = (f".{out_dir.name}.new-", f".{out_dir.name}.old-")
+    try:
+        siblings = [p for p in out_dir.parent.iterdir() if p.name.startswith(prefixes)]
+    except OSError:
+        return
+    for sibling in siblings:
+        try:
+            if sibling.is_dir() and not sibling.is_symlink():
+                sibling.rmdir()
+        except OSError:
+            pass

@@ -1,0 +1,132 @@
+"""The output folder's ``manifest.json``: cdktf's list of stacks, plus the stack file of each.
+
+cdktf writes ``manifest.json`` with one entry per stack: ``{"name": "hello",
+"synthesizedStackPath": "stacks/hello/cdk.tf.json", "workingDirectory": "stacks/hello", ...}``.
+Several stack files may share one output folder, so the manifest is a merge: a synth replaces
+the entries of its own stack file's stacks and keeps the others'. A ``"bluegreen"`` section names
+the stack file each stack came from, as a path relative to the output folder
+(``../stacks/hello.py``), which is the same on every machine that checks the repository out.
+
+The manifest is also how bluegreen knows a folder is its own: it replaces files only in a folder
+whose ``manifest.json`` has that section, or is the plain cdktf manifest written by bluegreen
+versions before it (every entry pointing at an existing ``stacks/<name>/cdk.tf.json``). Another
+program's ``manifest.json`` (a web app's, say) is neither, and the folder is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.errors import InvalidInput, Problem
+from ..core.layout import CONFIG, MANIFEST, stack_entry
+
+FORMAT = 1
+# Names a stack folder can have: never "..", never a path.
+_STACK_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+
+
+@dataclass(frozen=True)
+class Manifest:
+    version: str                 # the cdktf version that wrote the newest entries
+    stacks: dict[str, dict]      # cdktf's entry per stack name
+    # The stack file of each stack (see ``stack_file_id``); a manifest written before bluegreen
+    # recorded them has none, and its stacks belong to whichever stack file synthesizes them next.
+    stack_files: dict[str, str] = field(default_factory=dict)
+
+
+def read_manifest(folder: Path) -> Manifest | None:
+    """``folder``'s manifest if bluegreen wrote it; None when there is none or it is someone else's."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text())
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    return _parse(data, folder)
+
+
+def _parse(data: object, folder: Path) -> Manifest | None:
+    if not isinstance(data, dict) or not isinstance(data.get("version"), str):
+        return None
+    stacks = data.get("stacks")
+    if not isinstance(stacks, dict) or not all(_is_stack_entry(name, entry) for name, entry in stacks.items()):
+        return None
+    marker = data.get("bluegreen")
+    if marker is None:
+        # Earlier versions wrote cdktf's manifest as it is: theirs only when it lists stacks
+        # whose Terraform files are there.
+        if stacks and all((folder / entry["synthesizedStackPath"]).is_file() for entry in stacks.values()):
+            return Manifest(data["version"], stacks)
+        return None
+    files = marker.get("stackFiles") if isinstance(marker, dict) else None
+    if (not isinstance(marker, dict) or marker.get("format") != FORMAT or not isinstance(files, dict)
+            or not set(files) <= set(stacks) or not all(isinstance(f, str) for f in files.values())):
+        return None
+    return Manifest(data["version"], stacks, dict(files))
+
+
+def _is_stack_entry(name: object, entry: object) -> bool:
+    return (isinstance(name, str) and _STACK_NAME.fullmatch(name) is not None and isinstance(entry, dict)
+            and entry.get("name") == name
+            and entry.get("synthesizedStackPath") == stack_entry(name, CONFIG)
+            and entry.get("workingDirectory") == stack_entry(name))
+
+
+def stack_file_id(stack_file: Path) -> str:
+    """How the manifest names a stack file: its POSIX path from the repository root (the nearest
+    folder holding ``.git``), else its file name.
+
+    The same wherever the repository is cloned and wherever the output folder is, so a committed
+    ``cdktf.out`` is the same bytes on every machine, and no build-machine path enters the output.
+    """
+    target = Path(os.path.realpath(stack_file))
+    for folder in target.parents:
+        if (folder / ".git").exists():
+            return target.relative_to(folder).as_posix()
+    return target.name
+
+
+def merged(previous: Manifest | None, fresh: Manifest, stack_file: str) -> Manifest:
+    """``previous`` with the stacks of ``stack_file`` replaced by ``fresh``'s (a synth of it)."""
+    old = previous or Manifest(fresh.version, {})
+    kept = {name: entry for name, entry in old.stacks.items()
+            if name not in fresh.stacks and old.stack_files.get(name) != stack_file}
+    files = {name: source for name, source in old.stack_files.items() if name in kept}
+    return Manifest(fresh.version, {**kept, **fresh.stacks}, {**files, **dict.fromkeys(fresh.stacks, stack_file)})
+
+
+def render(manifest: Manifest) -> str:
+    """The file's text: sorted keys, so it is the same bytes whichever stack file synthesized last."""
+    data = {"bluegreen": {"format": FORMAT, "stackFiles": manifest.stack_files},
+            "stacks": manifest.stacks, "version": manifest.version}
+    return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+def refuse_claimed(previous: Manifest | None, names: list[str], stack_file: str, out_dir: Path) -> None:
+    """Refuse stacks that another stack file already synthesized into this output folder.
+
+    Two stack files writing one stack folder would take turns overwriting its Terraform
+    (and sharing its state).
+    """
+    claimed = {name: previous.stack_files[name] for name in names
+               if previous is not None and previous.stack_files.get(name, stack_file) != stack_file}
+    if claimed:
+        raise InvalidInput([Problem(f"stack {name!r}", f"must be defined in one stack file per output folder "
+                                    f"({os.path.join(out_dir, MANIFEST)} has it from {other}), got: {stack_file}")
+                            for name, other in sorted(claimed.items())])
+
+
+def retired(previous: Manifest | None, names: list[str], stack_file: str) -> list[str]:
+    """Stacks that ``stack_file`` synthesized before and defines no longer."""
+    if previous is None:
+        return []
+    return sorted(name for name, source in previous.stack_files.items() if source == stack_file and name not in names)
+
+
+def part_of(manifest: Manifest, stack_file: str, names: list[str]) -> dict:
+    """What one stack file's synth decides in ``manifest``: ``synth --check`` compares only this."""
+    mine = sorted(set(names) | {name for name, source in manifest.stack_files.items() if source == stack_file})
+    return {"version": manifest.version, "stacks": {name: manifest.stacks.get(name) for name in mine},
+            "stackFiles": {name: manifest.stack_files.get(name) for name in mine}}

@@ -1,0 +1,23 @@
+"""The README written into each synthesized stack folder: what is there and how to drive it."""
+
+from __future__ import annotations
+
+from ..core.templating import render
+from ..model import naming
+from ..model.stack import Stack
+
+
+def render_stack_readme(stack: Stack) -> str:
+    deployments = [{
+        "name": d.name,
+        "alias": d.alias,
+        "function_name": naming.function_name(stack.name, d),
+        "alias_address": naming.Addresses(d).alias,
+        "weight_variable": naming.green_weight_variable(d),
+        "blue_variable": naming.blue_version_variable(d),
+        "green_variable": naming.green_version_variable(d),
+        "routes": [f"{r.method} {r.path}" for r in d.api.routes] if d.api else [],
+        "stage": d.api.stage if d.api else None,
+        "outputs": [naming.output_name(d, what) for what in naming.OUTPUTS if d.api or what != "invoke_url"],
+    } for d in stack.deployments]
+    return render("stack_README.md.j2", stack=stack, deployments=deployments)

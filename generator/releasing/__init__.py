@@ -1,0 +1,1 @@
+"""Releasing: moving traffic (shift, promote, rollback), reading what is live, summarizing plans."""

@@ -1,0 +1,110 @@
+"""What one deployment has applied: the versions the alias serves, the newest published version,
+and the traffic variables behind them, from the stack folder's state.
+
+The alias resource in state is the truth about what is served. The ``<name>_applied_traffic``
+output says which traffic variables produced it, but Terraform writes outputs even when an
+apply stops part way (a precondition that refused the alias after the function had published a
+new version), so the output is trusted only when it would serve exactly what the alias serves;
+otherwise the traffic is read off the alias and the mismatch is reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..core.errors import InvalidInput, Problem
+from ..model import naming
+from ..model.stack import Deployment
+from ..model.traffic import VERSION, Traffic, format_weight
+from ..terraform.state import AppliedState
+
+
+@dataclass(frozen=True)
+class Applied:
+    traffic: Traffic                 # the traffic the alias serves (phases come from it)
+    serving_blue: str | None         # the blue version served (the first one while unpinned)
+    newest_version: str | None       # the newest version the function has published
+    alias_arn: str | None
+    stopped: str | None = None       # why the applied variables were not what the alias serves
+
+
+def applied(deployment: Deployment, state: AppliedState) -> Applied | None:
+    """``None`` when the state holds no alias for ``deployment`` (nothing applied yet)."""
+    at = naming.Addresses(deployment)
+    alias = state.resources.get(at.alias)
+    if alias is None or not isinstance(alias.get("function_version"), str):
+        return None
+    primary: str = alias["function_version"]
+    weights = _weights(alias)
+    function = state.resources.get(at.function) or {}
+    first = _dynamic((state.resources.get(at.first_version) or {}).get("output"))
+    variables = _traffic(state.outputs.get(naming.output_name(deployment, "applied_traffic")))
+    newest = _version(function.get("version"), f"{at.function}.version")
+    if variables is not None and _serves(variables, _text(first)) == (primary, weights):
+        traffic, stopped = variables, None
+    else:
+        traffic = _read_off(primary, weights, variables)
+        stopped = ("the last apply stopped before the alias changed: it serves "
+                   f"{_split(primary, weights)}" + (f", not {variables.describe()}" if variables else ""))
+    serving_blue = traffic.blue_version if traffic.blue_version else _text(first)
+    return Applied(traffic, serving_blue, newest, _text(alias.get("arn")), stopped)
+
+
+def _serves(traffic: Traffic, first: str | None) -> tuple[str | None, dict[str, float]]:
+    """The alias's primary version and weights that ``traffic`` produces (see traffic_interface)."""
+    blue = traffic.blue_version or first
+    green = traffic.green_version or blue
+    if traffic.green_weight == 1:
+        return green, {}
+    if 0 < traffic.green_weight < 1 and green != blue and green is not None:
+        return blue, {green: traffic.green_weight}
+    return blue, {}
+
+
+def _read_off(primary: str, weights: dict[str, float], variables: Traffic | None) -> Traffic:
+    if weights:
+        (green, weight), = weights.items()
+        return Traffic(primary, green, weight)
+    pinned = variables.blue_version if variables else primary
+    return Traffic(primary if pinned else None, None, 0)
+
+
+def _dynamic(value: object) -> object:
+    # terraform_data keeps its input and output as dynamic values: {"value": ..., "type": ...}.
+    return value.get("value") if isinstance(value, dict) else value
+
+
+def _weights(alias: dict) -> dict[str, float]:
+    weights: dict[str, float] = {}
+    for block in alias.get("routing_config") or []:
+        if isinstance(block, dict):
+            weights.update({str(k): float(v) for k, v in (block.get("additional_version_weights") or {}).items()})
+    return weights
+
+
+def _traffic(value: object) -> Traffic | None:
+    # Written by the applied_traffic output; anything else (an older output layout) reads as unknown.
+    if not isinstance(value, dict):
+        return None
+    weight = value.get("green_weight")
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)):
+        return None
+    return Traffic(_text(value.get("blue_version")), _text(value.get("green_version")), weight + 0)
+
+
+def _split(primary: str, weights: dict[str, float]) -> str:
+    shares = {primary: 1 - sum(weights.values()), **weights}
+    return ", ".join(f"v{version} {format_weight(round(share * 100, 2))}%" for version, share in shares.items())
+
+
+def _version(value: object, where: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not VERSION.fullmatch(value):
+        raise InvalidInput(Problem(f"Terraform state: {where}", f"must be a version number such as \"3\", "
+                                   f"got: {value!r}"))
+    return value
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
