@@ -188,7 +188,7 @@ def test_the_construct_refuses_an_invalid_deployment_listing_every_problem(tmp_p
                      function=Function(source="missing", handler="main", runtime="python2.7"))
     with pytest.raises(InvalidInput) as raised:
         BlueGreenDeployment(stack, "orders", deployment=bad, name_prefix="shop", base_dir=tmp_path)
-    assert [p.path for p in raised.value.problems] == [
+    assert [str(p.where) for p in raised.value.problems] == [
         "shop.Orders.name", "shop.Orders.alias", "shop.Orders.function.source",
         "shop.Orders.function.handler", "shop.Orders.function.runtime"]
 
