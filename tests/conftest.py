@@ -20,7 +20,8 @@ import pytest
 
 from generator.core.errors import ToolMissing
 from generator.model.loader import load_stack_file
-from generator.terraform.mirror import find_provider_mirror, terraform_binary, write_cli_config
+from generator.terraform.mirror import terraform_binary
+from generator.terraform.runner import Terraform, mirror_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "stacks" / "hello.py"
@@ -71,24 +72,17 @@ def terraform_env(tmp_path_factory) -> dict[str, str]:
         terraform_binary()
     except ToolMissing as error:
         _missing(str(error))
-    mirror = find_provider_mirror()
-    if mirror is None:
+    env = mirror_environment(tmp_path_factory.mktemp("terraform-cli"))
+    if env is None:
         _missing("no local mirror of hashicorp/aws 5.100.0 found (set BLUEGREEN_PROVIDER_MIRROR)")
-    config = write_cli_config(tmp_path_factory.mktemp("terraform-cli"), mirror)
-    env = dict(os.environ, TF_CLI_CONFIG_FILE=str(config), TF_IN_AUTOMATION="1",
-               CHECKPOINT_DISABLE="1", TF_INPUT="0")
     env.pop("TF_DATA_DIR", None)
     return env
 
 
 def terraform(args: list[str], cwd: Path, env: dict[str, str], check: bool = True,
               timeout: int = 300) -> subprocess.CompletedProcess:
-    result = subprocess.run(["terraform", *args, "-no-color"], cwd=cwd, env=env,
-                            capture_output=True, text=True, timeout=timeout)
-    if check and result.returncode != 0:
-        raise AssertionError(f"terraform {' '.join(args)} failed ({result.returncode}):\n"
-                             f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-    return result
+    """bluegreen's own Terraform runner; a failure raises ``ExternalToolFailed`` naming it."""
+    return Terraform(env, timeout_s=timeout).run(args, cwd, check=check)
 
 
 def _free_loopback_port() -> int:

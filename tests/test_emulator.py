@@ -19,6 +19,8 @@ import pytest
 from conftest import copy_example
 
 from generator.cli import program as cli
+from generator.core.errors import ExternalToolFailed
+from generator.terraform.runner import Terraform
 
 pytestmark = pytest.mark.terraform
 BIN = Path(sys.executable).parent
@@ -214,9 +216,28 @@ def test_down_never_stops_a_moto_lookalike_that_does_not_serve_the_recorded_endp
         stranger.wait()
 
 
-def test_a_failed_terraform_run_is_an_external_tool_failure_not_invalid_input(terraform_env, tmp_path):
-    from generator.core.errors import ExternalToolFailed
-    from generator.local import emulator
+def test_a_failed_terraform_run_is_an_external_tool_failure_naming_command_and_folder(terraform_env, tmp_path,
+                                                                                    monkeypatch):
+    monkeypatch.chdir(tmp_path.parent)
+    with pytest.raises(ExternalToolFailed, match=rf"^terraform apply -auto-approve failed \(exit status 1\) in "
+                                                 rf"{tmp_path.name}: .*No configuration files"):
+        Terraform(terraform_env).apply(tmp_path)
 
-    with pytest.raises(ExternalToolFailed, match=r"^terraform apply failed \(exit status 1\) in .*: .*No configuration files"):
-        emulator.run_terraform(["apply", "-auto-approve"], tmp_path, terraform_env)
+
+def test_a_terraform_run_past_its_time_limit_is_an_external_tool_failure(terraform_env, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path.parent)
+    with pytest.raises(ExternalToolFailed, match=rf"^terraform version did not finish within 0.001 s in {tmp_path.name}$"):
+        Terraform(terraform_env, timeout_s=0.001).run(["version"], tmp_path)
+
+
+def test_an_unchecked_terraform_run_returns_its_exit_status(terraform_env, tmp_path):
+    result = Terraform(terraform_env).run(["apply", "-auto-approve"], tmp_path, check=False)
+    assert result.returncode == 1 and "No configuration files" in result.stderr
+
+
+def test_terraform_runs_only_through_the_runner():
+    # One runner: its environment, time limit and errors apply to every run bluegreen makes.
+    generator = Path(__file__).resolve().parent.parent / "generator"
+    starters = sorted(p.relative_to(generator).as_posix() for p in generator.rglob("*.py")
+                      if "terraform_binary()," in p.read_text() or "[terraform_binary()" in p.read_text())
+    assert starters == ["terraform/runner.py"]

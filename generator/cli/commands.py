@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shlex
 import sys
@@ -12,7 +11,6 @@ from pathlib import Path
 
 from ..core.errors import InvalidInput, Problem
 from ..local import emulator
-from ..model import naming
 from ..model.loader import load_stack_file
 from ..model.traffic import VERSION, Traffic, format_weight, parse_weight
 from ..output.folder import synthesize
@@ -107,20 +105,17 @@ def init_command(args: argparse.Namespace) -> int:
 
 
 def up_command(args: argparse.Namespace) -> int:
+    from ..local.up import deploy
+
     emulator.require_local_extra()
     stack_file = load_stack_file(args.stack_file)
     workspace = Workspace.from_args(args, stack_file)
     server = emulator.start_emulator(workspace)
     print(f"moto emulator: {server.endpoint} (pid {server.pid}); stop it with: bluegreen down")
-    env = emulator.terraform_environment(server, workspace)
-    # Every up re-synthesizes (with the local traffic): changed code publishes the next version.
-    result = synthesize(stack_file, workspace.out_dir, traffic_dir=workspace.traffic_dir)
-    for stack, folder in zip(stack_file.stacks, result.folders, strict=False):
-        emulator.run_terraform(["init"], folder, env)
-        emulator.run_terraform(["apply", "-auto-approve"], folder, env)
-        outputs = json.loads(emulator.run_terraform(["output", "-json"], folder, env))
-        for d in stack.deployments:
-            _print_alias(server.endpoint, stack, d, outputs)
+    for served in deploy(stack_file, workspace, server):
+        split = ", ".join(f"v{version} {share * 100:g}%" for version, share in served.shares.items())
+        print(f"{served.stack}/{served.deployment}: alias {served.alias} -> {split}" +
+              (f"; invoke URL {served.invoke_url}" if served.invoke_url else ""))
     return EXIT_OK
 
 
@@ -139,20 +134,6 @@ def env_command(args: argparse.Namespace) -> int:
     for name, value in variables.items():
         print(f"export {name}={shlex.quote(value)}")
     return EXIT_OK
-
-
-def _print_alias(endpoint: str, stack, deployment, outputs: dict) -> None:
-    import boto3  # from the local extra (with moto), checked by up; only the emulator path needs it
-
-    client = boto3.client("lambda", endpoint_url=endpoint, region_name=stack.region,
-                          aws_access_key_id="test", aws_secret_access_key="test")
-    alias = client.get_alias(FunctionName=naming.function_name(stack.name, deployment), Name=deployment.alias)
-    weights = (alias.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}
-    shares = {alias["FunctionVersion"]: 1 - sum(weights.values()), **weights}
-    split = ", ".join(f"v{version} {share * 100:g}%" for version, share in shares.items())
-    url = (outputs.get(naming.output_name(deployment, "invoke_url")) or {}).get("value")
-    print(f"{stack.name}/{deployment.name}: alias {deployment.alias} -> {split}" +
-          (f"; invoke URL {url}" if url else ""))
 
 
 def _check_version(version: str | None) -> None:

@@ -12,4 +12,8 @@ The layers, bottom to top (a module imports only from its own layer or the ones 
 6. ``releasing``: shift, promote, rollback, status and the plan summary;
 7. ``local``: the moto emulator and ``up``;
 8. ``cli``: argument parsing, printing, exit statuses.
+
+``LAYERS`` lists them in that order; a test holds every import to it.
 """
+
+LAYERS = ("core", "model", "terraform", "synthesis", "output", "releasing", "local", "cli")

@@ -35,13 +35,13 @@ from pathlib import Path
 from ..core.errors import ExternalToolFailed, InvalidInput, Problem, ToolMissing
 from ..output.workspace import Workspace
 from ..terraform.mirror import find_provider_mirror, terraform_binary, write_cli_config
+from ..terraform.runner import automation_environment
 
 LOOPBACK = "127.0.0.1"  # the emulator is only ever bound to and addressed on loopback
 ENDPOINT = re.compile(r"http://127\.0\.0\.1:([0-9]{1,5})")
 # The region of `env` when the local stacks name none (or several): the example stacks use it.
 DEFAULT_REGION = "us-east-1"
 TCP_LISTEN = "0A"  # the state column of /proc/net/tcp for a listening socket
-TERRAFORM_TIMEOUT_S = 900
 
 
 @dataclass(frozen=True)
@@ -177,30 +177,13 @@ CLEARED_VARIABLES = ("AWS_PROFILE", "AWS_SESSION_TOKEN")
 
 
 def terraform_environment(emulator: Emulator, workspace: Workspace) -> dict[str, str]:
-    """Terraform's environment against the emulator, for ``up``."""
+    """Terraform's environment against the emulator, for ``up`` (see ``terraform.runner``)."""
     terraform_binary()
-    env = dict(os.environ, **emulator_variables(emulator, workspace),
-               # moto answers 500 for what it does not implement: fail fast, do not retry for minutes
-               AWS_MAX_ATTEMPTS="2", TF_IN_AUTOMATION="1", TF_INPUT="0", CHECKPOINT_DISABLE="1")
+    # moto answers 500 for what it does not implement: fail fast, do not retry for minutes.
+    env = automation_environment({**emulator_variables(emulator, workspace), "AWS_MAX_ATTEMPTS": "2"})
     for name in CLEARED_VARIABLES:
         env.pop(name, None)
     return env
-
-
-def run_terraform(args: list[str], stack_dir: Path, env: dict[str, str]) -> str:
-    """Terraform's stdout; ``ExternalToolFailed`` with the end of its stderr when it fails."""
-    command = f"terraform {args[0]}"
-    try:
-        result = subprocess.run([terraform_binary(), *args, "-no-color"], cwd=stack_dir,
-                                env=env, capture_output=True, text=True, timeout=TERRAFORM_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        raise ExternalToolFailed(f"{command} did not finish within {TERRAFORM_TIMEOUT_S} s in "
-                                 f"{os.path.relpath(stack_dir)}") from None
-    if result.returncode != 0:
-        detail = " ".join(result.stderr.split())[-1500:]
-        raise ExternalToolFailed(f"{command} failed (exit status {result.returncode}) in "
-                                 f"{os.path.relpath(stack_dir)}: {detail}")
-    return result.stdout
 
 
 def _importable(name: str) -> bool:

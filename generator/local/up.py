@@ -1,0 +1,55 @@
+"""``bluegreen up --local``: synthesize a stack file into the local workspace and apply it on the
+running emulator, then read back what each alias serves.
+
+Every ``up`` synthesizes again, with the local traffic (see ``output.workspace``): changed code
+publishes the next version, exactly as it would on AWS. Terraform runs through the one runner
+(``terraform.runner``), with the emulator's variables (``emulator.terraform_environment``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..model import naming
+from ..model.loader import StackFile
+from ..model.stack import Deployment, Stack
+from ..output.folder import synthesize
+from ..output.workspace import Workspace
+from ..terraform.runner import Terraform
+from .emulator import Emulator, terraform_environment
+
+
+@dataclass(frozen=True)
+class ServedAlias:
+    """What one deployment's alias serves on the emulator after ``up``."""
+
+    stack: str
+    deployment: str
+    alias: str
+    shares: dict[str, float]   # version -> share of traffic, primary first
+    invoke_url: str | None
+
+
+def deploy(stack_file: StackFile, workspace: Workspace, emulator: Emulator) -> Iterator[ServedAlias]:
+    """Synthesize, then ``init`` and ``apply`` each stack in turn; yield each alias once applied."""
+    terraform = Terraform(terraform_environment(emulator, workspace))
+    result = synthesize(stack_file, workspace.out_dir, traffic_dir=workspace.traffic_dir)
+    for stack, folder in zip(stack_file.stacks, result.folders, strict=True):
+        terraform.init(folder)
+        terraform.apply(folder)
+        outputs = terraform.outputs(folder)
+        for deployment in stack.deployments:
+            yield _served(emulator, stack, deployment, outputs)
+
+
+def _served(emulator: Emulator, stack: Stack, deployment: Deployment, outputs: dict[str, object]) -> ServedAlias:
+    import boto3  # from the local extra (with moto), checked before up starts
+
+    client = boto3.client("lambda", endpoint_url=emulator.endpoint, region_name=stack.region,
+                          aws_access_key_id="test", aws_secret_access_key="test")
+    alias = client.get_alias(FunctionName=naming.function_name(stack.name, deployment), Name=deployment.alias)
+    weights = (alias.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}
+    shares = {alias["FunctionVersion"]: 1 - sum(weights.values()), **weights}
+    url = outputs.get(naming.output_name(deployment, "invoke_url"))
+    return ServedAlias(stack.name, deployment.name, deployment.alias, shares, url if isinstance(url, str) else None)

@@ -1,0 +1,83 @@
+"""The one way bluegreen runs the Terraform CLI: its environment, a time limit, and errors that
+name the command and the folder.
+
+``bluegreen up`` and the test suite run ``init``, ``plan``, ``apply``, ``output`` and ``show``
+through ``Terraform``; nothing else starts ``terraform``. A run that fails, times out or cannot
+start is ``ExternalToolFailed`` (exit status 3, never 2: the user's input may be fine), naming
+the command line, the folder, Terraform's exit status and the end of what it printed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.errors import ExternalToolFailed
+from .mirror import find_provider_mirror, terraform_binary, write_cli_config
+
+# No prompts, no version checks, and the shorter messages of automation: every run is unattended.
+AUTOMATION = {"TF_IN_AUTOMATION": "1", "TF_INPUT": "0", "CHECKPOINT_DISABLE": "1"}
+TIMEOUT_S = 900  # an apply against AWS can take minutes; one that hangs must not hang CI for hours
+_DETAIL_CHARS = 1500  # the end of Terraform's output in an error: its own error text is last
+
+
+def automation_environment(extra: Mapping[str, str] | None = None, *,
+                           base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """``base`` (default: this process's environment) with ``AUTOMATION`` and ``extra`` set."""
+    return {**(os.environ if base is None else base), **AUTOMATION, **(extra or {})}
+
+
+def mirror_environment(config_dir: Path, base: Mapping[str, str] | None = None) -> dict[str, str] | None:
+    """An automation environment whose ``terraform init`` installs hashicorp/aws from the local
+    mirror (a CLI configuration written into ``config_dir``); None when there is no mirror."""
+    mirror = find_provider_mirror()
+    if mirror is None:
+        return None
+    config_dir.mkdir(parents=True, exist_ok=True)
+    config = write_cli_config(config_dir, mirror).absolute()
+    return automation_environment({"TF_CLI_CONFIG_FILE": str(config)}, base=base)
+
+
+@dataclass(frozen=True)
+class Terraform:
+    """Runs ``terraform`` with one environment (the whole of it) and one time limit."""
+
+    env: Mapping[str, str] = field(default_factory=automation_environment)
+    timeout_s: float = TIMEOUT_S
+
+    def run(self, args: Sequence[str], folder: Path, *, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """Run ``terraform ARGS -no-color`` in ``folder``; with ``check``, a non-zero exit raises."""
+        shown = shlex.join(["terraform", *args])
+        where = os.path.relpath(folder)
+        try:
+            result = subprocess.run([terraform_binary(), *args, "-no-color"], cwd=folder, env=dict(self.env),
+                                    capture_output=True, text=True, timeout=self.timeout_s)
+        except subprocess.TimeoutExpired:
+            raise ExternalToolFailed(f"{shown} did not finish within {self.timeout_s:g} s in {where}") from None
+        except OSError as error:
+            raise ExternalToolFailed(f"{shown} could not run in {where}: {error}") from None
+        if check and result.returncode != 0:
+            detail = " ".join(f"{result.stdout}\n{result.stderr}".split())[-_DETAIL_CHARS:]
+            raise ExternalToolFailed(f"{shown} failed (exit status {result.returncode}) in {where}: {detail}")
+        return result
+
+    def init(self, folder: Path) -> None:
+        self.run(["init"], folder)
+
+    def apply(self, folder: Path) -> None:
+        self.run(["apply", "-auto-approve"], folder)
+
+    def outputs(self, folder: Path) -> dict[str, object]:
+        """``terraform output -json``: each output's value by name."""
+        text = self.run(["output", "-json"], folder).stdout
+        try:
+            data = json.loads(text)
+        except ValueError as error:
+            raise ExternalToolFailed(f"terraform output -json printed no JSON in {os.path.relpath(folder)}: "
+                                     f"{error}") from None
+        return {name: item.get("value") for name, item in data.items() if isinstance(item, dict)}

@@ -1,0 +1,89 @@
+"""The import graph of ``generator``: each module imports only from its own layer or the ones
+below it (``generator.core.LAYERS``), and no import chain comes back to where it started."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from generator.core import LAYERS
+
+GENERATOR = Path(__file__).resolve().parent.parent / "generator"
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(GENERATOR.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: Path, name: str | None = None) -> set[str]:
+    """Every ``generator`` module that ``path`` (module ``name``) imports, at the top or inside a function."""
+    name = name or _module_name(path)
+    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            modules = [f"{target}.{alias.name}" for alias in node.names]
+            found.update(m if _exists(m) else target for m in modules)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {m for m in found if m == "generator" or m.startswith("generator.")}
+
+
+def _exists(module: str) -> bool:
+    relative = Path(*module.split(".")[1:])
+    return (GENERATOR / relative).with_suffix(".py").is_file() or (GENERATOR / relative / "__init__.py").is_file()
+
+
+def _graph() -> dict[str, set[str]]:
+    return {_module_name(p): _imports(p) for p in sorted(GENERATOR.rglob("*.py"))}
+
+
+def _layer(module: str) -> int | None:
+    parts = module.split(".")
+    return LAYERS.index(parts[1]) if len(parts) > 1 and parts[1] in LAYERS else None
+
+
+def test_every_package_of_generator_is_a_layer():
+    packages = sorted(p.parent.name for p in GENERATOR.glob("*/__init__.py") if p.parent.name != "templates")
+    assert packages == sorted(LAYERS)
+
+
+def test_no_module_imports_from_a_layer_above_its_own():
+    upward = [f"{source} -> {target}" for source, targets in _graph().items() for target in sorted(targets)
+              if _layer(source) is not None and _layer(target) is not None and _layer(target) > _layer(source)]
+    assert upward == []
+
+
+def test_the_import_graph_has_no_cycles():
+    graph = _graph()
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    cycles = []
+
+    def visit(module: str, path: list[str]) -> None:
+        state[module] = 1
+        for target in sorted(graph.get(module, ())):
+            if state.get(target) == 1 and target != "generator":
+                cycles.append(" -> ".join(path[path.index(target):] + [target]))
+            elif target not in state:
+                visit(target, path + [target])
+        state[module] = 2
+
+    for module in graph:
+        if module not in state:
+            visit(module, [module])
+    assert cycles == []
+
+
+def test_the_checks_see_an_upward_import(tmp_path):
+    # The checks above must be able to fail: a model module importing the CLI is caught.
+    probe = tmp_path / "probe.py"
+    probe.write_text("from ..cli import commands\nfrom . import naming\n")
+    imports = _imports(probe, "generator.model.probe")
+    assert imports == {"generator.cli.commands", "generator.model.naming"}
+    assert [t for t in imports if _layer(t) > _layer("generator.model.probe")] == ["generator.cli.commands"]
