@@ -14,11 +14,19 @@ Cases:
 - ``bluegreen``: ``bluegreen synth stacks/hello.py --no-cache``.
 - ``bluegreen-N``: N deployments (each like the example's) in one stack, ``--no-cache``.
 - ``no-op``: ``bluegreen synth`` again on unchanged input (the synth cache).
+- ``code-only``: the handler edited (Blue and Green in turn) before each run, then ``bluegreen
+  synth`` with the cache warm: the code is filled into cdktf's cached output.
+- ``traffic-only``: the traffic file edited (two green weights in turn) before each run, then
+  ``bluegreen synth`` with the cache warm.
+
+Each edit is made before its run's clock starts; each of the last two cases has its own copy of
+the example, so its edits reach no other case.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import shutil
 import statistics
@@ -26,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,7 +97,27 @@ def cases(work: Path) -> dict[str, list[str]]:
         "bluegreen-10": [BLUEGREEN, "synth", "stacks/many10.py", "--out", out + "-10", "--no-cache"],
         "bluegreen-100": [BLUEGREEN, "synth", "stacks/many100.py", "--out", out + "-100", "--no-cache"],
         "no-op": [BLUEGREEN, "synth", "stacks/hello.py", "--out", out + "-cached"],
+        "code-only": [BLUEGREEN, "synth", "code-only/hello.py", "--out", out + "-code-only"],
+        "traffic-only": [BLUEGREEN, "synth", "traffic-only/hello.py", "--out", out + "-traffic-only"],
     }
+
+
+def edits(work: Path) -> dict[str, Callable[[], None]]:
+    """What to change before each run of a case, by case: the other of two texts each time."""
+    for name in ("code-only", "traffic-only"):
+        shutil.copytree(ROOT / "stacks", work / name, ignore=shutil.ignore_patterns("__pycache__"))
+    handler = work / "code-only" / "hello_src" / "app.py"
+    blue = handler.read_text()
+    assert "Blue" in blue, "the example's handler no longer says Blue: pick another edit"
+    traffic = '{{"hello": {{"blue_version": "1", "green_version": "2", "green_weight": {weight}}}}}\n'
+    return {"code-only": _alternate(handler, blue, blue.replace("Blue", "Green")),
+            "traffic-only": _alternate(work / "traffic-only" / "hello.traffic.json",
+                                       traffic.format(weight=0.1), traffic.format(weight=0.2))}
+
+
+def _alternate(path: Path, *texts: str) -> Callable[[], None]:
+    turns = itertools.cycle(texts)
+    return lambda: path.write_text(next(turns))
 
 
 def main() -> None:
@@ -100,8 +129,9 @@ def main() -> None:
                JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="18,20",
                JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION="1")
     try:
-        commands = cases(work)
-        for command in commands.values():  # warm-up: jsii unpacks assemblies, the cache fills
+        commands, before = cases(work), edits(work)
+        for name, command in commands.items():  # warm-up: jsii unpacks assemblies, the cache fills
+            before.get(name, _unchanged)()
             peak_run(command, work, env)
         times: dict[str, list[float]] = {name: [] for name in commands}
         peaks: dict[str, list[int]] = {name: [] for name in commands}
@@ -109,6 +139,7 @@ def main() -> None:
         for round_ in range(args.rounds):
             order = names[round_ % len(names):] + names[:round_ % len(names)]
             for name in order if round_ % 2 == 0 else reversed(order):
+                before.get(name, _unchanged)()
                 elapsed, peak = peak_run(commands[name], work, env)
                 times[name].append(elapsed)
                 peaks[name].append(peak)
@@ -133,6 +164,12 @@ def report(times: dict[str, list[float]], peaks: dict[str, list[int]], rounds: i
     print(f"peak RSS bluegreen/plain:  {rss_ratio:.2f}x "
           "(goal: <= 1)")
     print(f"no-op re-synth:            {median['no-op']:.2f} s (goal: < 0.5)")
+    print(f"code-only re-synth:        {median['code-only']:.2f} s (goal: <= 0.5)")
+    print(f"traffic-only re-synth:     {median['traffic-only']:.2f} s (goal: <= 0.5)")
+
+
+def _unchanged() -> None:
+    pass
 
 
 if __name__ == "__main__":

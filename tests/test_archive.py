@@ -23,7 +23,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.core.errors import InvalidInput
+from generator import Problem
+from generator.core.errors import Field, InvalidInput
+from generator.core.messages import archive as msg
 from generator.model import archive as archive_module
 from generator.model.archive import (
     COMPRESS_LEVEL,
@@ -334,7 +336,7 @@ def test_another_zlib_build_gives_other_bytes_but_the_same_source_code_hash(tmp_
 def test_the_asset_path_in_the_output_derives_from_the_content_not_the_zip_bytes(tmp_path, monkeypatch):
     from cdktf import App, TerraformStack
 
-    from generator.synthesis.assets import asset_hash, code_asset
+    from generator.synthesis.assets import code_asset
 
     source = make_source(tmp_path / "src", {**FILES, "big.txt": b"blue green " * 2_000})
     here = build_archive(source)
@@ -347,8 +349,8 @@ def test_the_asset_path_in_the_output_derives_from_the_content_not_the_zip_bytes
     assert results[0] == results[1]
     path, source_code_hash = results[0]
     assert source_code_hash == here.source_code_hash
-    assert path.split("/")[0] == "assets" and path.split("/")[2:] == [asset_hash(here), "hello.zip"]
-    assert len(asset_hash(here)) == 32 and asset_hash(here) == asset_hash(here).upper()
+    assert path.split("/")[0] == "assets" and path.split("/")[2:] == [here.asset_folder, "hello.zip"]
+    assert len(here.asset_folder) == 32 and here.asset_folder == here.asset_folder.upper()
     (source / "app.py").write_bytes(b"changed")
     changed = code_asset(TerraformStack(App(outdir=str(tmp_path / "out")), "hello"), build_archive(source), "hello")
     assert changed[0] != path and changed[1] != source_code_hash
@@ -404,8 +406,10 @@ def test_files_over_the_unzipped_limit_are_refused_naming_the_field_and_the_fold
     expected = (f"{AT}: must hold at most 100 bytes of files (Lambda's 250 MB unzipped limit for a .zip "
                 "deployment package), got: 101 bytes in 'src'")
     assert source_problem_texts(tmp_path) == [expected]
-    with pytest.raises(InvalidInput, match="Lambda's 250 MB unzipped limit"):
-        build_archive(tmp_path / "src", at=AT)
+    with pytest.raises(InvalidInput, match="Lambda's 250 MB unzipped limit") as raised:
+        build_archive(tmp_path / "src", at=AT, label="src")
+    assert raised.value.problems == [Problem(Field(AT), msg.must_fit_lambdas_unzipped_limit(100, 101, "src"))]
+    assert str(raised.value) == expected
 
 
 def test_files_exactly_at_the_unzipped_limit_are_accepted(tmp_path, monkeypatch):
@@ -515,8 +519,11 @@ def test_a_dangling_symlink_is_refused_with_its_name(tmp_path):
     expected = (f"{AT}: must not hold a broken symlink (its target does not exist or leads in a loop), "
                 "got: 'src/gone.py' -> 'missing.py'")
     assert source_problem_texts(tmp_path) == [expected]
-    with pytest.raises(InvalidInput, match="broken symlink"):
-        build_archive(source)
+    assert source_problems(source, AT, "src") == [
+        Problem(Field(AT), msg.must_not_hold_a_broken_symlink("src/gone.py", "missing.py"))]
+    with pytest.raises(InvalidInput, match="broken symlink") as raised:
+        build_archive(source, at=AT, label="src")
+    assert str(raised.value) == f"{AT}: {msg.must_not_hold_a_broken_symlink('src/gone.py', 'missing.py')}"
 
 
 def test_every_symlink_problem_is_reported_at_once(tmp_path):

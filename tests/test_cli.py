@@ -13,6 +13,7 @@ import pytest
 from conftest import EXAMPLE, ROOT
 
 from generator.cli import program as cli
+from generator.core.messages import tools
 
 BIN = Path(sys.executable).parent
 
@@ -169,8 +170,8 @@ def test_up_and_env_without_the_local_extra_exit_2_saying_what_to_install(comman
     argv = [str(EXAMPLE) if arg == "STACK" else arg for arg in command]
     code, out, err = run_main(capsys, *argv)
     assert code == 2
-    assert err == (f"error: the local emulator needs {missing}, which come with bluegreen's local extra: "
-                   "pip install 'bluegreen[local]'\n")
+    assert err == f"error: {tools.local_extra_missing(missing.split(' and '))}\n"
+    assert err.endswith(f"needs {missing}, which come with bluegreen's local extra: pip install 'bluegreen[local]'\n")
     assert not (tmp_path / ".bluegreen").exists()
 
 

@@ -20,6 +20,7 @@ from conftest import copy_example
 
 from generator.cli import program as cli
 from generator.core.errors import ExternalToolFailed
+from generator.core.messages import local as local_msg
 from generator.terraform.runner import Terraform
 
 pytestmark = pytest.mark.terraform
@@ -107,8 +108,8 @@ def test_env_without_a_running_emulator_exits_2(tmp_path, monkeypatch, capsys):
     assert cli.main(["env", "--local"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err == ("error: --local: no emulator is running (none is recorded in .bluegreen/emulator.json, "
-                            "or it no longer answers): start one with bluegreen up STACK_FILE --local\n")
+    assert captured.err == f"error: --local: {local_msg.emulator_must_be_running('.bluegreen/emulator.json')}\n"
+    assert "no emulator is running (none is recorded in .bluegreen/emulator.json" in captured.err
 
 
 @pytest.fixture

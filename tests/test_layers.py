@@ -87,3 +87,12 @@ def test_the_checks_see_an_upward_import(tmp_path):
     imports = _imports(probe, "generator.model.probe")
     assert imports == {"generator.cli.commands", "generator.model.naming"}
     assert [t for t in imports if _layer(t) > _layer("generator.model.probe")] == ["generator.cli.commands"]
+
+
+def test_every_package_is_listed_for_the_wheel():
+    # pyproject.toml names the packages a wheel ships; an editable install would hide one missing.
+    import tomllib
+
+    listed = set(tomllib.loads((GENERATOR.parent / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    on_disk = {_module_name(p) for p in GENERATOR.rglob("__init__.py")}
+    assert on_disk | {"generator.templates"} == listed

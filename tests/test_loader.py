@@ -1,7 +1,8 @@
 """Tests of ``generator.model.loader.load_stack_file``: every way a stack file can fail is ``InvalidInput``.
 
 Stack files are written into pytest's ``tmp_path``. Messages hold the file's resolved path, so
-the expected strings are built from it; everything else in them is literal.
+the expected strings are built from it; everything else in them is literal, but for the key
+messages, built from the catalogue (``core.messages.model``) with their location checked.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import Deployment, Function, InvalidInput, RestApi, Route, Stack
+from generator import Deployment, Function, InvalidInput, Problem, RestApi, Route, Stack
+from generator.core.errors import Argument, Field
+from generator.core.messages import model as msg
 from generator.model.loader import StackFile, load_stack_file
 
 VALID = """\
@@ -52,11 +55,18 @@ def load_error(path: Path | str) -> str:
     return str(caught.value)
 
 
+def load_problems(path: Path | str) -> list[Problem]:
+    with pytest.raises(InvalidInput) as caught:
+        load_stack_file(path)
+    return caught.value.problems
+
+
 # --- the file itself ------------------------------------------------------------------------------
 
 def test_stack_file_that_does_not_exist_is_refused(tmp_path):
     missing = tmp_path.resolve() / "missing.py"
-    assert load_error(missing) == f"STACK_FILE: must be an existing Python file, got: '{missing}'"
+    assert load_problems(missing) == [Problem(Argument("STACK_FILE"), msg.stack_file_must_exist(str(missing)))]
+    assert load_error(missing) == f"STACK_FILE: {msg.stack_file_must_exist(str(missing))}"
 
 
 def test_folder_given_as_the_stack_file_is_refused(tmp_path):
@@ -80,6 +90,9 @@ def test_stack_file_with_a_syntax_error_is_refused_with_its_line_number(tmp_path
 
 def test_stack_file_raising_at_import_names_the_file_the_line_and_the_error(tmp_path):
     path = write(tmp_path, "x = 1\n\ny = 1 / 0\n")
+    (problem,) = load_problems(path)
+    assert problem.where == Argument("STACK_FILE")
+    assert problem.message == msg.stack_file_failed_to_import(str(path), 3, ZeroDivisionError("division by zero"))
     assert load_error(path) == \
         f"STACK_FILE: failed to import '{path}': line 3: ZeroDivisionError: division by zero"
 
@@ -119,13 +132,15 @@ def test_failed_import_leaves_no_half_imported_module_behind(tmp_path):
 
 def test_stack_file_without_stacks_is_refused(tmp_path):
     path = write(tmp_path, "STACK = []\n")
+    assert load_problems(path) == [Problem(Argument("STACK_FILE"), msg.stack_file_must_define_stacks(str(path)))]
     assert load_error(path) == \
         f"STACK_FILE: must define STACKS (a list of Stack), got: '{path}', which does not"
 
 
 def test_stack_file_with_empty_stacks_is_refused(tmp_path):
     path = write(tmp_path, "STACKS = []\n")
-    assert load_error(path) == "STACKS: must be a non-empty list of Stack, got: []"
+    assert load_problems(path) == [Problem(Field("STACKS"), msg.must_be_a_non_empty_list_of_stacks([]))]
+    assert load_error(path) == f"STACKS: {msg.must_be_a_non_empty_list_of_stacks([])}"
 
 
 def test_stack_file_with_invalid_stacks_reports_every_problem(tmp_path):

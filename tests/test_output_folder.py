@@ -20,8 +20,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, copy_example, tree_bytes
 
+from generator import Problem
 from generator.cli import program as cli
-from generator.core.errors import InvalidInput
+from generator.core.errors import Field, InFile, InvalidInput
+from generator.core.messages import output as msg
 from generator.model.loader import load_stack_file
 from generator.output import cache as synth_cache
 from generator.output import swap as output_swap
@@ -180,8 +182,12 @@ def test_a_parked_entry_that_cannot_be_put_back_is_never_deleted(old_and_new):
     stack_file, out, old, new = old_and_new
     assert _synth_killed_at(stack_file, out, 2).returncode == -signal.SIGKILL  # manifest parked
     (out / "manifest.json").write_text("written by someone else meanwhile")
-    with pytest.raises(InvalidInput, match="could not be put back"):
+    with pytest.raises(InvalidInput, match="could not be put back") as raised:
         output_swap.recover(out)
+    parked_folder = out / output_swap.WORK / "swap/parked"
+    message = msg.parked_entries_must_be_put_back(str(out / output_swap.JOURNAL), ["0"])
+    assert raised.value.problems == [Problem(InFile(str(parked_folder)), message)]
+    assert raised.value.render() == f"{parked_folder}: {message}"
     parked = out / output_swap.WORK / "swap/parked/0"
     assert parked.read_bytes() == old["manifest.json"]
     with pytest.raises(InvalidInput, match="could not be put back"):
@@ -302,9 +308,15 @@ def test_a_stack_another_stack_file_synthesized_is_refused(example_copy, in_tmp,
     run(capsys, "synth", example_copy, "--out", "cdktf.out")
     before = tree_bytes(in_tmp / "cdktf.out")
     copy = _second_stack_file(example_copy.parent, "copy", ["hello"])
+    claimed = msg.stack_must_come_from_one_stack_file(str(in_tmp / "cdktf.out" / "manifest.json"), "hello.py",
+                                                      "copy.py")
+    with pytest.raises(InvalidInput) as raised:
+        synthesize(load_stack_file(copy), in_tmp / "cdktf.out")
+    assert raised.value.problems == [Problem(Field("stack 'hello'"), claimed)]
     for check in ((), ("--check",)):
         code, _, err = run(capsys, "synth", copy, "--out", "cdktf.out", *check)
         assert code == 2
+        assert err == f"error: stack 'hello': {claimed}\n"
         assert err.startswith("error: stack 'hello': must be defined in one stack file per output folder")
         assert "has it from hello.py), got: copy.py" in err
     assert tree_bytes(in_tmp / "cdktf.out") == before

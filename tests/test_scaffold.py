@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import ROOT
 
+from generator import InvalidInput, Problem
 from generator.cli import program as cli
+from generator.cli.scaffold import scaffold_files, write_scaffold
+from generator.core.errors import Argument
+from generator.core.messages import cli as msg
 from generator.model.loader import load_stack_file
 
 
@@ -29,13 +34,21 @@ def test_a_scaffold_is_a_valid_stack_answering_blue(tmp_path):
 def test_init_never_overwrites_and_writes_nothing_when_refusing(tmp_path, capsys):
     (tmp_path / "orders_src").mkdir()
     (tmp_path / "orders_src" / "app.py").write_text("mine")
+    expected = Problem(Argument("NAME"), msg.scaffold_must_not_overwrite(f"{tmp_path}/orders_src/app.py"))
+    with pytest.raises(InvalidInput) as raised:
+        write_scaffold("orders", tmp_path)
+    assert raised.value.problems == [expected]
     assert cli.main(["init", "orders", "--dir", str(tmp_path)]) == 2
-    assert capsys.readouterr().err == f"error: NAME: would overwrite {tmp_path}/orders_src/app.py, which exists\n"
+    assert capsys.readouterr().err == f"error: {expected}\n"
+    assert str(expected) == f"NAME: would overwrite {tmp_path}/orders_src/app.py, which exists"
     assert not (tmp_path / "orders.py").exists()
     assert (tmp_path / "orders_src" / "app.py").read_text() == "mine"
 
 
 def test_init_refuses_a_name_that_cannot_be_both_stack_and_deployment(tmp_path, capsys):
+    with pytest.raises(InvalidInput) as raised:
+        scaffold_files("my-service", tmp_path)
+    assert raised.value.problems == [Problem(Argument("NAME"), msg.must_be_a_scaffold_name("my-service"))]
     assert cli.main(["init", "my-service", "--dir", str(tmp_path)]) == 2
     assert capsys.readouterr().err == ("error: NAME: must be 1-29 lower-case letters and digits, starting "
                                        "with a letter, got: 'my-service'\n")

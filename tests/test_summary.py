@@ -20,8 +20,11 @@ import os
 import pytest
 from conftest import FIXTURES, GOLDEN
 
+from generator import InvalidInput, Problem
 from generator.cli import program as cli
-from generator.releasing.plan_summary import MARKDOWN_LIMIT, render_summary, summarize
+from generator.core.errors import Argument
+from generator.core.messages import releasing as msg
+from generator.releasing.plan_summary import MARKDOWN_LIMIT, render_summary, summarize, summarize_file
 
 PLANS = FIXTURES / "plans"
 CASES = sorted(p.stem for p in PLANS.glob("*.json"))
@@ -219,6 +222,25 @@ def test_a_small_plan_is_never_cut():
 def test_a_plan_nested_too_deeply_exits_2_naming_the_problem(tmp_path, capsys, content):
     path = tmp_path / "plan.json"
     path.write_text(content)
+    with pytest.raises(InvalidInput) as raised:
+        summarize_file(path)
+    assert raised.value.problems == [Problem(Argument("PLAN_JSON"), msg.plan_must_not_nest_too_deeply(str(path)))]
     assert cli.main(["summary", str(path)]) == 2
-    assert capsys.readouterr().err == ("error: PLAN_JSON: must be the output of terraform show -json PLAN (its "
-                                       f"arrays and objects are nested too deeply to read), got: {str(path)!r}\n")
+    assert capsys.readouterr().err == f"error: PLAN_JSON: {msg.plan_must_not_nest_too_deeply(str(path))}\n"
+    assert msg.plan_must_not_nest_too_deeply(str(path)) == (
+        "must be the output of terraform show -json PLAN (its arrays and objects are nested too deeply to read), "
+        f"got: {str(path)!r}")
+
+
+def test_a_plan_of_an_unexpected_shape_names_the_plan_json_argument_and_what_broke(tmp_path, capsys):
+    path = tmp_path / "plan.json"
+    path.write_text('{"resource_changes": [{"address": "x.y", "type": "x", "name": "y", "change": {"actions": 1}}]}')
+    broke = ValueError(msg.plan_actions_must_be_words("x.y", 1))
+    expected = Problem(Argument("PLAN_JSON"), msg.plan_must_be_readable(broke, str(path)))
+    with pytest.raises(InvalidInput) as raised:
+        summarize_file(path)
+    assert raised.value.problems == [expected]
+    assert cli.main(["summary", str(path)]) == 2
+    assert capsys.readouterr().err == f"error: {expected}\n"
+    assert str(expected) == ("PLAN_JSON: is not a plan bluegreen can read (ValueError: the actions of 'x.y' are "
+                             f"not a list of words: 1), got: {str(path)!r}")

@@ -155,19 +155,19 @@ def test_concurrent_traffic_edits_never_lose_an_update(shop, out):
      "error: WEIGHT: must be a number from 0 to 1 (0.25) or a percentage (25%), got: 'half'\n"),
     (["shift", "{shop}", "orders", "nan"], "error: WEIGHT: must be from 0 to 1 (0% to 100%), got: 'nan'\n"),
     (["shift", "{shop}", "worker", "0.1"],
-     "error: worker: blue is not pinned, so there is no stable version to keep serving: run promote first "
+     "error: shop/worker: blue is not pinned, so there is no stable version to keep serving: run promote first "
      "to pin the version now serving\n"),
     (["promote", "{shop}", "orders", "--version", "3"],
-     "error: orders: version 3 is already blue: publish new code (synth and apply) before promoting\n"),
+     "error: shop/orders: version 3 is already blue: publish new code (synth and apply) before promoting\n"),
     (["shift", "{shop}", "orders", "0.00001"],
      "error: WEIGHT: must be a multiple of 0.0001 (0.01%), such as 0.0125 or 1.25%, got: '0.00001'\n"),
     (["shift", "{shop}", "orders", "0.99999999999999999999"],
      "error: WEIGHT: must be a multiple of 0.0001 (0.01%), such as 0.0125 or 1.25%, got: '0.99999999999999999999'\n"),
     (["shift", "{shop}", "orders", "0.1"],
-     "error: orders: no version is known: {out}/stacks/shop has no applied state for this deployment "
+     "error: shop/orders: no version is known: {out}/stacks/shop has no applied state for this deployment "
      "(apply first, or pass --version N)\n"),
     (["promote", "{shop}", "orders"],
-     "error: orders: no green version is getting traffic, so there is nothing to promote: shift to the new "
+     "error: shop/orders: no green version is getting traffic, so there is nothing to promote: shift to the new "
      "version first, or name the version to pin with --version N\n"),
     (["shift", "{shop}", "orders", "0", "--version", "4"],
      "error: --version: names a green version, and a weight of 0 gives green no traffic (it is a rollback): "

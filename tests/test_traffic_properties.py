@@ -1,14 +1,21 @@
-"""Property tests of the traffic file: whatever the values, it reads back what was written."""
+"""Property tests of the traffic file: whatever the values, it reads back what was written.
+
+A value it refuses is named by its place in the file (``InFile``), with the catalogue's text
+(``core.messages.traffic``).
+"""
 
 from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator import Deployment, Function, Stack
-from generator.model.traffic import Traffic, format_weight, parse_weight, tfvars
+from generator import Deployment, Function, InvalidInput, Problem, Stack
+from generator.core.errors import InFile
+from generator.core.messages import traffic as msg
+from generator.model.traffic import Traffic, format_weight, parse_entry, parse_weight, tfvars
 from generator.model.traffic_file import read_traffic, render_traffic
 
 NAMES = st.lists(st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True), min_size=1, max_size=5, unique=True)
@@ -72,7 +79,8 @@ def test_a_weight_off_the_grid_is_refused_never_rounded(weight):
     try:
         parsed = parse_weight(text)
     except ValueError as error:
-        assert "multiple of 0.0001" in str(error)
+        assert str(error) == msg.weight_must_be_on_the_grid(text)
+        assert str(error).startswith("must be a multiple of 0.0001 (0.01%), such as 0.0125 or 1.25%, got: ")
     else:
         assert parsed == weight and round(weight * 10_000) == weight * 10_000
 
@@ -80,3 +88,27 @@ def test_a_weight_off_the_grid_is_refused_never_rounded(weight):
 @given(percent=st.integers(0, 100))
 def test_whole_percentages_parse_to_the_same_value_as_fractions(percent):
     assert parse_weight(f"{percent}%") == parse_weight(str(percent / 100))
+
+
+@given(weight=st.floats(0, 1, allow_nan=False).filter(lambda w: round(w * 10_000) != w * 10_000))
+def test_an_entry_weight_off_the_grid_is_refused_showing_it_as_the_file_holds_it(weight):
+    entry = {"blue_version": "1", "green_version": "2", "green_weight": weight}
+    with pytest.raises(ValueError) as raised:
+        parse_entry(entry)
+    assert str(raised.value) == msg.green_weight_must_be_on_the_grid(weight)
+    assert str(raised.value) == f"green_weight must be a multiple of 0.0001 (0.01%), got: {weight!r}"
+
+
+def test_problems_of_the_traffic_file_name_the_file_and_the_deployment(tmp_path):
+    path = tmp_path / "shop.traffic.json"
+    path.write_text('{"orders": {"green_weight": 2}, "billing": {}}')
+    with pytest.raises(InvalidInput) as raised:
+        read_traffic(path, stack_of(["orders", "worker"]))
+    assert raised.value.problems == [
+        Problem(InFile(str(path), "orders"), msg.green_weight_must_be_from_0_to_1(2)),
+        Problem(InFile(str(path), "billing"), msg.must_be_a_deployment_of_the_stack("shop", ["orders", "worker"]))]
+    assert raised.value.render() == (
+        "2 problems found:\n"
+        f"  {path}: orders: {msg.green_weight_must_be_from_0_to_1(2)}\n"
+        f"  {path}: billing: {msg.must_be_a_deployment_of_the_stack('shop', ['orders', 'worker'])}")
+    assert str(raised.value.problems[1]) == f"{path}: billing: is not a deployment of stack 'shop' (known: orders, worker)"

@@ -1,9 +1,11 @@
 """Unit tests of the model rules in ``generator.model.validation``.
 
 Every bad input is checked against the exact message a user reads (``str(problem)``: the field
-path, a colon, the rule and the bad value), written out literally so that any drift in wording
-or in the field path fails a test. Source folders live under pytest's ``tmp_path``: validation
-resolves ``Function.source`` against the ``base_dir`` it is given, never the working directory.
+path, a colon, the rule and the bad value), mostly written out literally so that any drift in
+wording or in the field path fails a test. The key rules build their text from the catalogue
+(``core.messages.model``) instead, and check that the location is a ``Field``. Source folders
+live under pytest's ``tmp_path``: validation resolves ``Function.source`` against the
+``base_dir`` it is given, never the working directory.
 
 Some tests pin bugs found while writing them (clashing Terraform names, unhashable values,
 sibling path parameters); they failed before the fix and guard against its return.
@@ -18,7 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import Deployment, Function, InvalidInput, RestApi, Route, Stack
+from generator import Deployment, Function, InvalidInput, Problem, RestApi, Route, Stack
+from generator.core.errors import Field
+from generator.core.messages import model as msg
 from generator.model.validation import validate_deployment, validate_stacks
 
 RUNTIMES = ("dotnet8, java11, java17, java21, java8.al2, nodejs18.x, nodejs20.x, nodejs22.x, "
@@ -64,11 +68,16 @@ def api(*routes: Route, stage: str = "live", **fields) -> RestApi:
     return RestApi(routes=list(routes) or [Route("GET", "/orders")], stage=stage, **fields)
 
 
-def problems(stacks, base_dir: Path) -> list[str]:
-    """Every problem ``validate_stacks`` reports, as the user reads them."""
+def problem_list(stacks, base_dir: Path) -> list[Problem]:
+    """Every problem ``validate_stacks`` reports."""
     with pytest.raises(InvalidInput) as caught:
         validate_stacks(stacks, base_dir)
-    return [str(problem) for problem in caught.value.problems]
+    return caught.value.problems
+
+
+def problems(stacks, base_dir: Path) -> list[str]:
+    """Every problem ``validate_stacks`` reports, as the user reads them."""
+    return [str(problem) for problem in problem_list(stacks, base_dir)]
 
 
 def only_problem(base_dir: Path, **deployment_changes) -> str:
@@ -148,8 +157,9 @@ def test_alias_mixing_digits_and_letters_is_accepted(base_dir):
 # --- function: memory, timeout, runtime, handler, retention ------------------------------------
 
 def test_memory_below_128_mb_is_refused(base_dir):
-    assert only_problem(base_dir, function=function(memory_mb=64)) == \
-        "shop.orders.function.memory_mb: must be between 128 and 10240, got: 64"
+    (problem,) = problem_list([stack(deployments=[deployment(function=function(memory_mb=64))])], base_dir)
+    assert problem == Problem(Field("shop.orders.function.memory_mb"), msg.must_be_between(128, 10240, 64))
+    assert str(problem) == f"shop.orders.function.memory_mb: {msg.must_be_between(128, 10240, 64)}"
 
 
 def test_memory_above_10240_mb_is_refused(base_dir):
@@ -353,8 +363,11 @@ def test_route_path_that_is_not_a_string_is_refused(base_dir):
 
 
 def test_route_path_with_trailing_slash_is_refused(base_dir):
-    assert only_problem(base_dir, api=api(Route("GET", "/orders/"))) == \
-        f"shop.orders.api.routes[0].path: {PATH_RULE}, got: '/orders/'"
+    (problem,) = problem_list([stack(deployments=[deployment(api=api(Route("GET", "/orders/")))])], base_dir)
+    assert problem.where == Field("shop.orders.api.routes[0].path")
+    assert str(problem) == \
+        f"shop.orders.api.routes[0].path: {msg.path_parts_must_be_literal_or_parameters('/orders/')}"
+    assert str(problem) == f"shop.orders.api.routes[0].path: {PATH_RULE}, got: '/orders/'"
 
 
 def test_route_path_with_empty_part_is_refused(base_dir):
@@ -626,8 +639,11 @@ def test_aliases_never_share_a_terraform_name_across_deployments(base_dir):
 
 
 def test_two_deployments_whose_stages_share_a_terraform_name_are_refused(base_dir):
-    assert problems([stack(deployments=[deployment(name="a", api=api(stage="b_c")),
-                                        deployment(name="a_b", api=api(stage="c"))])], base_dir) == [
+    found = problem_list([stack(deployments=[deployment(name="a", api=api(stage="b_c")),
+                                             deployment(name="a_b", api=api(stage="c"))])], base_dir)
+    message = msg.must_not_share_a_terraform_address("aws_api_gateway_stage.a_b_c", "shop.a.api.stage", "c")
+    assert found == [Problem(Field("shop.a_b.api.stage"), message)]
+    assert [str(p) for p in found] == [
         "shop.a_b.api.stage: gives the Terraform address aws_api_gateway_stage.a_b_c, which "
         "shop.a.api.stage already gives: rename one of them, got: 'c'"]
 
@@ -738,7 +754,8 @@ def test_every_problem_is_reported_at_once_in_declaration_order(base_dir):
 def test_a_single_problem_renders_as_that_one_line(base_dir):
     with pytest.raises(InvalidInput) as caught:
         validate_stacks([stack(region="mars-1")], base_dir)
-    assert str(caught.value) == "shop.region: must be an AWS region such as us-east-1, got: 'mars-1'"
+    assert caught.value.problems == [Problem(Field("shop.region"), msg.must_be_an_aws_region("mars-1"))]
+    assert str(caught.value) == f"shop.region: {msg.must_be_an_aws_region('mars-1')}"
 
 
 # --- validate_deployment: the per-deployment entry point ---------------------------------------
@@ -777,6 +794,7 @@ def test_validate_deployment_checks_the_iam_role_name_built_from_the_prefix(base
 def test_validate_deployment_refuses_something_that_is_not_a_deployment(base_dir):
     with pytest.raises(InvalidInput) as caught:
         validate_deployment("shop", {"name": "orders"}, base_dir)
+    assert caught.value.problems == [Problem(Field("deployment"), msg.must_be_a_deployment({"name": "orders"}))]
     assert str(caught.value) == "deployment: must be a Deployment, got: {'name': 'orders'}"
 
 
@@ -790,6 +808,7 @@ def test_validate_deployment_resolves_source_against_its_base_dir(base_dir):
 def test_validate_deployment_refuses_a_prefix_that_cannot_name_aws_resources(base_dir):
     with pytest.raises(InvalidInput) as raised:
         validate_deployment("Shop Prod", deployment(), base_dir)
+    assert raised.value.problems == [Problem(Field("name_prefix"), msg.must_be_a_stack_name("Shop Prod"))]
     assert [str(p) for p in raised.value.problems] == [
         "name_prefix: must be 1-32 lower-case letters, digits and hyphens, starting with a letter "
         "and not ending with a hyphen, got: 'Shop Prod'"]

@@ -7,15 +7,20 @@ the same from any folder; ``--local`` reads and edits only the emulator's files 
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES
 
+from generator import InvalidInput, Problem
 from generator.cli import commands
 from generator.cli import program as cli
+from generator.core.errors import Argument
+from generator.core.messages import output as msg
 from generator.model import naming
 from generator.model.loader import load_stack_file
 from generator.model.traffic import Traffic
@@ -121,8 +126,14 @@ def test_promote_and_shift_with_local_read_the_emulators_terraform_outputs(proje
 
 
 def test_out_and_local_together_exit_2(project, capsys):
+    local_out = os.path.relpath(Workspace.at(project_root(project / "stacks"), local=True).out_dir)
+    expected = Problem(Argument("--out"), msg.out_cannot_be_combined_with_local(local_out, "x"))
+    with pytest.raises(InvalidInput) as raised:
+        Workspace.from_args(argparse.Namespace(local=True, out="x"), load_stack_file(project / "stacks/shop.py"))
+    assert raised.value.problems == [expected]
     code, _, err = run(capsys, "status", project / "stacks/shop.py", "--local", "--out", "x")
     assert code == 2
+    assert err == f"error: {expected}\n"
     assert err.startswith("error: --out: cannot be combined with --local (the emulator's output folder is ")
     assert err.endswith(", got: 'x'\n")
 

@@ -9,7 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from ..core.errors import InvalidInput, Problem
+from ..core.errors import Argument, InvalidInput, Problem
+from ..core.messages import cli as msg
 from ..local import emulator
 from ..model.loader import load_stack_file
 from ..model.traffic import VERSION, Traffic, format_weight, parse_weight
@@ -26,8 +27,7 @@ def synth(args: argparse.Namespace) -> int:
     workspace = Workspace.from_args(args, stack_file)
     if args.check and workspace.local:
         # A fresh synth to compare with would need the local traffic too; nobody commits that folder.
-        raise InvalidInput(Problem("--check", "cannot be combined with --local (the emulator's output is "
-                                   "rewritten by every up --local and never committed), got: --check --local"))
+        raise InvalidInput(Problem(Argument("--check"), msg.CHECK_CANNOT_BE_COMBINED_WITH_LOCAL))
     if args.check:
         return _check(args, stack_file, workspace)
     result = synthesize(stack_file, workspace.out_dir, use_cache=not args.no_cache,
@@ -58,7 +58,7 @@ def shift_command(args: argparse.Namespace) -> int:
     try:
         weight = parse_weight(args.weight)
     except ValueError as error:
-        raise InvalidInput(Problem("WEIGHT", str(error))) from None
+        raise InvalidInput(Problem(Argument("WEIGHT"), str(error))) from None
     _check_version(args.version)
     target = _target(args)
     _report(args, target, *shift(target, weight, args.version))
@@ -138,16 +138,13 @@ def env_command(args: argparse.Namespace) -> int:
 
 def _check_version(version: str | None) -> None:
     if version is not None and not VERSION.fullmatch(version):
-        raise InvalidInput(Problem("--version", f"must be a published version number such as 3, got: {version!r}"))
+        raise InvalidInput(Problem(Argument("--version"), msg.version_must_be_a_number(version)))
 
 
 def _target(args: argparse.Namespace) -> Target:
-    """The deployment that shift, promote or rollback edits, its traffic folder ready to write."""
+    """The deployment that shift, promote or rollback edits."""
     stack_file = load_stack_file(args.stack_file)
-    workspace = Workspace.from_args(args, stack_file)
-    if workspace.traffic_dir is not None:
-        workspace.traffic_dir.mkdir(parents=True, exist_ok=True)  # the local one exists on demand
-    return locate(stack_file, args.deployment, workspace)
+    return locate(stack_file, args.deployment, Workspace.from_args(args, stack_file))
 
 
 def _report(args: argparse.Namespace, target: Target, before: Traffic, after: Traffic) -> None:

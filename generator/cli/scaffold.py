@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..core.errors import InvalidInput, Problem
+from ..core.errors import Argument, InvalidInput, Problem
+from ..core.messages import cli as msg
 from ..core.templating import render
 
 # Both a stack name (no "_") and a deployment name (no "-"): letters and digits only. At most 29
@@ -19,8 +20,7 @@ SCAFFOLD_NAME = re.compile(r"[a-z][a-z0-9]{0,28}")
 
 def scaffold_files(name: str, folder: Path) -> dict[Path, str]:
     if not SCAFFOLD_NAME.fullmatch(name):
-        raise InvalidInput(Problem("NAME", f"must be 1-29 lower-case letters and digits, starting with a "
-                                   f"letter, got: {name!r}"))
+        raise InvalidInput(Problem(Argument("NAME"), msg.must_be_a_scaffold_name(name)))
     stack_path = folder / f"{name}.py"
     return {
         stack_path: render("stack.py.j2", name=name, stack_path=stack_path.as_posix()),
@@ -33,7 +33,8 @@ def write_scaffold(name: str, folder: Path) -> list[Path]:
     files = scaffold_files(name, folder)
     existing = [path for path in files if path.exists() or path.parent.is_file()]
     if existing:
-        raise InvalidInput([Problem("NAME", f"would overwrite {path.as_posix()}, which exists") for path in existing])
+        raise InvalidInput([Problem(Argument("NAME"), msg.scaffold_must_not_overwrite(path.as_posix()))
+                            for path in existing])
     written = []
     try:
         for path, text in files.items():

@@ -16,34 +16,49 @@ The texts of the messages are in ``core.messages``. The CLI maps ``InvalidInput`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import total_ordering
 
 
-@dataclass(frozen=True, order=True)
+@total_ordering
+@dataclass(frozen=True)
 class Location:
-    """Where a problem is; each kind renders as the user wrote or sees it."""
+    """Where a problem is; each kind renders as the user wrote or sees it.
+
+    Locations sort by that text, never by their fields: one list may mix kinds (a ``Field`` and
+    an ``InFile``), which dataclass ordering would refuse to compare.
+    """
 
     def __str__(self) -> str:  # pragma: no cover - every kind overrides it
         raise NotImplementedError
 
+    def __lt__(self, other: object) -> bool:
+        return str(self) < str(other) if isinstance(other, Location) else NotImplemented
 
-@dataclass(frozen=True, order=True)
+
+@dataclass(frozen=True)
 class Field(Location):
+    """A field of the model, as a path: ``shop.orders.function.timeout_s``, ``STACKS[1]``."""
+
     path: str
 
     def __str__(self) -> str:
         return self.path
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Argument(Location):
+    """A command-line argument as ``--help`` names it: ``--out``, ``WEIGHT``, ``STACK_FILE``."""
+
     name: str
 
     def __str__(self) -> str:
         return self.name
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class InFile(Location):
+    """A file (or folder) bluegreen reads, and a key in it: ``shop.traffic.json: orders``."""
+
     file: str
     key: str = ""
 
@@ -51,8 +66,10 @@ class InFile(Location):
         return f"{self.file}: {self.key}" if self.key else self.file
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class OfDeployment(Location):
+    """A deployment of a stack, for problems of its traffic or applied state: ``shop/orders``."""
+
     stack: str
     deployment: str
 
@@ -60,15 +77,28 @@ class OfDeployment(Location):
         return f"{self.stack}/{self.deployment}"
 
 
+@total_ordering
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the input: where (a ``Location``) and what (the rule broken)."""
+    """One thing wrong with the input: where (a ``Location``) and what (the rule broken).
 
-    where: Location | str
+    Problems sort by the line a user reads (``str``), whatever kinds of location they mix.
+    """
+
+    where: Location
     message: str
+
+    def __post_init__(self) -> None:
+        # A bare string would be a fifth kind of location, and no reader could tell which it meant.
+        if not isinstance(self.where, Location):
+            raise TypeError(f"Problem.where must be a Location (Field, Argument, InFile or OfDeployment), "
+                            f"got: {self.where!r}")
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
+
+    def __lt__(self, other: object) -> bool:
+        return str(self) < str(other) if isinstance(other, Problem) else NotImplemented
 
 
 class InvalidInput(Exception):

@@ -1,7 +1,7 @@
 """``bluegreen up --local`` / ``down`` / ``env --local``: try a stack with no AWS account, on moto.
 
 ``up`` starts moto on a free loopback port (or reuses the one already running), synthesizes into
-the local workspace (``.bluegreen/local/``, see ``workspace``: kept apart from real output and
+the local workspace (``.bluegreen/local/``, see ``output.workspace``: kept apart from real output and
 from the committed traffic, so emulator state never mixes with production state), and runs
 ``terraform init`` and ``apply`` with ``AWS_ENDPOINT_URL`` pointing at moto: the generated
 Terraform is exactly the production one. ``down`` stops the server and removes the local
@@ -32,7 +32,9 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.errors import ExternalToolFailed, InvalidInput, Problem, ToolMissing
+from ..core.errors import Argument, ExternalToolFailed, InFile, InvalidInput, Problem, ToolMissing
+from ..core.messages import local as msg
+from ..core.messages import tools
 from ..output.workspace import Workspace
 from ..terraform.mirror import find_provider_mirror, terraform_binary, write_cli_config
 from ..terraform.runner import automation_environment
@@ -41,6 +43,7 @@ LOOPBACK = "127.0.0.1"  # the emulator is only ever bound to and addressed on lo
 ENDPOINT = re.compile(r"http://127\.0\.0\.1:([0-9]{1,5})")
 # The region of `env` when the local stacks name none (or several): the example stacks use it.
 DEFAULT_REGION = "us-east-1"
+_START_S = 60  # a moto server answers in about a second; a minute is surely broken
 TCP_LISTEN = "0A"  # the state column of /proc/net/tcp for a listening socket
 
 
@@ -60,8 +63,7 @@ def require_local_extra() -> None:
     """``ToolMissing`` unless moto and boto3 (bluegreen's ``local`` extra) are importable."""
     missing = [name for name in ("moto", "boto3") if not _importable(name)]
     if missing:
-        raise ToolMissing(f"the local emulator needs {' and '.join(missing)}, which come with bluegreen's "
-                          "local extra: pip install 'bluegreen[local]'")
+        raise ToolMissing(tools.local_extra_missing(missing))
 
 
 def start_emulator(workspace: Workspace) -> Emulator:
@@ -107,9 +109,8 @@ def running_emulator(workspace: Workspace) -> Emulator:
     """The recorded emulator, serving; ``InvalidInput`` saying how to start one otherwise."""
     recorded = read_record(workspace)
     if recorded is None or not is_serving(recorded):
-        raise InvalidInput(Problem("--local", "no emulator is running (none is recorded in "
-                                   f"{os.path.relpath(workspace.emulator_record)}, or it no longer "
-                                   "answers): start one with bluegreen up STACK_FILE --local"))
+        raise InvalidInput(Problem(Argument("--local"),
+                                   msg.emulator_must_be_running(os.path.relpath(workspace.emulator_record))))
     return recorded
 
 
@@ -123,19 +124,18 @@ def read_record(workspace: Workspace) -> Emulator | None:
     if not path.exists():
         return None
     where = os.path.relpath(path)
-    fix = "(to start over: stop any moto server you started by hand, then delete the file)"
     try:
         data = json.loads(path.read_text())
     except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise InvalidInput(Problem(where, f"is not a readable emulator record ({error}) {fix}")) from None
+        raise InvalidInput(Problem(InFile(where), msg.record_must_be_readable(error))) from None
     if not isinstance(data, dict):
-        raise InvalidInput(Problem(where, f"must be a JSON object with pid and endpoint, got: {data!r} {fix}"))
+        raise InvalidInput(Problem(InFile(where), msg.record_must_be_an_object(data)))
     pid, endpoint = data.get("pid"), data.get("endpoint")
     if type(pid) is not int or pid < 1:
-        raise InvalidInput(Problem(f"{where}: pid", f"must be a process id (a positive integer), got: {pid!r} {fix}"))
+        raise InvalidInput(Problem(InFile(where, "pid"), msg.pid_must_be_a_process_id(pid)))
     match = ENDPOINT.fullmatch(endpoint) if isinstance(endpoint, str) else None
     if not match or not 0 < int(match.group(1)) < 65536:
-        raise InvalidInput(Problem(f"{where}: endpoint", f"must be http://{LOOPBACK}:PORT, got: {endpoint!r} {fix}"))
+        raise InvalidInput(Problem(InFile(where, "endpoint"), msg.endpoint_must_be_loopback(LOOPBACK, endpoint)))
     return Emulator(pid, match.group(0))
 
 
@@ -269,14 +269,12 @@ def _free_port() -> int:
 
 
 def _wait_until_answering(emulator: Emulator, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + _START_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise ExternalToolFailed(f"the moto server exited at start (exit status {process.returncode}); "
-                                     f"see {os.path.relpath(log)}")
+            raise ExternalToolFailed(tools.emulator_exited_at_start(process.returncode, os.path.relpath(log)))
         if _answers(emulator.endpoint):
             return
         time.sleep(0.2)
     process.terminate()  # never leave behind a server nobody recorded
-    raise ExternalToolFailed(f"the moto server did not answer on {emulator.endpoint} within 60 s; "
-                             f"see {os.path.relpath(log)}")
+    raise ExternalToolFailed(tools.emulator_did_not_answer(emulator.endpoint, _START_S, os.path.relpath(log)))

@@ -14,7 +14,7 @@ each entry's name, mode and uncompressed bytes, in order -- never over the zip b
 machine's zlib gives other bytes but the same hash, and publishes no new version.
 ``archive_content_digest`` and ``same_archive_content`` compare committed zips the same way.
 
-The files come from ``generator.archive_source`` (symlinks, caches, unreadable files); every
+The files come from ``archive_source`` (symlinks, caches, unreadable files); every
 problem is bad input (``InvalidInput``), never a raw ``OSError``.
 """
 
@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from ..core.errors import InvalidInput, Problem
-from ..core.values import show
+from ..core.errors import Field, InFile, InvalidInput, Problem
+from ..core.messages import archive as msg
 from .archive_source import (
     IGNORED_DIRECTORIES,
     IGNORED_NAMES,
@@ -70,6 +70,13 @@ class Archive:
     def source_code_hash(self) -> str:
         return archive_content_digest(self.data)
 
+    @property
+    def asset_folder(self) -> str:
+        """The folder the zip goes in, under ``assets/<id>/`` of its stack folder: 32 upper-case hex
+        digits, as cdktf's own asset hashes look, taken from the content digest, never from the
+        zip bytes (which differ between zlib builds, and would move the path with them)."""
+        return base64.b64decode(self.source_code_hash).hex().upper()[:32]
+
 
 def archive_content_digest(zip_bytes: bytes) -> str:
     """Base64 SHA-256 of a zip's content: each entry's name, mode and uncompressed bytes, in order.
@@ -83,7 +90,7 @@ def archive_content_digest(zip_bytes: bytes) -> str:
             return _content_digest((info.filename, info.external_attr >> 16, zf.read(info))
                                    for info in zf.infolist())
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as error:
-        raise ValueError(f"not a readable zip archive: {error}") from error
+        raise ValueError(msg.not_a_readable_zip(error)) from error
 
 
 def same_archive_content(first: bytes, second: bytes) -> bool:
@@ -106,7 +113,7 @@ def source_files(folder: Path) -> list[tuple[str, Path]]:
     when the folder holds something that cannot be archived (see ``source_problems``)."""
     scan = scan_source(folder)
     if scan.problems:
-        raise InvalidInput([Problem(str(folder), message) for message in scan.problems])
+        raise InvalidInput([Problem(InFile(str(folder)), message) for message in scan.problems])
     return [(file.name, file.path) for file in scan.files]
 
 
@@ -127,7 +134,7 @@ def source_problems(folder: Path, at: str, label: str | None = None) -> list[Pro
                 _check_zipped_size(_zip(scan.files, label, at), label, at)
         except InvalidInput as error:
             return error.problems
-    return [Problem(at, message) for message in messages]
+    return [Problem(Field(at), message) for message in messages]
 
 
 def build_archive(folder: Path, at: str = "function.source", label: str | None = None) -> Archive:
@@ -140,7 +147,7 @@ def build_archive(folder: Path, at: str = "function.source", label: str | None =
     label = str(folder) if label is None else label
     scan = scan_source(folder, label)
     if scan.problems:
-        raise InvalidInput([Problem(at, message) for message in scan.problems])
+        raise InvalidInput([Problem(Field(at), message) for message in scan.problems])
     _check_unzipped_size(scan.total_size, label, at)
     data = _zip(scan.files, label, at)
     _check_zipped_size(data, label, at)
@@ -167,23 +174,17 @@ def _read(file: SourceFile, label: str, at: str) -> bytes:
         with file.path.open("rb") as stream:
             return stream.read()
     except OSError as error:
-        raise InvalidInput(Problem(at, read_problem(error, label, file.name, "file"))) from None
+        raise InvalidInput(Problem(Field(at), read_problem(error, label, file.name, "file"))) from None
 
 
 def _check_unzipped_size(total: int, label: str, at: str) -> None:
     if total > MAX_UNZIPPED_BYTES:
-        raise InvalidInput(Problem(at, f"must hold at most {MAX_UNZIPPED_BYTES} bytes of files "
-                                   "(Lambda's 250 MB unzipped limit for a .zip deployment package), "
-                                   f"got: {total} bytes in {show(label)}"))
+        raise InvalidInput(Problem(Field(at), msg.must_fit_lambdas_unzipped_limit(MAX_UNZIPPED_BYTES, total, label)))
 
 
 def _check_zipped_size(data: bytes, label: str, at: str) -> None:
     if len(data) > MAX_ZIPPED_BYTES:
-        raise InvalidInput(Problem(at, f"must zip to at most {MAX_ZIPPED_BYTES} bytes (Lambda's 50 MB "
-                                   "limit for a direct upload); uploading the code through S3 is not "
-                                   "supported yet, so make the code smaller (leave out unused "
-                                   f"dependencies, test data, docs), got: {len(data)} bytes zipped "
-                                   f"from {show(label)}"))
+        raise InvalidInput(Problem(Field(at), msg.must_fit_lambdas_zipped_limit(MAX_ZIPPED_BYTES, len(data), label)))
 
 
 def _zipped_size_bound(files: list[SourceFile]) -> int:

@@ -8,7 +8,8 @@ the source is walked like any other folder (``Path.rglob`` skips it, silently dr
 and a link back to a folder that contains it is refused instead of walked forever.
 
 Nothing here raises for bad input: each problem comes back as a message (``must ..., got:
-...``) that the caller puts under its field path, so validation reports all of them at once.
+...``, from ``core.messages.archive``) that the caller puts under its field path, so validation
+reports all of them at once.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.values import is_utf8, show
+from ..core.messages import archive as msg
+from ..core.values import is_utf8
 
 # Caches that appear when the code runs locally, and bluegreen's and Terraform's own files when
 # a source folder holds them: zipping any of them would publish a spurious version on every
@@ -74,10 +76,8 @@ def unreadable_problems(files: list[SourceFile], label: str) -> list[str]:
 
 def read_problem(error: OSError, label: str, name: str, kind: str) -> str:
     """The message for a file or folder the walk or the zip could not read."""
-    where = show(shown_path(label, name))
-    if isinstance(error, PermissionError):
-        return f"must hold only files and folders that can be read, got the unreadable {kind}: {where}"
-    return f"must hold only files and folders that can be read, got the {kind} {where} ({error.strerror or error})"
+    reason = None if isinstance(error, PermissionError) else str(error.strerror or error)
+    return msg.must_hold_only_readable_entries(kind, shown_path(label, name), reason)
 
 
 def shown_path(label: str, name: str) -> str:
@@ -103,8 +103,7 @@ class _Walk:
     def entry(self, entry: os.DirEntry, name: str, real: str, ancestors: frozenset[str]) -> None:
         if not is_utf8(entry.name):
             # Zip entry names are UTF-8; a name in another encoding cannot be written faithfully.
-            self.scan.problems.append("must hold only file and folder names that are valid UTF-8, "
-                                      f"got: {show(os.fsencode(shown_path(self.label, name)))}")
+            self.scan.problems.append(msg.names_must_be_utf8(os.fsencode(shown_path(self.label, name))))
             return
         is_link = entry.is_symlink()
         try:
@@ -120,15 +119,12 @@ class _Walk:
         if is_link:
             real = os.path.realpath(entry.path)
             if not _inside(real, self.root):
-                self.scan.problems.append(
-                    "must not hold a symlink that leads outside the folder (its target would be "
-                    f"zipped into the function), got: {show(shown_path(self.label, name))} -> {show(real)}")
+                self.scan.problems.append(msg.must_not_link_outside_the_folder(shown_path(self.label, name), real))
                 return
         if is_dir:
             if real in ancestors:
-                self.scan.problems.append(
-                    "must not hold a symlink to a folder that contains it (a cycle), got: "
-                    f"{show(shown_path(self.label, name))} -> {show(os.readlink(entry.path))}")
+                self.scan.problems.append(msg.must_not_link_to_a_containing_folder(
+                    shown_path(self.label, name), os.readlink(entry.path)))
                 return
             self.folder(Path(entry.path), name + "/", real, ancestors | {real})
         elif stat.S_ISREG(info.st_mode):
@@ -140,8 +136,7 @@ class _Walk:
             target = os.readlink(entry.path)
         except OSError:
             target = "?"
-        return ("must not hold a broken symlink (its target does not exist or leads in a loop), "
-                f"got: {show(shown_path(self.label, name))} -> {show(target)}")
+        return msg.must_not_hold_a_broken_symlink(shown_path(self.label, name), target)
 
 
 def _ignored_file(name: str) -> bool:

@@ -15,7 +15,8 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.errors import InvalidInput, Problem
+from ..core.errors import Argument, InvalidInput, Problem
+from ..core.messages import model as msg
 from .stack import Stack
 from .validation import validate_stacks
 
@@ -37,11 +38,10 @@ def load_stack_file(path: str | Path) -> StackFile:
     path = Path(path).resolve()
     shown = str(path)
     if not path.is_file():
-        raise InvalidInput(Problem("STACK_FILE", f"must be an existing Python file, got: {shown!r}"))
+        raise InvalidInput(Problem(Argument("STACK_FILE"), msg.stack_file_must_exist(shown)))
     module = _import(path)
     if not hasattr(module, "STACKS"):
-        raise InvalidInput(Problem("STACK_FILE",
-                                   f"must define STACKS (a list of Stack), got: {shown!r}, which does not"))
+        raise InvalidInput(Problem(Argument("STACK_FILE"), msg.stack_file_must_define_stacks(shown)))
     stacks = module.STACKS
     validate_stacks(stacks, path.parent)
     return StackFile(path=path, stacks=tuple(stacks))
@@ -63,18 +63,14 @@ def _import(path: Path):
         del sys.modules[name]
         if isinstance(error, KeyboardInterrupt):
             raise
-        raise InvalidInput(Problem("STACK_FILE", f"failed to import {str(path)!r}: "
-                                   f"{_where(error, path)}{_describe(error)}")) from None
+        raise InvalidInput(Problem(Argument("STACK_FILE"), msg.stack_file_failed_to_import(
+            str(path), _line(error, path), error))) from None
     return module
 
 
-def _where(error: BaseException, path: Path) -> str:
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(path)]
+def _line(error: BaseException, path: Path) -> int | None:
+    """The line of the stack file where importing it failed, when the error or traceback says."""
     if isinstance(error, SyntaxError) and error.lineno:
-        return f"line {error.lineno}: "
-    return f"line {frames[-1].lineno}: " if frames else ""
-
-
-def _describe(error: BaseException) -> str:
-    detail = str(error)
-    return f"{type(error).__name__}: {detail}" if detail else type(error).__name__
+        return error.lineno
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(path)]
+    return frames[-1].lineno if frames else None

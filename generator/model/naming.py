@@ -10,6 +10,7 @@ knows what it is. Routes have no addresses of their own: the API is one OpenAPI 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .stack import Deployment
@@ -37,16 +38,47 @@ def api_name(stack_name: str, deployment: Deployment) -> str:
     return function_name(stack_name, deployment)
 
 
+@dataclass(frozen=True)
+class TrafficVariables:
+    """The three traffic variables of the deployment called ``name``.
+
+    By name, not by ``Deployment``: the plan summary reads plan JSON with no stack file, and
+    finds the deployments there by their weight variables (``deployments_in``).
+    """
+
+    name: str
+
+    @property
+    def green_weight(self) -> str:
+        return f"{self.name}{_WEIGHT_SUFFIX}"
+
+    @property
+    def blue_version(self) -> str:
+        return f"{self.name}_blue_version"
+
+    @property
+    def green_version(self) -> str:
+        return f"{self.name}_green_version"
+
+    @staticmethod
+    def deployments_in(variables: Iterable[str]) -> list[str]:
+        """The names of the deployments whose weight variable is among ``variables``."""
+        return [v[: -len(_WEIGHT_SUFFIX)] for v in variables if v.endswith(_WEIGHT_SUFFIX)]
+
+
+_WEIGHT_SUFFIX = "_green_weight"
+
+
 def green_weight_variable(deployment: Deployment) -> str:
-    return f"{deployment.name}_green_weight"
+    return TrafficVariables(deployment.name).green_weight
 
 
 def blue_version_variable(deployment: Deployment) -> str:
-    return f"{deployment.name}_blue_version"
+    return TrafficVariables(deployment.name).blue_version
 
 
 def green_version_variable(deployment: Deployment) -> str:
-    return f"{deployment.name}_green_version"
+    return TrafficVariables(deployment.name).green_version
 
 
 def output_name(deployment: Deployment, what: str) -> str:
@@ -67,6 +99,14 @@ def alias_id(deployment: Deployment) -> str:
     (docs/aws-rules.md#r27-create-before-destroy). Before, the address held the alias name.
     """
     return deployment.name
+
+
+def deployment_of_alias(alias_name: str, deployments: Iterable[str]) -> str | None:
+    """Which of ``deployments`` (names) has the alias whose Terraform name is ``alias_name``.
+
+    The name matches whole (``alias_id``): deployment ``a_b`` never takes the alias of ``a``.
+    """
+    return alias_name if alias_name in deployments else None
 
 
 def legacy_alias_id(deployment: Deployment) -> str:

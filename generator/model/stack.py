@@ -2,7 +2,7 @@
 
 This module is the public vocabulary of stack files (``Stack``, ``Deployment``, ``Function``,
 ``RestApi``, ``Route``). It holds data only: no AWS calls, no cdktf, no validation side effects,
-so loading a stack file is instant. ``generator.validation`` checks a model; ``generator.synthesis``
+so loading a stack file is instant. ``model.validation`` checks a model; ``generator.synthesis``
 turns a valid one into Terraform.
 """
 

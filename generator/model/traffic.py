@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ..core.errors import InvalidInput, Problem
+from ..core.errors import InFile, InvalidInput, Problem
+from ..core.messages import traffic as msg
 from . import naming
 from .stack import Stack
 
@@ -50,29 +51,25 @@ class Traffic:
         return "green-primary" if self.green_weight == 1 else "canary"
 
 
-ENTRY_SHAPE = '{"blue_version": "N" or null, "green_version": "N" or null, "green_weight": 0..1}'
-
-
 def parse_entry(entry: Any) -> Traffic:
     """One deployment's entry of the traffic file; ``ValueError`` naming the rule it breaks."""
     if not isinstance(entry, dict) or set(entry) - {"blue_version", "green_version", "green_weight"}:
-        raise ValueError(f"must be {ENTRY_SHAPE}, got: {short(entry)}")
+        raise ValueError(msg.entry_must_have_the_shape(entry))
     blue, green = entry.get("blue_version"), entry.get("green_version")
     for key, version in (("blue_version", blue), ("green_version", green)):
         if version is not None and not (isinstance(version, str) and VERSION.fullmatch(version)):
-            raise ValueError(f"{key} must be null or a version number such as \"3\", got: {short(version)}")
+            raise ValueError(msg.version_must_be_null_or_a_number(key, version))
     weight = entry.get("green_weight", 0)
     if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight <= 1:
-        raise ValueError(f"green_weight must be a number from 0 to 1, got: {short(weight)}")
+        raise ValueError(msg.green_weight_must_be_from_0_to_1(weight))
     if not is_exact_weight(weight):
-        raise ValueError(f"green_weight {WEIGHT_STEP_RULE}, got: {short(weight)}")
+        raise ValueError(msg.green_weight_must_be_on_the_grid(weight))
     if weight > 0 and green is None and "green_version" not in entry:
         # Written by a bluegreen from before green was pinned, in which green was "the newest
         # version". Readable, so rollback and shift can rewrite it; synth refuses it (tfvars).
         return Traffic(blue, None, weight + 0)
     if weight > 0 and (blue is None or green is None or green == blue):
-        raise ValueError(f"green_weight {format_weight(weight)} needs a pinned blue_version and a different "
-                         f"green_version (bluegreen shift sets them), got: {short(entry)}")
+        raise ValueError(msg.green_weight_needs_two_pinned_versions(format_weight(weight), entry))
     return Traffic(blue, green, weight + 0)  # + 0 turns -0.0 into 0.0
 
 
@@ -87,11 +84,8 @@ def tfvars(stack: Stack, traffic: dict[str, Traffic]) -> str:
     for deployment in stack.deployments:
         entry = traffic[deployment.name]
         if entry.green_weight > 0 and entry.green_version is None:
-            raise InvalidInput(Problem(f"{file_name(stack)}: {deployment.name}", "has a green weight but "
-                                       "no green_version (the format of an earlier bluegreen, where green was "
-                                       "the newest version): run bluegreen shift (it names the newest applied "
-                                       "version) or rollback to rewrite it, got: green_weight "
-                                       f"{format_weight(entry.green_weight)}"))
+            raise InvalidInput(Problem(InFile(file_name(stack), deployment.name),
+                                       msg.green_weight_needs_a_green_version(format_weight(entry.green_weight))))
         values[naming.blue_version_variable(deployment)] = entry.blue_version
         values[naming.green_version_variable(deployment)] = entry.green_version
         values[naming.green_weight_variable(deployment)] = entry.green_weight
@@ -104,23 +98,22 @@ def tfvars(stack: Stack, traffic: dict[str, Traffic]) -> str:
 # percentage and stored as a float exactly, so no weight silently becomes another one
 # (0.99999999999999999999 would be 1.0 as a float, and 0.00001 would show as 0%).
 WEIGHT_DECIMALS = 4
-WEIGHT_STEP_RULE = "must be a multiple of 0.0001 (0.01%)"
 
 
 def parse_weight(text: str) -> float:
     """``0.25`` or ``25%`` -> 0.25; ``ValueError`` naming the rule for anything else."""
     raw = text.strip()
     if raw.startswith("-") and WEIGHT.fullmatch(raw[1:]):
-        raise ValueError(f"must be from 0 to 1 (0% to 100%), got: {text!r}")
+        raise ValueError(msg.weight_must_be_from_0_to_1(text))
     if raw.lower() in ("nan", "inf", "infinity") or raw.lower().rstrip("%") in ("nan", "inf"):
-        raise ValueError(f"must be from 0 to 1 (0% to 100%), got: {text!r}")
+        raise ValueError(msg.weight_must_be_from_0_to_1(text))
     if not WEIGHT.fullmatch(raw):
-        raise ValueError(f"must be a number from 0 to 1 (0.25) or a percentage (25%), got: {text!r}")
+        raise ValueError(msg.weight_must_be_a_number_or_a_percentage(text))
     value = Decimal(raw[:-1]) / 100 if raw.endswith("%") else Decimal(raw)
     if not 0 <= value <= 1:
-        raise ValueError(f"must be from 0 to 1 (0% to 100%), got: {text!r}")
+        raise ValueError(msg.weight_must_be_from_0_to_1(text))
     if value != value.quantize(Decimal(1).scaleb(-WEIGHT_DECIMALS)):
-        raise ValueError(f"{WEIGHT_STEP_RULE}, such as 0.0125 or 1.25%, got: {text!r}")
+        raise ValueError(msg.weight_must_be_on_the_grid(text))
     return float(value)
 
 
@@ -136,8 +129,3 @@ def format_weight(weight: float) -> str:
     if "e" in text:  # positional, as the file and parse_weight expect: 1e-05 -> 0.00001
         text = format(Decimal(text), "f")
     return text[:-2] if text.endswith(".0") else text
-
-
-def short(value: Any) -> str:
-    text = json.dumps(value) if not isinstance(value, float) else repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."

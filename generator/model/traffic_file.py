@@ -19,9 +19,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import InvalidInput, Problem
+from ..core.errors import InFile, InvalidInput, Problem
+from ..core.json_file import read_json
+from ..core.messages import traffic as msg
 from .stack import Stack
-from .traffic import Traffic, file_name, format_weight, parse_entry, short
+from .traffic import Traffic, file_name, format_weight, parse_entry
 
 
 def traffic_path(stack_file_dir: Path, stack: Stack) -> Path:
@@ -33,30 +35,25 @@ def read_traffic(path: Path, stack: Stack) -> dict[str, Traffic]:
     traffic = {d.name: Traffic() for d in stack.deployments}
     where = str(path)
     if path.is_symlink() and not path.exists():
-        raise InvalidInput(Problem(where, f"is a link to {os.readlink(path)!r}, which does not exist"))
+        raise InvalidInput(Problem(InFile(where), msg.traffic_file_link_must_lead_somewhere(os.readlink(path))))
     if not path.exists():
         return traffic
     if not path.is_file():
-        raise InvalidInput(Problem(where, "must be a file (the committed traffic file), got: a folder or other"))
-    try:
-        data = json.loads(path.read_text(), object_pairs_hook=_refuse_duplicates)
-    except RecursionError:
-        raise InvalidInput(Problem(where, "is nested too deeply to be a traffic file: fix or restore it "
-                                   "from Git")) from None
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise InvalidInput(Problem(where, f"is not valid JSON ({error}): fix or restore it from Git")) from None
+        raise InvalidInput(Problem(InFile(where), msg.TRAFFIC_FILE_MUST_BE_A_FILE))
+    data = read_json(path, InFile(where), not_json=msg.traffic_file_must_be_json,
+                     too_deep=msg.TRAFFIC_FILE_MUST_NOT_NEST_TOO_DEEPLY, object_pairs_hook=_refuse_duplicates)
     if not isinstance(data, dict):
-        raise InvalidInput(Problem(where, f"must be a JSON object of deployments, got: {short(data)}"))
+        raise InvalidInput(Problem(InFile(where), msg.must_be_an_object_of_deployments(data)))
     problems = []
     for name, entry in data.items():
         if name not in traffic:
-            problems.append(Problem(f"{where}: {name}", "is not a deployment of stack "
-                                    f"{stack.name!r} (known: {', '.join(traffic)})"))
+            problems.append(Problem(InFile(where, name),
+                                    msg.must_be_a_deployment_of_the_stack(stack.name, traffic)))
             continue
         try:
             traffic[name] = parse_entry(entry)
-        except ValueError as error:
-            problems.append(Problem(f"{where}: {name}", str(error)))
+        except ValueError as error:  # its text is a message of the catalogue (core.messages.traffic)
+            problems.append(Problem(InFile(where, name), str(error)))
     if problems:
         raise InvalidInput(problems)
     return traffic
@@ -67,7 +64,7 @@ def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict:
     keys = [key for key, _ in pairs]
     duplicates = sorted({key for key in keys if keys.count(key) > 1})
     if duplicates:
-        raise ValueError(f"{', '.join(duplicates)} appears more than once")
+        raise ValueError(msg.keys_must_appear_once(duplicates))
     return dict(pairs)
 
 

@@ -1,18 +1,25 @@
-"""A content-addressed cache of synthesized output, so an unchanged re-synth skips cdktf.
+"""A content-addressed cache of cdktf's output, so a re-synth that changes no model skips cdktf.
 
-The key is a SHA-256 of everything synthesis consumes, never of file timestamps:
+cdktf's run is the expensive part of a synth (seconds), so the cache holds what it writes and is
+keyed on what that depends on, never on file timestamps:
 
 - the loaded, validated model (a stack file is Python and may read anything, so we key on what
   it produced, not on its text);
-- each function's archive digest (the source files' names, modes and bytes);
-- the traffic tfvars the output will carry;
 - the installed versions of cdktf, the provider bindings, jsii and constructs;
 - a digest of bluegreen's own code and templates (an edited generator is a new generator).
 
-An entry is the whole synthesized tree plus a digest of every file in it; an entry whose files
-no longer match their digests is treated as a miss and rewritten. Entries are written to a
-temporary folder and renamed into place, so a reader never sees half an entry. The cache lives
-in ``$BLUEGREEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/bluegreen/synth``, else
+Not on the functions' code, nor on the traffic: those change far more often than the model (an
+edited handler, ``bluegreen shift``), and neither needs cdktf. cdktf runs with a placeholder
+archive per deployment, whose sentinels are derived from the model (``output.code_fill``), so an
+entry holds no code: cdktf's manifest and ``cdk.tf.json`` files, the placeholders' empty zips,
+and each stack's README (which depends on the model alone). After a hit or a fresh run alike,
+``output.folder`` puts the real code in (``code_fill.fill``) and writes the traffic tfvars; a
+code-only or traffic-only change is a hit.
+
+An entry is that tree plus a digest of every file in it; an entry whose files no longer match
+their digests is treated as a miss and rewritten. Entries are written to a temporary folder and
+renamed into place, so a reader never sees half an entry. The cache lives in
+``$BLUEGREEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/bluegreen/synth``, else
 ``~/.cache/bluegreen/synth``; the newest ``KEEP_ENTRIES`` are kept. Pruning deletes only entries
 (see ``is_entry``): the folder may be shared, and anything else in it is left alone.
 """
@@ -31,7 +38,6 @@ from importlib import metadata
 from pathlib import Path
 
 from ..core.templating import TEMPLATES_DIR
-from ..model.archive import Archive
 from ..model.loader import StackFile
 
 KEEP_ENTRIES = 32
@@ -49,20 +55,18 @@ def cache_dir() -> Path:
     return Path(base) / "bluegreen" / "synth"
 
 
-def cache_key(stack_file: StackFile, archives: dict[tuple[str, str], Archive], traffic: dict[str, str]) -> str:
+def cache_key(stack_file: StackFile) -> str:
+    """The entry of cdktf's output for ``stack_file``: its model, the installed versions, bluegreen's code."""
     digest = hashlib.sha256()
-    for part in _key_parts(stack_file, archives, traffic):
+    for part in (model_json(stack_file), json.dumps(installed_versions(), sort_keys=True).encode(),
+                 generator_digest().encode()):
         digest.update(len(part).to_bytes(8, "big") + part)  # length-prefixed: parts cannot run together
     return digest.hexdigest()
 
 
-def _key_parts(stack_file: StackFile, archives: dict[tuple[str, str], Archive], traffic: dict[str, str]):
-    yield json.dumps([dataclasses.asdict(stack) for stack in stack_file.stacks], sort_keys=True, default=str).encode()
-    for (stack, deployment), archive in sorted(archives.items()):
-        yield f"{stack}/{deployment}:{archive.source_code_hash}".encode()
-    yield json.dumps(traffic, sort_keys=True).encode()
-    yield json.dumps(installed_versions(), sort_keys=True).encode()
-    yield generator_digest().encode()
+def model_json(stack_file: StackFile) -> bytes:
+    """The validated model as JSON: all that cdktf's output depends on, besides the tools."""
+    return json.dumps([dataclasses.asdict(stack) for stack in stack_file.stacks], sort_keys=True, default=str).encode()
 
 
 def installed_versions() -> dict[str, str]:

@@ -15,8 +15,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.errors import InvalidInput, Problem
+from ..core.errors import Argument, InvalidInput, Problem
 from ..core.layout import ASSETS, MANIFEST, OWNED_BY_SYNTHESIS, OutputLayout
+from ..core.messages import output as msg
 from ..model.archive import same_archive_content
 from ..model.loader import StackFile
 from . import manifest as output_manifest
@@ -42,7 +43,7 @@ def stale_files(stack_file: StackFile, out_dir: Path, use_cache: bool = True, *,
 
     out_dir = Path(out_dir).absolute()
     if out_dir.exists() and not out_dir.is_dir():
-        raise InvalidInput(Problem("--out", f"must be a folder, got the file: {str(out_dir)!r}"))
+        raise InvalidInput(Problem(Argument("--out"), msg.out_must_be_a_folder(str(out_dir))))
     names = [stack.name for stack in stack_file.stacks]
     previous = output_manifest.read_manifest(out_dir)
     source = output_manifest.stack_file_id(stack_file.path)

@@ -2,13 +2,25 @@
 
 The new output is assembled in a scratch folder inside the output folder (``.bluegreen-work/``,
 on the output's file system, so the swap is renames even when the output folder is a mount
-point), from the cache on a hit, from cdktf on a miss; only when it is complete does it take the
-output's place (see ``output_swap``). A failure leaves the previous output exactly as it was.
-Files that synthesis does not own (Terraform's ``.terraform/``, lock file, local state, anything
-a user put there) are never touched, so ``terraform plan`` keeps working across re-synths.
+point), in three steps, each from what it depends on:
+
+1. cdktf's output for the model (``cdk.tf.json``, the manifest, each stack's README), from the
+   synth cache on a hit, else from a cdktf run with a placeholder for each function's code
+   (keyed on the model, the installed versions and bluegreen's code; see ``cache``);
+2. the functions' code: each zip, its asset folder, ``filename`` and ``source_code_hash``,
+   filled into that tree (see ``code_fill``);
+3. each stack's traffic tfvars, from the traffic files.
+
+Steps 2 and 3 run on every path, a cache hit, a fresh run and ``--no-cache`` alike, and take
+milliseconds: an edited handler or a ``bluegreen shift`` re-synthesizes without cdktf, and the
+output is byte for byte what a ``--no-cache`` synth writes. Only when the new output is complete
+does it take the output's place (see ``swap``). A failure leaves the previous output
+exactly as it was. Files that synthesis does not own (Terraform's ``.terraform/``, lock file,
+local state, anything a user put there) are never touched, so ``terraform plan`` keeps working
+across re-synths.
 
 Several stack files may share one output folder: ``manifest.json`` lists every stack and the
-stack file it came from (see ``output_manifest``), and each synth replaces only its own stacks.
+stack file it came from (see ``manifest``), and each synth replaces only its own stacks.
 This module imports no cdktf: a cache hit never starts Node.js.
 """
 
@@ -22,13 +34,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.errors import InvalidInput, Problem
+from ..core.errors import Argument, InvalidInput, Problem
 from ..core.layout import LOCK, MANIFEST, README, TFVARS, WORK, OutputLayout, stack_entry
+from ..core.messages import output as msg
 from ..model.archive import Archive, build_archive
 from ..model.loader import StackFile
 from ..model.traffic import tfvars
 from ..model.traffic_file import read_traffic, traffic_path
 from . import cache as synth_cache
+from . import code_fill
 from . import manifest as output_manifest
 from .swap import clear_work, has_journal, make_scratch, recover, replace_output
 
@@ -53,10 +67,10 @@ def synthesize(stack_file: StackFile, out_dir: Path, use_cache: bool = True, *,
     """
     out_dir = resolve_output_folder(stack_file, out_dir)
     traffic = traffic_files(stack_file, traffic_dir)  # a broken traffic file fails here, before any work
-    # Each archive is built once and used for both the cache key and the output, so code edited
-    # during a synth can never be stored under the key of other code.
+    # Each archive is built once, before any work: its zip and its source_code_hash come from the
+    # same bytes even when the code is edited during the synth.
     archives = build_archives(stack_file)
-    key = synth_cache.cache_key(stack_file, archives, traffic) if use_cache else None
+    key = synth_cache.cache_key(stack_file) if use_cache else None
     created = not out_dir.exists()
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
@@ -77,7 +91,7 @@ def assemble(stack_file: StackFile, folder: Path, use_cache: bool = True, *,
     """
     traffic = traffic_files(stack_file, traffic_dir)
     archives = build_archives(stack_file)
-    key = synth_cache.cache_key(stack_file, archives, traffic) if use_cache else None
+    key = synth_cache.cache_key(stack_file) if use_cache else None
     _assemble(stack_file, folder, archives, traffic, key)
     return _fresh_manifest(folder)
 
@@ -89,16 +103,14 @@ def resolve_output_folder(stack_file: StackFile, out_dir: Path) -> Path:
         out_dir = out_dir.resolve()
     for parent in out_dir.parents:
         if parent.exists() and not parent.is_dir():
-            raise InvalidInput(Problem("--out", f"must be a folder path, but {str(parent)!r} is a file, "
-                                       f"got: {str(out_dir)!r}"))
+            raise InvalidInput(Problem(Argument("--out"), msg.out_must_be_a_folder_path(str(parent), str(out_dir))))
     _refuse_foreign(out_dir)
     for stack in stack_file.stacks:
         for deployment in stack.deployments:
             source = (stack_file.base_dir / deployment.function.source).resolve()
             if out_dir.resolve().is_relative_to(source):
-                raise InvalidInput(Problem("--out", f"must not be inside the source folder of {stack.name}/"
-                                           f"{deployment.name} (the output would be zipped into the "
-                                           f"function), got: {str(out_dir)!r}"))
+                raise InvalidInput(Problem(Argument("--out"), msg.out_must_not_be_in_source(
+                    f"{stack.name}/{deployment.name}", str(out_dir))))
     return out_dir
 
 
@@ -111,8 +123,7 @@ def _refuse_foreign(out_dir: Path) -> None:
     if (out_dir.is_dir() and (all(p.name in _AS_GOOD_AS_EMPTY for p in out_dir.iterdir())
                               or output_manifest.read_manifest(out_dir) is not None or has_journal(out_dir))):
         return
-    raise InvalidInput(Problem("--out", "must be a new folder or one that bluegreen synthesized (holding "
-                               f"bluegreen's {MANIFEST}), got: {str(out_dir)!r}"))
+    raise InvalidInput(Problem(Argument("--out"), msg.out_must_be_ours(MANIFEST, str(out_dir))))
 
 
 def build_archives(stack_file: StackFile) -> dict[tuple[str, str], Archive]:
@@ -155,13 +166,18 @@ def _synthesize_locked(stack_file: StackFile, out_dir: Path, archives: dict, tra
 
 def _assemble(stack_file: StackFile, folder: Path, archives: dict, traffic: dict[str, str],
               key: str | None) -> bool:
-    """Fill the empty ``folder`` from the cache (True) or from cdktf (False, and stored)."""
-    if key is not None and synth_cache.restore(key, folder):
-        return True
-    _fresh_synth(stack_file, folder, archives, traffic)
-    if key is not None:
-        synth_cache.store(key, folder)
-    return False
+    """Fill the empty ``folder``: cdktf's output from the cache (True) or from cdktf (False, and
+    stored), then the code and the traffic, which the cache never holds."""
+    stand_ins = code_fill.placeholders(stack_file)
+    cached = key is not None and synth_cache.restore(key, folder)
+    if not cached:
+        _fresh_synth(stack_file, folder, stand_ins)
+        if key is not None:
+            synth_cache.store(key, folder)
+    code_fill.fill(folder, stand_ins, archives)
+    for relative, text in traffic.items():
+        (folder / relative).write_text(text)
+    return cached
 
 
 def _fresh_manifest(folder: Path) -> output_manifest.Manifest:
@@ -171,7 +187,8 @@ def _fresh_manifest(folder: Path) -> output_manifest.Manifest:
     return manifest
 
 
-def _fresh_synth(stack_file: StackFile, scratch: Path, archives: dict, traffic: dict[str, str]) -> None:
+def _fresh_synth(stack_file: StackFile, scratch: Path, stand_ins: dict) -> None:
+    """cdktf's output for the model, with placeholders for the code, and each stack's README."""
     from .readme import render_stack_readme
 
     # cdktf's Node.js side reads these and would write HCL or change the app's context: the
@@ -183,13 +200,11 @@ def _fresh_synth(stack_file: StackFile, scratch: Path, archives: dict, traffic: 
     try:
         from ..synthesis.app import synth_into  # cdktf and Node.js start only here
 
-        synth_into(stack_file, scratch, archives)
+        synth_into(stack_file, scratch, stand_ins)
     finally:
         os.environ.update(withheld)
     for stack in stack_file.stacks:
         OutputLayout(scratch).stack_file(stack.name, README).write_text(render_stack_readme(stack))
-    for relative, text in traffic.items():
-        (scratch / relative).write_text(text)
 
 
 @contextmanager

@@ -21,8 +21,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.errors import InvalidInput, Problem
+from ..core.errors import Field, InvalidInput, Problem
 from ..core.layout import CONFIG, MANIFEST, stack_entry
+from ..core.messages import output as msg
 
 FORMAT = 1
 # Names a stack folder can have: never "..", never a path.
@@ -113,9 +114,11 @@ def refuse_claimed(previous: Manifest | None, names: list[str], stack_file: str,
     claimed = {name: previous.stack_files[name] for name in names
                if previous is not None and previous.stack_files.get(name, stack_file) != stack_file}
     if claimed:
-        raise InvalidInput([Problem(f"stack {name!r}", f"must be defined in one stack file per output folder "
-                                    f"({os.path.join(out_dir, MANIFEST)} has it from {other}), got: {stack_file}")
-                            for name, other in sorted(claimed.items())])
+        # The problem is the stack the stack file defines (a field of the model), named as the user
+        # reads it; the manifest only says who defined it first.
+        manifest = os.path.join(out_dir, MANIFEST)
+        raise InvalidInput([Problem(Field(f"stack {name!r}"), msg.stack_must_come_from_one_stack_file(
+                                manifest, other, stack_file)) for name, other in sorted(claimed.items())])
 
 
 def retired(previous: Manifest | None, names: list[str], stack_file: str) -> list[str]:

@@ -37,8 +37,9 @@ from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path, PurePosixPath
 
-from ..core.errors import InvalidInput, Problem
+from ..core.errors import InFile, InvalidInput, Problem
 from ..core.layout import MANIFEST, OWNED_BY_SYNTHESIS, STACKS, WORK, stack_entry
+from ..core.messages import output as msg
 
 _SWAP = f"{WORK}/swap"
 JOURNAL = f"{_SWAP}/journal.json"
@@ -170,10 +171,9 @@ def _roll_back(out_dir: Path, steps: list[_Step], made: list[str]) -> None:
         except OSError:
             pass
     if _any_parked(out_dir):
-        raise InvalidInput(Problem(str(out_dir / _SWAP / "parked"), "must be empty after an interrupted synth "
-                                   "was undone, but an entry could not be put back (its place is taken): move "
-                                   f"it back by hand as {out_dir / JOURNAL} says, got: "
-                                   f"{sorted(p.name for p in (out_dir / _SWAP / 'parked').iterdir())}"))
+        parked = out_dir / _SWAP / "parked"
+        raise InvalidInput(Problem(InFile(str(parked)), msg.parked_entries_must_be_put_back(
+            str(out_dir / JOURNAL), sorted(p.name for p in parked.iterdir()))))
     _remove_swap(out_dir)
 
 
@@ -261,12 +261,11 @@ def _read_journal(out_dir: Path) -> tuple[str, list[_Step], list[str]] | None:
         data = json.loads(path.read_text())
         state, steps, made = data["state"], [_Step(**step) for step in data["steps"]], data["made"]
         if data["format"] != 1 or state not in (SWAPPING, COMMITTED) or not all(map(_safe_step, steps)):
-            raise ValueError("unknown format, state or path")
+            raise ValueError(msg.JOURNAL_FORMAT_MUST_BE_KNOWN)
         if not all(isinstance(f, str) and _inside(f) and f.split("/")[0] == STACKS for f in made):
-            raise ValueError(f"a created folder outside {STACKS}/")
+            raise ValueError(msg.journal_folders_must_be_inside(STACKS))
     except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError) as error:
-        raise InvalidInput(Problem(str(path), "must be the journal of an interrupted synth, as bluegreen wrote it "
-                                   f"(restore the entries parked next to it by hand), got: {error}")) from None
+        raise InvalidInput(Problem(InFile(str(path)), msg.must_be_a_swap_journal(error))) from None
     return state, steps, made
 
 

@@ -23,8 +23,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.errors import InvalidInput, Problem
+from ..core.errors import Argument, InvalidInput, Problem
 from ..core.layout import OutputLayout
+from ..core.messages import output as msg
 from ..model.loader import StackFile
 from ..model.stack import Stack
 from ..model.traffic_file import traffic_path
@@ -57,8 +58,7 @@ class Workspace:
         root = project_root(stack_file.base_dir if stack_file else Path.cwd())
         if local and out is not None:
             shown = os.path.relpath(cls.at(root, local=True).out_dir)
-            raise InvalidInput(Problem("--out", f"cannot be combined with --local (the emulator's output "
-                                       f"folder is {shown}), got: {out!r}"))
+            raise InvalidInput(Problem(Argument("--out"), msg.out_cannot_be_combined_with_local(shown, out)))
         return cls.at(root, local, Path(out) if out is not None else None)
 
     @property

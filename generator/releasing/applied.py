@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..core.errors import InvalidInput, Problem
+from ..core.errors import InFile, InvalidInput, Problem
+from ..core.messages import releasing as msg
 from ..model import naming
 from ..model.stack import Deployment
 from ..model.traffic import VERSION, Traffic, format_weight
@@ -44,8 +45,8 @@ def applied(deployment: Deployment, state: AppliedState) -> Applied | None:
         traffic, stopped = variables, None
     else:
         traffic = _read_off(primary, weights, variables)
-        stopped = ("the last apply stopped before the alias changed: it serves "
-                   f"{_split(primary, weights)}" + (f", not {variables.describe()}" if variables else ""))
+        stopped = msg.apply_stopped_before_the_alias(_split(primary, weights),
+                                                     variables.describe() if variables else None)
     serving_blue = traffic.blue_version if traffic.blue_version else _text(first)
     return Applied(traffic, serving_blue, newest, _text(alias.get("arn")), stopped)
 
@@ -97,12 +98,12 @@ def _split(primary: str, weights: dict[str, float]) -> str:
     return ", ".join(f"v{version} {format_weight(round(share * 100, 2))}%" for version, share in shares.items())
 
 
-def _version(value: object, where: str) -> str | None:
+def _version(value: object, attribute: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not VERSION.fullmatch(value):
-        raise InvalidInput(Problem(f"Terraform state: {where}", f"must be a version number such as \"3\", "
-                                   f"got: {value!r}"))
+        # The state file's path is the caller's to know: here it is named by what it is.
+        raise InvalidInput(Problem(InFile("Terraform state", attribute), msg.must_be_a_version_number(value)))
     return value
 
 

@@ -3,6 +3,9 @@
 Each operation reads the stack file and its traffic file, checks the request, and rewrites only
 the traffic file (atomically, under a lock). Nothing here talks to AWS: Terraform applies the
 result. A version to pin that the request doesn't name is read from the applied outputs.
+
+A problem of a deployment's traffic or applied state names the deployment with its stack
+(``shop/orders``, ``Target.where``); the texts are in ``core.messages.releasing``.
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.errors import InvalidInput, Problem
+from ..core.errors import Argument, InFile, InvalidInput, OfDeployment, Problem
+from ..core.messages import releasing as msg
 from ..model.loader import StackFile
 from ..model.stack import Deployment, Stack
 from ..model.traffic import VERSION, Traffic
@@ -33,18 +37,24 @@ class Target:
     traffic_file: Path
     stack_dir: Path
 
+    @property
+    def where(self) -> OfDeployment:
+        return OfDeployment(self.stack.name, self.deployment.name)
+
 
 def locate(stack_file: StackFile, name: str, workspace: Workspace) -> Target:
-    """Find ``name`` (``deployment`` or ``stack/deployment``) in the stack file; its files in ``workspace``."""
+    """Find ``name`` (``deployment`` or ``stack/deployment``) in the stack file; its files in
+    ``workspace``, the traffic file's folder ready to write."""
     stack_name, _, deployment_name = name.rpartition("/")
     matches = [(s, d) for s in stack_file.stacks for d in s.deployments
                if d.name == deployment_name and stack_name in ("", s.name)]
     if len(matches) != 1:
-        known = ", ".join(f"{s.name}/{d.name}" for s in stack_file.stacks for d in s.deployments)
-        rule = ("names more than one deployment, write STACK/DEPLOYMENT" if matches
-                else "must be a deployment of the stack file")
-        raise InvalidInput(Problem("DEPLOYMENT", f"{rule} ({known}), got: {name!r}"))
+        known = [f"{s.name}/{d.name}" for s in stack_file.stacks for d in s.deployments]
+        rule = msg.must_name_one_deployment if matches else msg.must_be_a_deployment_of_the_stack_file
+        raise InvalidInput(Problem(Argument("DEPLOYMENT"), rule(known, name)))
     stack, deployment = matches[0]
+    if workspace.traffic_dir is not None:
+        workspace.traffic_dir.mkdir(parents=True, exist_ok=True)  # the local one exists on demand
     return Target(stack, deployment, workspace.traffic_file(stack_file, stack), workspace.stack_dir(stack))
 
 
@@ -53,19 +63,16 @@ def shift(target: Target, weight: float, version: str | None = None) -> tuple[Tr
     else the newest applied version. Blue must be pinned. A weight of 0 is a rollback."""
     if weight == 0:
         if version is not None:
-            raise InvalidInput(Problem("--version", "names a green version, and a weight of 0 gives green no "
-                                       f"traffic (it is a rollback): leave it out, got: {version!r}"))
+            raise InvalidInput(Problem(Argument("--version"), msg.zero_weight_takes_no_version(version)))
         return rollback(target)
 
     def change(current: Traffic) -> Traffic:
         if current.blue_version is None:
-            raise InvalidInput(Problem(target.deployment.name, "blue is not pinned, so there is no stable version "
-                                       "to keep serving: run promote first to pin the version now serving"))
+            raise InvalidInput(Problem(target.where, msg.BLUE_MUST_BE_PINNED))
         ongoing = current.green_version if current.green_weight > 0 else None
         green = _published(target, version) or ongoing or applied_version(target, "newest")
         if green == current.blue_version:
-            raise InvalidInput(Problem(target.deployment.name, f"version {green} is already blue: publish new code "
-                                       "(synth and apply) before shifting traffic to it"))
+            raise InvalidInput(Problem(target.where, msg.green_must_not_be_blue(green)))
         return Traffic(current.blue_version, green, weight)
     return _update(target, change)
 
@@ -91,12 +98,9 @@ def promote(target: Target, version: str | None) -> tuple[Traffic, Traffic]:
             green = current.green_version if current.green_weight > 0 else None
             blue = _published(target, version) or green
             if blue is None:
-                raise InvalidInput(Problem(target.deployment.name, "no green version is getting traffic, so there "
-                                           "is nothing to promote: shift to the new version first, or name the "
-                                           "version to pin with --version N"))
+                raise InvalidInput(Problem(target.where, msg.NOTHING_TO_PROMOTE))
         if blue == current.blue_version:
-            raise InvalidInput(Problem(target.deployment.name, f"version {blue} is already blue: publish new code "
-                                       "(synth and apply) before promoting"))
+            raise InvalidInput(Problem(target.where, msg.promoted_must_not_be_blue(blue)))
         return Traffic(blue_version=blue, green_version=None, green_weight=0)
     return _update(target, change)
 
@@ -106,11 +110,11 @@ def applied_version(target: Target, what: str) -> str:
     live = applied(target.deployment, read_state(target.stack_dir))
     value = (live.newest_version if what == "newest" else live.serving_blue) if live else None
     if value is None:
-        raise InvalidInput(Problem(target.deployment.name, f"no version is known: {target.stack_dir} has no "
-                                   "applied state for this deployment (apply first, or pass --version N)"))
+        raise InvalidInput(Problem(target.where,
+                                   msg.version_must_be_applied(target.stack_dir)))
     if not VERSION.fullmatch(value):
-        raise InvalidInput(Problem(f"{target.stack_dir}: {what} version", "must be a version number such as "
-                                   f"\"3\", got: {value!r}"))
+        raise InvalidInput(Problem(InFile(str(target.stack_dir), f"{what} version"),
+                                   msg.must_be_a_version_number(value)))
     return value
 
 
@@ -121,8 +125,8 @@ def _published(target: Target, version: str | None) -> str | None:
     live = applied(target.deployment, read_state(target.stack_dir))
     newest = live.newest_version if live else None
     if newest is not None and VERSION.fullmatch(newest) and int(version) > int(newest):
-        raise InvalidInput(Problem("--version", f"must be a version {target.deployment.name} has published (the "
-                                   f"newest applied is {newest}), got: {version!r}"))
+        raise InvalidInput(Problem(Argument("--version"),
+                                   msg.must_be_a_published_version(target.deployment.name, newest, version)))
     return version
 
 

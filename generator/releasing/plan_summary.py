@@ -14,15 +14,17 @@ one GitHub comment, least important list first.
 from __future__ import annotations
 
 import html
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..core.errors import InvalidInput, Problem
+from ..core.errors import Argument, InvalidInput, Problem
+from ..core.json_file import read_json
+from ..core.messages import releasing as msg
 from ..core.templating import render
+from ..model import naming
 
 ACTION_WORDS = {("create",): "create", ("update",): "update", ("delete",): "destroy",
                 ("delete", "create"): "replace", ("create", "delete"): "replace",
@@ -35,8 +37,6 @@ TALLY_WORDS = {"create": "add", "update": "change", "destroy": "destroy", "repla
 # wrappers add a header, or a marker to find and update the comment.
 MARKDOWN_LIMIT = 65_536
 MARKDOWN_BUDGET = 60_000
-ROLE_WARNING = ("the execution role changes: AWS refuses weighted routing between versions with "
-                "different roles, so this release cannot be canaried; shift all at once or keep the role")
 
 
 @dataclass(frozen=True)
@@ -118,22 +118,13 @@ class Shown:
 
 
 def load_plan(path: Path) -> dict:
-    try:
-        plan = json.loads(Path(path).read_text())
-    except FileNotFoundError:
-        raise InvalidInput(Problem("PLAN_JSON", f"must be an existing file, got: {str(path)!r}")) from None
-    except RecursionError:
-        # json nests one Python call per level; Terraform's plans are never more than a few dozen deep.
-        raise InvalidInput(Problem("PLAN_JSON", "must be the output of terraform show -json PLAN (its arrays "
-                                   f"and objects are nested too deeply to read), got: {str(path)!r}")) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InvalidInput(Problem("PLAN_JSON", f"must be the output of terraform show -json PLAN ({error}), "
-                                   f"got: {str(path)!r}")) from None
+    shown = str(path)
+    plan = read_json(path, Argument("PLAN_JSON"), not_json=lambda error: msg.must_be_a_plan(error, shown),
+                     too_deep=msg.plan_must_not_nest_too_deeply(shown), missing=msg.plan_must_exist(shown))
     # A plan has planned_values (and resource_changes when anything is managed); state JSON
     # from `terraform show -json` without a plan file has neither.
     if not isinstance(plan, dict) or not ("resource_changes" in plan or "planned_values" in plan):
-        raise InvalidInput(Problem("PLAN_JSON", "must be the output of terraform show -json PLAN (no "
-                                   f"resource_changes in it), got: {str(path)!r}"))
+        raise InvalidInput(Problem(Argument("PLAN_JSON"), msg.plan_must_have_resource_changes(shown)))
     return plan
 
 
@@ -143,24 +134,22 @@ def summarize_file(path: Path) -> PlanSummary:
     try:
         return summarize(plan)
     except (KeyError, TypeError, AttributeError, ValueError) as error:
-        raise InvalidInput(Problem("PLAN_JSON", "is not a plan bluegreen can read "
-                                   f"({type(error).__name__}: {error}), got: {str(path)!r}")) from None
+        raise InvalidInput(Problem(Argument("PLAN_JSON"), msg.plan_must_be_readable(error, str(path)))) from None
 
 
 def summarize(plan: dict) -> PlanSummary:
     changes = [c for c in plan.get("resource_changes") or [] if c.get("mode", "managed") == "managed"]
     variables = {k: (v or {}).get("value") for k, v in (plan.get("variables") or {}).items()}
-    names = sorted((k[: -len("_green_weight")] for k in variables if k.endswith("_green_weight")),
-                   key=len, reverse=True)
+    names = naming.TrafficVariables.deployments_in(variables)
     summary = PlanSummary()
     for change in changes:
         actions = change["change"]["actions"]
         if not isinstance(actions, list) or not all(isinstance(a, str) for a in actions):
-            raise ValueError(f"the actions of {change.get('address')!r} are not a list of words: {actions!r}")
+            raise ValueError(msg.plan_actions_must_be_words(change.get("address"), actions))
         actions = tuple(actions)
         if actions != ("no-op",):
             summary.changes.append((change["address"], ACTION_WORDS.get(actions, "/".join(actions))))
-        owner = _owner(change, names)
+        owner = naming.deployment_of_alias(change["name"], names)
         if change["type"] == "aws_lambda_alias" and owner:
             summary.deployments.append(_alias_traffic(owner, change, variables))
     summary.warnings = _warnings(changes, summary.deployments)
@@ -251,18 +240,13 @@ def _escape(character: str) -> str:
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
-def _owner(change: dict, names: list[str]) -> str | None:
-    # The alias address is aws_lambda_alias.<deployment> (generator.naming.alias_id), so the name
-    # matches whole: deployment a_b never takes the alias of deployment a.
-    return change["name"] if change["name"] in names else None
-
-
 def _alias_traffic(name: str, change: dict, variables: dict) -> DeploymentTraffic:
     body = change["change"]
     before, after = _split(body.get("before")), _split(body.get("after"), body.get("after_unknown"))
-    weight = variables.get(f"{name}_green_weight") or 0
-    pinned = variables.get(f"{name}_blue_version")
-    green = variables.get(f"{name}_green_version") if weight > 0 else None
+    traffic = naming.TrafficVariables(name)
+    weight = variables.get(traffic.green_weight) or 0
+    pinned = variables.get(traffic.blue_version)
+    green = variables.get(traffic.green_version) if weight > 0 else None
     primary = (body.get("after") or {}).get("function_version")
     # Unpinned, blue is whatever the alias serves: the first version published.
     blue = pinned if pinned is not None else primary
@@ -327,19 +311,16 @@ def _warnings(changes: list[dict], deployments: list[DeploymentTraffic]) -> list
     for change in changes:
         actions, kind, body = tuple(change["change"]["actions"]), change["type"], change["change"]
         if kind == "aws_lambda_function" and "create" in actions:
-            warnings.append(WarningLine(change["address"], "a new version will be published"))
+            warnings.append(WarningLine(change["address"], msg.NEW_VERSION_WILL_BE_PUBLISHED))
         elif kind == "aws_lambda_function" and actions == ("update",):
-            warnings.append(WarningLine(change["address"], "a new version will be published; it gets no "
-                                                           "traffic until the traffic file names it green"))
+            warnings.append(WarningLine(change["address"], msg.NEW_VERSION_GETS_NO_TRAFFIC_YET))
         if kind == "aws_api_gateway_deployment" and {"create", "delete"} <= set(actions):
-            warnings.append(WarningLine(change["address"],
-                                        "the API will be redeployed (its OpenAPI document changed)"))
+            warnings.append(WarningLine(change["address"], msg.API_WILL_BE_REDEPLOYED))
         if _role_changes(kind, actions, body):
-            warnings.append(WarningLine(change["address"], ROLE_WARNING))
+            warnings.append(WarningLine(change["address"], msg.ROLE_CHANGE_PREVENTS_A_CANARY))
     for d in deployments:
         if d.unpinned and not d.destroyed:
-            warnings.append(WarningLine(d.name, "blue is unpinned: the alias stays on the first version "
-                                                "published until promote pins blue"))
+            warnings.append(WarningLine(d.name, msg.UNPINNED_BLUE_STAYS_ON_THE_FIRST_VERSION))
     return warnings
 
 

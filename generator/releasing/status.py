@@ -1,7 +1,7 @@
 """``bluegreen status``: each deployment's blue and green versions, weight and phase.
 
 From the traffic file (what Git says) and, where the stack folder has Terraform state, what is
-applied (``generator.applied``: the alias as it serves, the newest version). The phase comes
+applied (``applied``: the alias as it serves, the newest version). The phase comes
 from what is applied when that is known, and from the file otherwise; a difference between the
 two, an apply that stopped before the alias changed, and state that can't be read are each
 named in a note, and the file's values are still shown.
@@ -13,6 +13,7 @@ import json
 from dataclasses import asdict, dataclass, field
 
 from ..core.errors import InvalidInput
+from ..core.messages import releasing as msg
 from ..model.loader import StackFile
 from ..model.stack import Deployment
 from ..model.traffic import Traffic, format_weight
@@ -46,7 +47,7 @@ def collect_status(stack_file: StackFile, workspace: Workspace) -> list[Deployme
         try:
             state, unreadable = read_state(workspace.stack_dir(stack)), None
         except InvalidInput as error:
-            state, unreadable = AppliedState(), f"applied state not read: {error.render()}"
+            state, unreadable = AppliedState(), msg.applied_state_not_read(error.render())
         rows += [_row(stack.name, d, traffic[d.name], state, unreadable) for d in stack.deployments]
     return rows
 
@@ -59,7 +60,7 @@ def _row(stack: str, deployment: Deployment, committed: Traffic, state: AppliedS
     if live and live.stopped:
         notes.append(live.stopped)
     if live and live.traffic != committed:
-        notes.append(f"the traffic file says {committed.phase}: {committed.describe()}: apply to catch up")
+        notes.append(msg.traffic_file_differs_from_applied(committed.phase, committed.describe()))
     if phase_of.blue_version is None:
         notes.append(_unpinned_note(live.serving_blue if live else None, live.newest_version if live else None))
     return DeploymentStatus(
@@ -73,9 +74,8 @@ def _row(stack: str, deployment: Deployment, committed: Traffic, state: AppliedS
 
 def _unpinned_note(serving_blue: str | None, newest: str | None) -> str:
     if serving_blue and newest and newest != serving_blue:
-        return (f"blue is unpinned: the alias stays on v{serving_blue}, the first version published; v{newest} "
-                "gets no traffic: run promote to pin blue, then shift")
-    return "blue is unpinned: run promote after the first apply to pin the version now serving"
+        return msg.unpinned_blue_keeps_the_first_version(serving_blue, newest)
+    return msg.UNPINNED_BLUE_NEEDS_PROMOTE
 
 
 def render_status_json(rows: list[DeploymentStatus]) -> str:

@@ -16,8 +16,10 @@ def build_app(stack_file: StackFile, outdir: Path, archives: dict[tuple[str, str
     """A cdktf ``App`` holding one ``BlueGreenStack`` per stack, not yet synthesized.
 
     ``archives`` are the code archives by (stack, deployment), built by the caller; missing
-    ones are built here. Each stack's code archives wait in a temporary folder until the stack
-    synthesizes (see ``assets``).
+    ones are built here. bluegreen's own synth passes placeholders, empty archives whose hashes
+    are sentinels, and puts the real code in after cdktf (see ``output.code_fill``): cdktf's
+    output then depends on the model alone and is cached on it. Each stack's code archives wait
+    in a temporary folder until the stack synthesizes (see ``assets``).
     """
     app = App(outdir=str(outdir))
     try:

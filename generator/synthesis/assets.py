@@ -2,9 +2,9 @@
 
 cdktf's own ``TerraformAsset`` zips folders with the current time in every entry, which would
 publish a new Lambda version on every synth (docs/aws-rules.md#r16-publish-on-every-change). We
-zip with ``generator.archive`` and hand cdktf the finished file: it copies files as they are, to
+zip with ``model.archive`` and hand cdktf the finished file: it copies files as they are, to
 ``assets/<id>/<hash>/<name>.zip`` relative to the stack folder. We give cdktf that hash
-(``asset_hash``) from the archive's content: cdktf's own is an MD5 of the zip bytes, which
+(``asset_hash``) from the archive's content (``Archive.asset_folder``): cdktf's own is an MD5 of the zip bytes, which
 differ between zlib builds, and a path that moves would change the synthesized output on a
 machine with another zlib although the code is the same.
 
@@ -20,7 +20,6 @@ until ``discard_code_assets`` or, as the fallback, the end of the process.
 from __future__ import annotations
 
 import atexit
-import base64
 import hashlib
 import shutil
 import tempfile
@@ -43,14 +42,9 @@ def code_asset(scope: Construct, archive: Archive, name: str) -> tuple[str, str]
     zip_path = _stack_archives(TerraformStack.of(scope)).add(
         f"{hashlib.sha256(archive.data).hexdigest()}/{name}.zip", archive.data)
     asset = TerraformAsset(scope, "code", path=str(zip_path), type=AssetType.FILE,
-                           asset_hash=asset_hash(archive))
+                           asset_hash=archive.asset_folder)
     return asset.path, archive.source_code_hash
 
-
-def asset_hash(archive: Archive) -> str:
-    """The folder name cdktf puts the archive under: 32 upper-case hex digits, as cdktf's own
-    hashes look, taken from the content digest (``source_code_hash``), never the zip bytes."""
-    return base64.b64decode(archive.source_code_hash).hex().upper()[:32]
 
 
 def discard_code_assets(scope: Construct) -> None:

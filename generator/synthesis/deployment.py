@@ -2,9 +2,9 @@
 
 The function publishes a version on every change; a weighted alias splits traffic between the
 pinned blue version and the pinned green one, driven by three Terraform variables (see
-``generator.traffic_interface``); an optional REST API invokes the alias. Library users add it
+``interface``); an optional REST API invokes the alias. Library users add it
 to their own cdktf stack; ``BlueGreenStack`` uses it for stack files. Addresses are fixed and
-readable (see ``generator.naming``).
+readable (see ``model.naming``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from pathlib import Path
 from cdktf import Precondition, TerraformResourceLifecycle, TerraformStack, Token
 from constructs import Construct
 
-from ..core.errors import InvalidInput, Problem
+from ..core.errors import Field, InvalidInput, Problem
+from ..core.messages import synthesis as msg
 from ..model import naming
 from ..model.archive import Archive, build_archive
 from ..model.naming import ref
@@ -59,8 +60,8 @@ class BlueGreenDeployment(Construct):
         validate_deployment(name_prefix, deployment, base_dir)
         if any(other.name == deployment.name for other in _IN_STACK.get(TerraformStack.of(self), [])):
             # Its resources would take the other's Terraform addresses, silently replacing them.
-            raise InvalidInput(Problem("deployment.name", "must differ from every other deployment's in the "
-                                       f"same stack, got: {deployment.name!r}"))
+            raise InvalidInput(Problem(Field("deployment.name"),
+                                       msg.must_differ_from_other_deployments(deployment.name)))
         self.deployment = deployment
         self._name = deployment.name
         self._at = naming.Addresses(deployment)
@@ -142,7 +143,7 @@ class BlueGreenDeployment(Construct):
         stack.add_override("moved", moved_blocks(deployments))
 
     def _interface(self) -> None:
-        # Variables, locals and outputs are plain JSON (generator.traffic_interface), merged
+        # Variables, locals and outputs are plain JSON (synthesis.interface), merged
         # into the stack one element at a time so deployments never overwrite each other.
         stack = TerraformStack.of(self)
         for block, elements in traffic_interface(self.deployment).items():

@@ -18,7 +18,7 @@ assembly), and that process keeps a copy of the environment as it was then. Henc
   change nothing, as Node never reads its environment again, so the import is the scope.
 - Nothing else is touched here. A library user's app, run by ``cdktf synth``, relies on the
   ``CDKTF_*`` variables the CLI passes to that same Node process; only bluegreen's own
-  stack-file synth withholds them (``output_folder._fresh_synth``).
+  stack-file synth withholds them (``output.folder``).
 """
 
 from __future__ import annotations
@@ -31,9 +31,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from ..core.errors import ToolMissing
+from ..core.messages import tools
 
-NODE_MISSING = ("Node.js is required to synthesize (cdktf runs through jsii): install it "
-                "(Debian: apt-get install nodejs) or point JSII_NODE at a node binary")
 # The Node majors whose end-of-life banner is silenced (a comma-separated list), and any
 # value to silence the deprecation one.
 SILENCE_END_OF_LIFE = "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"
@@ -63,7 +62,7 @@ def find_node() -> str:
     """The node binary jsii will run (``JSII_NODE``, else ``node`` on PATH); ``ToolMissing`` if none."""
     node = os.environ.get("JSII_NODE") or shutil.which("node")
     if not node or not shutil.which(node):
-        raise ToolMissing(NODE_MISSING)
+        raise ToolMissing(tools.NODE_MISSING)
     return node
 
 
@@ -85,5 +84,5 @@ def _node_major(node: str) -> str:
         version = subprocess.run([node, "--version"], capture_output=True, text=True,
                                  timeout=30, check=True).stdout.strip()
     except (OSError, subprocess.SubprocessError) as error:
-        raise ToolMissing(f"{NODE_MISSING} ({node} --version failed: {error})") from None
+        raise ToolMissing(tools.node_version_failed(node, error)) from None
     return version.lstrip("v").split(".")[0]

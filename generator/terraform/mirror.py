@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..core.errors import ToolMissing
+from ..core.messages import tools
 
 AWS_PROVIDER = "registry.terraform.io/hashicorp/aws"
 AWS_PROVIDER_VERSION = "5.100.0"
@@ -30,8 +31,7 @@ def terraform_binary() -> str:
     """The ``terraform`` on PATH; ``ToolMissing`` with what to do when there is none."""
     binary = shutil.which("terraform")
     if not binary:
-        raise ToolMissing("Terraform is required: install the Terraform CLI (1.5 or newer) "
-                          "and put it on PATH")
+        raise ToolMissing(tools.TERRAFORM_MISSING)
     return binary
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import ExternalToolFailed
+from ..core.messages import tools
 from .mirror import find_provider_mirror, terraform_binary, write_cli_config
 
 # No prompts, no version checks, and the shorter messages of automation: every run is unattended.
@@ -58,12 +59,12 @@ class Terraform:
             result = subprocess.run([terraform_binary(), *args, "-no-color"], cwd=folder, env=dict(self.env),
                                     capture_output=True, text=True, timeout=self.timeout_s)
         except subprocess.TimeoutExpired:
-            raise ExternalToolFailed(f"{shown} did not finish within {self.timeout_s:g} s in {where}") from None
+            raise ExternalToolFailed(tools.command_timed_out(shown, self.timeout_s, where)) from None
         except OSError as error:
-            raise ExternalToolFailed(f"{shown} could not run in {where}: {error}") from None
+            raise ExternalToolFailed(tools.command_could_not_run(shown, where, error)) from None
         if check and result.returncode != 0:
             detail = " ".join(f"{result.stdout}\n{result.stderr}".split())[-_DETAIL_CHARS:]
-            raise ExternalToolFailed(f"{shown} failed (exit status {result.returncode}) in {where}: {detail}")
+            raise ExternalToolFailed(tools.command_failed(shown, result.returncode, where, detail))
         return result
 
     def init(self, folder: Path) -> None:
@@ -78,6 +79,5 @@ class Terraform:
         try:
             data = json.loads(text)
         except ValueError as error:
-            raise ExternalToolFailed(f"terraform output -json printed no JSON in {os.path.relpath(folder)}: "
-                                     f"{error}") from None
+            raise ExternalToolFailed(tools.output_must_be_json(os.path.relpath(folder), error)) from None
         return {name: item.get("value") for name, item in data.items() if isinstance(item, dict)}

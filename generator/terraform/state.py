@@ -14,12 +14,13 @@ read from the alias resource itself, never from an output.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.errors import InvalidInput, Problem
+from ..core.errors import InFile, InvalidInput, Problem
+from ..core.json_file import read_json
 from ..core.layout import STATE_FILE
+from ..core.messages import terraform as msg
 
 
 @dataclass(frozen=True)
@@ -35,16 +36,11 @@ def read_state(stack_dir: Path) -> AppliedState:
     state = stack_dir / STATE_FILE
     if not state.is_file() or state.stat().st_size == 0:
         return AppliedState()
-    try:
-        data = json.loads(state.read_text())
-    except RecursionError:
-        raise InvalidInput(Problem(str(state), "is nested too deeply to be Terraform state")) from None
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise InvalidInput(Problem(str(state), f"is not Terraform state JSON ({error})")) from None
+    where = str(state)
+    data = read_json(state, InFile(where), not_json=msg.must_be_state_json, too_deep=msg.STATE_MUST_NOT_NEST_TOO_DEEPLY)
     outputs = data.get("outputs") if isinstance(data, dict) else None
     if not isinstance(outputs, dict):
-        raise InvalidInput(Problem(str(state), "must be Terraform state with an \"outputs\" object, got: "
-                                   f"{type(outputs).__name__ if outputs is not None else 'none'}"))
+        raise InvalidInput(Problem(InFile(where), msg.state_must_have_outputs(outputs)))
     return AppliedState({name: item.get("value") for name, item in outputs.items() if isinstance(item, dict)},
                         _resources(data.get("resources")))
 

@@ -1,0 +1,32 @@
+"""Read a JSON file that a user or a tool wrote, with every way it can fail as bad input.
+
+The traffic file, Terraform's state and a plan's JSON are all read here, so each fails the same
+three ways, each with its own message: the file is missing, it is not JSON (unreadable, not
+UTF-8, not valid), or it nests too deeply to parse (``json`` spends one Python call per level;
+no file bluegreen reads is more than a few dozen deep, so a deeper one is damaged or hostile).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .errors import InvalidInput, Location, Problem
+
+
+def read_json(path: Path, where: Location, *, not_json: Callable[[Exception], str], too_deep: str,
+              missing: str | None = None, **options: Any) -> Any:
+    """``path``'s JSON (``options`` go to ``json.loads``); ``InvalidInput`` at ``where`` otherwise.
+
+    ``missing`` None means a missing file is "not JSON" like any other unreadable one.
+    """
+    try:
+        return json.loads(Path(path).read_text(), **options)
+    except FileNotFoundError as error:
+        raise InvalidInput(Problem(where, missing if missing is not None else not_json(error))) from None
+    except RecursionError:
+        raise InvalidInput(Problem(where, too_deep)) from None
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise InvalidInput(Problem(where, not_json(error))) from None

@@ -1,0 +1,19 @@
+"""Messages of the command line's own arguments (``cli.scaffold``: ``bluegreen init NAME``)."""
+
+from __future__ import annotations
+
+
+def must_be_a_scaffold_name(got: str) -> str:
+    return f"must be 1-29 lower-case letters and digits, starting with a letter, got: {got!r}"
+
+
+def scaffold_must_not_overwrite(path: str) -> str:
+    return f"would overwrite {path}, which exists"
+
+
+CHECK_CANNOT_BE_COMBINED_WITH_LOCAL = ("cannot be combined with --local (the emulator's output is rewritten by "
+                                       "every up --local and never committed), got: --check --local")
+
+
+def version_must_be_a_number(version: str) -> str:
+    return f"must be a published version number such as 3, got: {version!r}"
