@@ -307,3 +307,17 @@ def test_every_address_in_the_golden_json_comes_from_the_address_registry(name):
     registry = {item.address for d in stack.deployments for item in naming.Addresses(d).all()}
     assert written == registry
     assert [block["from"] for block in golden["moved"]] == [naming.Addresses(d).legacy_alias for d in stack.deployments]
+
+
+def test_synthesis_gets_any_provider_class_by_name_with_no_list_to_keep():
+    # Adding a resource to a deployment is a registry entry and a synthesis module: the provider
+    # module finds a class by its name, nested blocks included, in the bindings' own submodule.
+    import cdktf_cdktf_provider_aws.api_gateway_rest_api as rest_api_module
+    import cdktf_cdktf_provider_aws.lambda_function_event_invoke_config as invoke_config_module
+
+    from generator.synthesis import provider
+
+    assert provider.LambdaFunctionEventInvokeConfig is invoke_config_module.LambdaFunctionEventInvokeConfig
+    assert provider.ApiGatewayRestApiEndpointConfiguration is rest_api_module.ApiGatewayRestApiEndpointConfiguration
+    with pytest.raises(AttributeError, match="no provider class of that name"):
+        provider.LambdaNoSuchThing  # noqa: B018 - the lookup is the test

@@ -38,8 +38,10 @@ import importlib
 import importlib.util
 import os
 import pkgutil
+import re
 import sys
 from types import ModuleType
+from typing import Any
 
 PACKAGE = "cdktf_cdktf_provider_aws"
 ASSEMBLY = "@cdktf/provider-aws"  # the jsii assembly the bindings load (provider-aws@20.1.0)
@@ -101,19 +103,29 @@ def _camel_case(snake: str) -> str:
 
 _register_package_without_init()
 
-from cdktf_cdktf_provider_aws.api_gateway_deployment import ApiGatewayDeployment
-from cdktf_cdktf_provider_aws.api_gateway_rest_api import ApiGatewayRestApi, ApiGatewayRestApiEndpointConfiguration
-from cdktf_cdktf_provider_aws.api_gateway_stage import ApiGatewayStage
-from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
-from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
-from cdktf_cdktf_provider_aws.lambda_alias import LambdaAlias
-from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction
-from cdktf_cdktf_provider_aws.lambda_permission import LambdaPermission
-from cdktf_cdktf_provider_aws.provider import AwsProvider
+# The provider itself is in submodule "provider", which its class name does not spell.
+from cdktf_cdktf_provider_aws.provider import AwsProvider  # after the registration above
 
-__all__ = [
-    "ApiGatewayDeployment", "ApiGatewayRestApi", "ApiGatewayRestApiEndpointConfiguration", "ApiGatewayStage",
-    "AwsProvider", "CloudwatchLogGroup", "IamRole", "IamRolePolicy", "LambdaAlias", "LambdaFunction",
-    "LambdaPermission",
-]
+__all__ = ["AwsProvider"]  # and, through __getattr__, every resource class of the bindings
+
+_SUBMODULES = _submodules(list(sys.modules[PACKAGE].__path__))
+
+
+def __getattr__(name: str) -> Any:
+    """Any class of the bindings by its name (``LambdaAlias``, ``ApiGatewayRestApiEndpointConfiguration``),
+    imported from its submodule on first use: ``from .provider import LambdaAlias``.
+
+    A resource class lives in the submodule of its snake_case name, and its nested blocks in the
+    same submodule under longer names, so the longest prefix that is a submodule holding the
+    name finds it. No list to keep: adding a resource to synthesis needs no change here.
+    """
+    words = re.findall(r"[A-Z][a-z0-9]*", name)
+    for end in range(len(words), 0, -1):
+        submodule = "_".join(words[:end]).lower()
+        if submodule in _SUBMODULES:
+            module = importlib.import_module(f"{PACKAGE}.{submodule}")
+            if hasattr(module, name):
+                found = getattr(module, name)
+                globals()[name] = found  # once per name: the next lookup is a plain attribute
+                return found
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r} (no provider class of that name)")
