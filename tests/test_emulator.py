@@ -122,7 +122,9 @@ def fake_emulator(tmp_path, monkeypatch) -> Path:
     monkeypatch.chdir(project)
     server = emulator.Emulator(os.getpid(), "http://127.0.0.1:4566")
     monkeypatch.setattr(emulator, "running_emulator", lambda workspace: server)
-    monkeypatch.setattr(emulator, "find_provider_mirror", lambda: tmp_path / "mirror")
+    from generator.terraform import runner
+
+    monkeypatch.setattr(runner, "find_provider_mirror", lambda: tmp_path / "mirror")
     return project
 
 
@@ -157,6 +159,7 @@ def test_env_exports_the_region_of_the_local_stacks(fake_emulator, capsys):
     ('{"pid": 0, "endpoint": "http://127.0.0.1:4566"}', "pid: must be a process id (a positive integer), got: 0"),
     ("[]", "must be a JSON object with pid and endpoint, got: []"),
     ("", "is not a readable emulator record (Expecting value"),
+    ("[" * 100_000, ": is nested too deeply to be an emulator record"),
 ])
 def test_a_damaged_emulator_record_exits_2_naming_the_problem(record, problem, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
@@ -231,6 +234,14 @@ def test_a_terraform_run_past_its_time_limit_is_an_external_tool_failure(terrafo
         Terraform(terraform_env, timeout_s=0.001).run(["version"], tmp_path)
 
 
+@pytest.mark.parametrize("printed", ["[1]", "not json", "[" * 100_000])
+def test_terraform_outputs_that_are_not_an_object_are_an_external_tool_failure(printed, tmp_path, monkeypatch):
+    monkeypatch.setattr(Terraform, "run", lambda self, args, folder, check=True:
+                        subprocess.CompletedProcess(args, 0, stdout=printed, stderr=""))
+    with pytest.raises(ExternalToolFailed, match="^terraform output -json printed no JSON in "):
+        Terraform({}).outputs(tmp_path)
+
+
 def test_an_unchecked_terraform_run_returns_its_exit_status(terraform_env, tmp_path):
     result = Terraform(terraform_env).run(["apply", "-auto-approve"], tmp_path, check=False)
     assert result.returncode == 1 and "No configuration files" in result.stderr
@@ -239,6 +250,8 @@ def test_an_unchecked_terraform_run_returns_its_exit_status(terraform_env, tmp_p
 def test_terraform_runs_only_through_the_runner():
     # One runner: its environment, time limit and errors apply to every run bluegreen makes.
     generator = Path(__file__).resolve().parent.parent / "generator"
-    starters = sorted(p.relative_to(generator).as_posix() for p in generator.rglob("*.py")
-                      if "terraform_binary()," in p.read_text() or "[terraform_binary()" in p.read_text())
+    # A process started with terraform: the binary we locate, or "terraform" spelled as a command.
+    starts = re.compile(r"(subprocess\.\w+|Popen|os\.exec\w*)\(\s*\[\s*(terraform_binary\(\)|[\"']terraform[\"'])")
+    starters = sorted(p.relative_to(generator).as_posix() for p in generator.rglob("*.py") if starts.search(p.read_text()))
     assert starters == ["terraform/runner.py"]
+    assert not starts.search('subprocess.run(["git", "status"])') and starts.search('subprocess.Popen(["terraform", "x"])')

@@ -67,6 +67,7 @@ def test_stack_file_that_does_not_exist_is_refused(tmp_path):
     missing = tmp_path.resolve() / "missing.py"
     assert load_problems(missing) == [Problem(Argument("STACK_FILE"), msg.stack_file_must_exist(str(missing)))]
     assert load_error(missing) == f"STACK_FILE: {msg.stack_file_must_exist(str(missing))}"
+    assert load_error(missing) == f"STACK_FILE: must be an existing Python file, got: {str(missing)!r}"
 
 
 def test_folder_given_as_the_stack_file_is_refused(tmp_path):
@@ -141,6 +142,7 @@ def test_stack_file_with_empty_stacks_is_refused(tmp_path):
     path = write(tmp_path, "STACKS = []\n")
     assert load_problems(path) == [Problem(Field("STACKS"), msg.must_be_a_non_empty_list_of_stacks([]))]
     assert load_error(path) == f"STACKS: {msg.must_be_a_non_empty_list_of_stacks([])}"
+    assert load_error(path) == "STACKS: must be a non-empty list of Stack, got: []"
 
 
 def test_stack_file_with_invalid_stacks_reports_every_problem(tmp_path):

@@ -297,3 +297,18 @@ def test_a_placeholder_has_an_asset_folder_shaped_like_real_code(tmp_path):
         assert re.fullmatch("[0-9A-F]{32}", archive.asset_folder)
         assert len(base64.b64decode(archive.source_code_hash)) == 32
     assert len({archive.asset_folder for archive in archives}) == len(archives)
+
+
+def test_what_the_fill_refuses_is_never_stored(cache, tmp_path, monkeypatch):
+    # Were it stored, every later synth would restore it and fail the same way.
+    stack_file = copy_example(tmp_path)
+
+    def refuse(*args):
+        raise RuntimeError("cdktf wrote the code placeholder twice")
+    with monkeypatch.context() as patched:
+        patched.setattr(code_fill, "fill", refuse)
+        with pytest.raises(RuntimeError, match="placeholder twice"):
+            synth(stack_file, tmp_path / "out")
+    assert not cache.exists() or not [entry for entry in cache.iterdir() if synth_cache.is_entry(entry)]
+    assert synth(stack_file, tmp_path / "out") is False  # a fresh cdktf run, then stored
+    assert synth(stack_file, tmp_path / "out") is True

@@ -247,8 +247,8 @@ def test_scratch_left_by_a_crashed_synth_is_cleared_by_the_next(example_copy, tm
 
 
 def test_each_archive_is_built_once_per_synth(example_copy, tmp_path, monkeypatch):
-    # The cache key and the zip in the output come from one build: code edited mid-synth can
-    # never be stored under another version's key.
+    # The zip in the output and the source_code_hash beside it come from one build: code edited
+    # mid-synth can never ship under another version's hash.
     from generator.model import archive
     from generator.output import folder as output_folder
 

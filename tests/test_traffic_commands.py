@@ -134,7 +134,7 @@ def test_concurrent_traffic_edits_never_lose_an_update(shop, out):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     for round_ in range(1, 21):
         weight = f"{round_}%"
-        commands = [[sys.executable, "-m", "generator.cli.program", "shift", str(shop), name, weight, "--out", str(out)]
+        commands = [[sys.executable, "-m", "generator.cli", "shift", str(shop), name, weight, "--out", str(out)]
                     for name in ("orders", "worker")]
         processes = [subprocess.Popen(c, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for c in commands]
         results = [p.communicate(timeout=60) + (p.returncode,) for p in processes]

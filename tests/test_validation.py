@@ -160,6 +160,7 @@ def test_memory_below_128_mb_is_refused(base_dir):
     (problem,) = problem_list([stack(deployments=[deployment(function=function(memory_mb=64))])], base_dir)
     assert problem == Problem(Field("shop.orders.function.memory_mb"), msg.must_be_between(128, 10240, 64))
     assert str(problem) == f"shop.orders.function.memory_mb: {msg.must_be_between(128, 10240, 64)}"
+    assert str(problem) == "shop.orders.function.memory_mb: must be between 128 and 10240, got: 64"  # the wording
 
 
 def test_memory_above_10240_mb_is_refused(base_dir):
@@ -756,6 +757,7 @@ def test_a_single_problem_renders_as_that_one_line(base_dir):
         validate_stacks([stack(region="mars-1")], base_dir)
     assert caught.value.problems == [Problem(Field("shop.region"), msg.must_be_an_aws_region("mars-1"))]
     assert str(caught.value) == f"shop.region: {msg.must_be_an_aws_region('mars-1')}"
+    assert str(caught.value) == "shop.region: must be an AWS region such as us-east-1, got: 'mars-1'"
 
 
 # --- validate_deployment: the per-deployment entry point ---------------------------------------

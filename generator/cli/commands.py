@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from ..core.errors import Argument, InvalidInput, Problem
+from ..core.layout import CONFIG
 from ..core.messages import cli as msg
 from ..local import emulator
 from ..model.loader import load_stack_file
@@ -35,7 +36,7 @@ def synth(args: argparse.Namespace) -> int:
     for stack, folder in zip(stack_file.stacks, result.folders, strict=False):
         count = len(stack.deployments)
         print(f"synthesized stack {stack.name} ({count} deployment{'s' * (count != 1)}): "
-              f"{os.path.relpath(folder)}/cdk.tf.json")
+              f"{os.path.relpath(folder)}/{CONFIG}")
     print(f"done in {time.perf_counter() - started:.2f}s{' (from the synth cache)' if result.cached else ''}")
     return EXIT_OK
 

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from importlib import metadata
 
 from ..core.errors import ExternalToolFailed, InvalidInput, ToolMissing
+from ..core.layout import CONFIG, STACKS, TFVARS
 from . import commands
 
 EXIT_UNEXPECTED, EXIT_INVALID, EXIT_TOOL_FAILED, EXIT_INTERRUPTED = 1, 2, 3, 130
@@ -65,12 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     synth = _command(sub, "synth", commands.synth, "synthesize a stack file to Terraform JSON",
-                     "Write, per stack, DIR/stacks/<stack>/: cdk.tf.json, the code archives, "
-                     "traffic.auto.tfvars.json (the traffic file's values) and a README.")
+                     f"Write, per stack, DIR/{STACKS}/<stack>/: {CONFIG}, the code archives, "
+                     f"{TFVARS} (the traffic file's values) and a README.")
     synth.add_argument("--check", action="store_true",
                        help="write nothing; exit 1 listing the files that differ from a fresh synth")
-    synth.add_argument("--no-cache", action="store_true", help="synthesize with cdktf even when the "
-                       "synth cache holds this exact input")
+    synth.add_argument("--no-cache", action="store_true", help="run cdktf even when the synth cache "
+                       "holds its output for this model (the code and traffic are written either way)")
 
     shift = _command(sub, "shift", commands.shift_command, "send a share of traffic to green",
                      "Set the green weight in the traffic file, and name the green version that gets it: "

@@ -3,8 +3,8 @@
 Validation collects every problem first and raises once (``InvalidInput``), so a user fixes a
 stack file in one pass. Each problem names where it is with one of four kinds of location:
 
-- ``Field``: a field of the model, as a path from the stack file's ``STACKS`` list
-  (``stacks[0].deployments[1].function.timeout_s``);
+- ``Field``: a field of the model, as a path from ``STACKS`` or a stack's name
+  (``STACKS[1]``, ``shop.orders.function.timeout_s``);
 - ``Argument``: a command-line argument, as ``--help`` names it (``--out``, ``WEIGHT``);
 - ``InFile``: a file bluegreen reads, and optionally a key in it (``shop.traffic.json: orders``);
 - ``OfDeployment``: a deployment of a stack (``shop/orders``), for problems of its live state.
@@ -96,6 +96,11 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
+
+    @property
+    def path(self) -> str:
+        """The location as text: what ``Problem.path`` held before locations had kinds."""
+        return str(self.where)
 
     def __lt__(self, other: object) -> bool:
         return str(self) < str(other) if isinstance(other, Problem) else NotImplemented

@@ -5,10 +5,7 @@ cdktf decides part of it (``manifest.json`` at the top, ``stacks/<stack>/cdk.tf.
 local backend's state, and bluegreen's own lock and work folder at the top). Every module that
 needs one of these names imports it from here. ``OutputLayout`` turns them into paths for one
 output folder; ``stack_entry`` gives the posix form that the manifest, the swap journal and the
-cache use, relative to the output folder.
-
-A layout other than cdktf's root modules (a folder of child modules, say) is another
-``group``: the stack folders are ``<root>/<group>/<stack>``.
+journal use, relative to the output folder.
 """
 
 from __future__ import annotations
@@ -30,9 +27,9 @@ LOCK = ".bluegreen.lock"           # one synth at a time per output folder
 OWNED_BY_SYNTHESIS = frozenset({CONFIG, ASSETS, README, TFVARS})
 
 
-def stack_entry(stack: str, entry: str = "", group: str = STACKS) -> str:
+def stack_entry(stack: str, entry: str = "") -> str:
     """``stacks/<stack>`` or ``stacks/<stack>/<entry>``: a path relative to the output folder."""
-    return f"{group}/{stack}/{entry}" if entry else f"{group}/{stack}"
+    return f"{STACKS}/{stack}/{entry}" if entry else f"{STACKS}/{stack}"
 
 
 @dataclass(frozen=True)
@@ -40,7 +37,6 @@ class OutputLayout:
     """The paths of one output folder."""
 
     root: Path
-    group: str = STACKS
 
     @property
     def manifest(self) -> Path:
@@ -48,7 +44,7 @@ class OutputLayout:
 
     @property
     def stacks_dir(self) -> Path:
-        return self.root / self.group
+        return self.root / STACKS
 
     @property
     def lock(self) -> Path:

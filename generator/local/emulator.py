@@ -33,11 +33,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import Argument, ExternalToolFailed, InFile, InvalidInput, Problem, ToolMissing
+from ..core.json_file import read_json
 from ..core.messages import local as msg
 from ..core.messages import tools
 from ..output.workspace import Workspace
-from ..terraform.mirror import find_provider_mirror, terraform_binary, write_cli_config
-from ..terraform.runner import automation_environment
+from ..terraform.mirror import terraform_binary
+from ..terraform.runner import automation_environment, mirror_config
 
 LOOPBACK = "127.0.0.1"  # the emulator is only ever bound to and addressed on loopback
 ENDPOINT = re.compile(r"http://127\.0\.0\.1:([0-9]{1,5})")
@@ -124,10 +125,7 @@ def read_record(workspace: Workspace) -> Emulator | None:
     if not path.exists():
         return None
     where = os.path.relpath(path)
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise InvalidInput(Problem(InFile(where), msg.record_must_be_readable(error))) from None
+    data = read_json(path, InFile(where), not_json=msg.record_must_be_readable, too_deep=msg.RECORD_MUST_NOT_NEST)
     if not isinstance(data, dict):
         raise InvalidInput(Problem(InFile(where), msg.record_must_be_an_object(data)))
     pid, endpoint = data.get("pid"), data.get("endpoint")
@@ -150,10 +148,9 @@ def emulator_variables(emulator: Emulator, workspace: Workspace, region: str = D
                  "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": region, "AWS_DEFAULT_REGION": region}
     # The emulator needs only hashicorp/aws: install it from the local mirror when there is one,
     # whatever CLI configuration the user has for real work.
-    mirror = find_provider_mirror()
-    if mirror:
-        workspace.state_dir.mkdir(parents=True, exist_ok=True)
-        variables["TF_CLI_CONFIG_FILE"] = str(write_cli_config(workspace.state_dir, mirror).absolute())
+    config = mirror_config(workspace.state_dir)
+    if config is not None:
+        variables["TF_CLI_CONFIG_FILE"] = str(config)
     return variables
 
 

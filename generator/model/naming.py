@@ -101,12 +101,18 @@ def alias_id(deployment: Deployment) -> str:
     return deployment.name
 
 
-def deployment_of_alias(alias_name: str, deployments: Iterable[str]) -> str | None:
-    """Which of ``deployments`` (names) has the alias whose Terraform name is ``alias_name``.
+ALIAS_TYPE = "aws_lambda_alias"
+
+
+def deployment_of_alias(resource_type: str, resource_name: str, deployments: Iterable[str]) -> str | None:
+    """Which of ``deployments`` (names) a resource is the alias of, from its type and name (a
+    plan's ``type`` and ``name``, which hold inside a module too); None when it is none's.
 
     The name matches whole (``alias_id``): deployment ``a_b`` never takes the alias of ``a``.
     """
-    return alias_name if alias_name in deployments else None
+    if resource_type != ALIAS_TYPE:
+        return None
+    return resource_name if resource_name in deployments else None
 
 
 def legacy_alias_id(deployment: Deployment) -> str:
@@ -165,11 +171,11 @@ class Addresses:
 
     @property
     def alias(self) -> str:
-        return f"aws_lambda_alias.{alias_id(self.deployment)}"
+        return f"{ALIAS_TYPE}.{alias_id(self.deployment)}"
 
     @property
     def legacy_alias(self) -> str:
-        return f"aws_lambda_alias.{legacy_alias_id(self.deployment)}"
+        return f"{ALIAS_TYPE}.{legacy_alias_id(self.deployment)}"
 
     @property
     def first_version(self) -> str:

@@ -91,7 +91,7 @@ class Deployment:
     """One Lambda service released blue/green through a weighted alias.
 
     ``name``: lower-case letters, digits and ``_``; it prefixes every Terraform address and
-    variable (``aws_lambda_alias.<name>_<alias>``, ``var.<name>_green_weight``). ``alias``: the
+    variable (``aws_lambda_alias.<name>``, ``var.<name>_green_weight``). ``alias``: the
     alias that callers and the API invoke, default ``"live"``. ``api``: an optional ``RestApi``.
     """
 

@@ -3,7 +3,8 @@
 Here are the values and their rules: parsing a weight from the command line or an entry of the
 traffic file, formatting it exactly, and the Terraform variables (``traffic.auto.tfvars.json``)
 that carry them into the stack folder. Reading and writing the file that keeps them in Git is
-``traffic_file``; synthesis and the output folder need only these values.
+``traffic_file``; synthesis needs only these values (the output folder reads the file, then
+writes its values as tfvars).
 """
 
 from __future__ import annotations

@@ -57,7 +57,7 @@ def stale_files(stack_file: StackFile, out_dir: Path, use_cache: bool = True, *,
     actual = _owned_files(out_dir, names)
     expected_part = output_manifest.part_of(output_manifest.merged(previous, fresh, source), source, names)
     differences = _file_differences(expected, actual)
-    if not (out_dir / MANIFEST).is_file():
+    if not OutputLayout(out_dir).manifest.is_file():
         differences.append(Difference(MANIFEST, "missing"))
     elif previous is None or output_manifest.part_of(previous, source, names) != expected_part:
         differences.append(Difference(MANIFEST, "differs"))

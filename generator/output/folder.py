@@ -30,6 +30,7 @@ import fcntl
 import os
 import shutil
 import sys
+import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,14 +154,13 @@ def _synthesize_locked(stack_file: StackFile, out_dir: Path, archives: dict, tra
         cached = _assemble(stack_file, scratch, archives, traffic, key)
         # The cache holds cdktf's manifest as it is: the merge depends on the output folder.
         manifest = output_manifest.merged(previous, _fresh_manifest(scratch), source)
-        (scratch / MANIFEST).write_text(output_manifest.render(manifest))
+        OutputLayout(scratch).manifest.write_text(output_manifest.render(manifest))
         replace_output(scratch, out_dir)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     for name in output_manifest.retired(previous, names, source):
         if OutputLayout(out_dir).stack_dir(name).is_dir():
-            print(f"note: kept {name}/ (no longer in the stack file; its Terraform files "
-                  "are left as they were)", file=sys.stderr)
+            print(f"note: {msg.kept_retired_stack(name)}", file=sys.stderr)
     return cached
 
 
@@ -172,9 +172,18 @@ def _assemble(stack_file: StackFile, folder: Path, archives: dict, traffic: dict
     cached = key is not None and synth_cache.restore(key, folder)
     if not cached:
         _fresh_synth(stack_file, folder, stand_ins)
-        if key is not None:
-            synth_cache.store(key, folder)
-    code_fill.fill(folder, stand_ins, archives)
+    if cached or key is None:
+        code_fill.fill(folder, stand_ins, archives)
+    else:
+        # Stored only once the fill has accepted what cdktf wrote: an entry the fill refuses
+        # would fail every later synth, --no-cache aside. The tree is small (empty placeholder zips).
+        unfilled = Path(tempfile.mkdtemp(prefix="unfilled-", dir=folder.parent))
+        try:
+            shutil.copytree(folder, unfilled, dirs_exist_ok=True)
+            code_fill.fill(folder, stand_ins, archives)
+            synth_cache.store(key, unfilled)
+        finally:
+            shutil.rmtree(unfilled, ignore_errors=True)
     for relative, text in traffic.items():
         (folder / relative).write_text(text)
     return cached

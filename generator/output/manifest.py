@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import Field, InvalidInput, Problem
-from ..core.layout import CONFIG, MANIFEST, stack_entry
+from ..core.layout import CONFIG, MANIFEST, OutputLayout, stack_entry
 from ..core.messages import output as msg
 
 FORMAT = 1
@@ -42,7 +42,7 @@ class Manifest:
 def read_manifest(folder: Path) -> Manifest | None:
     """``folder``'s manifest if bluegreen wrote it; None when there is none or it is someone else's."""
     try:
-        data = json.loads((folder / MANIFEST).read_text())
+        data = json.loads(OutputLayout(folder).manifest.read_text())
     except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         return None
     return _parse(data, folder)

@@ -38,7 +38,7 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 
 from ..core.errors import InFile, InvalidInput, Problem
-from ..core.layout import MANIFEST, OWNED_BY_SYNTHESIS, STACKS, WORK, stack_entry
+from ..core.layout import MANIFEST, OWNED_BY_SYNTHESIS, STACKS, WORK, OutputLayout, stack_entry
 from ..core.messages import output as msg
 
 _SWAP = f"{WORK}/swap"
@@ -62,7 +62,7 @@ class _Step:
 
 def make_scratch(out_dir: Path) -> Path:
     """An empty folder for a new output, on the output folder's file system."""
-    work = out_dir / WORK
+    work = OutputLayout(out_dir).work
     work.mkdir(exist_ok=True)
     return Path(tempfile.mkdtemp(prefix="new-", dir=work))
 
@@ -110,7 +110,7 @@ def has_journal(out_dir: Path) -> bool:
 
 def clear_work(out_dir: Path) -> None:
     """Remove scratch folders from ``WORK``; the swap folder stays while it holds a journal or a parked entry."""
-    work = out_dir / WORK
+    work = OutputLayout(out_dir).work
     if not work.is_dir() or work.is_symlink():
         return
     for entry in work.iterdir():
@@ -264,7 +264,7 @@ def _read_journal(out_dir: Path) -> tuple[str, list[_Step], list[str]] | None:
             raise ValueError(msg.JOURNAL_FORMAT_MUST_BE_KNOWN)
         if not all(isinstance(f, str) and _inside(f) and f.split("/")[0] == STACKS for f in made):
             raise ValueError(msg.journal_folders_must_be_inside(STACKS))
-    except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError) as error:
+    except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
         raise InvalidInput(Problem(InFile(str(path)), msg.must_be_a_swap_journal(error))) from None
     return state, steps, made
 

@@ -52,7 +52,7 @@ def applied(deployment: Deployment, state: AppliedState) -> Applied | None:
 
 
 def _serves(traffic: Traffic, first: str | None) -> tuple[str | None, dict[str, float]]:
-    """The alias's primary version and weights that ``traffic`` produces (see traffic_interface)."""
+    """The alias's primary version and weights that ``traffic`` produces (see ``synthesis.interface``)."""
     blue = traffic.blue_version or first
     green = traffic.green_version or blue
     if traffic.green_weight == 1:

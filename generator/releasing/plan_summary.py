@@ -149,8 +149,8 @@ def summarize(plan: dict) -> PlanSummary:
         actions = tuple(actions)
         if actions != ("no-op",):
             summary.changes.append((change["address"], ACTION_WORDS.get(actions, "/".join(actions))))
-        owner = naming.deployment_of_alias(change["name"], names)
-        if change["type"] == "aws_lambda_alias" and owner:
+        owner = naming.deployment_of_alias(change["type"], change["name"], names)
+        if owner:
             summary.deployments.append(_alias_traffic(owner, change, variables))
     summary.warnings = _warnings(changes, summary.deployments)
     summary.deployments.sort(key=lambda d: d.name)

@@ -46,7 +46,6 @@ def code_asset(scope: Construct, archive: Archive, name: str) -> tuple[str, str]
     return asset.path, archive.source_code_hash
 
 
-
 def discard_code_assets(scope: Construct) -> None:
     """Remove the temporary folders of the stacks in ``scope`` (an app, or a stack) now.
 

@@ -1,4 +1,4 @@
-"""Run the Terraform CLI offline, against a local filesystem mirror of the AWS provider.
+"""Find the Terraform CLI and a local filesystem mirror of the AWS provider, to run offline.
 
 No registry is reachable from the machines we build on, so ``terraform init`` must install
 hashicorp/aws 5.100.0 (the version cdktf-cdktf-provider-aws 20.1.0 pins) from a mirror folder.

@@ -33,15 +33,21 @@ def automation_environment(extra: Mapping[str, str] | None = None, *,
     return {**(os.environ if base is None else base), **AUTOMATION, **(extra or {})}
 
 
-def mirror_environment(config_dir: Path, base: Mapping[str, str] | None = None) -> dict[str, str] | None:
-    """An automation environment whose ``terraform init`` installs hashicorp/aws from the local
-    mirror (a CLI configuration written into ``config_dir``); None when there is no mirror."""
+def mirror_config(config_dir: Path) -> Path | None:
+    """A Terraform CLI configuration, written into ``config_dir``, that installs hashicorp/aws from
+    the local mirror (for ``TF_CLI_CONFIG_FILE``); None when there is no mirror."""
     mirror = find_provider_mirror()
     if mirror is None:
         return None
     config_dir.mkdir(parents=True, exist_ok=True)
-    config = write_cli_config(config_dir, mirror).absolute()
-    return automation_environment({"TF_CLI_CONFIG_FILE": str(config)}, base=base)
+    return write_cli_config(config_dir, mirror).absolute()
+
+
+def mirror_environment(config_dir: Path, base: Mapping[str, str] | None = None) -> dict[str, str] | None:
+    """An automation environment whose ``terraform init`` installs hashicorp/aws from the local
+    mirror (see ``mirror_config``); None when there is no mirror."""
+    config = mirror_config(config_dir)
+    return None if config is None else automation_environment({"TF_CLI_CONFIG_FILE": str(config)}, base=base)
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,8 @@ class Terraform:
         text = self.run(["output", "-json"], folder).stdout
         try:
             data = json.loads(text)
-        except ValueError as error:
+            if not isinstance(data, dict):
+                raise ValueError(f"a JSON {type(data).__name__}, not an object")
+        except (ValueError, RecursionError) as error:
             raise ExternalToolFailed(tools.output_must_be_json(os.path.relpath(folder), error)) from None
         return {name: item.get("value") for name, item in data.items() if isinstance(item, dict)}

@@ -16,6 +16,9 @@ def record_must_be_readable(error: Exception) -> str:
     return f"is not a readable emulator record ({error}) {_START_OVER}"
 
 
+RECORD_MUST_NOT_NEST = f"is nested too deeply to be an emulator record {_START_OVER}"
+
+
 def record_must_be_an_object(data: object) -> str:
     return f"must be a JSON object with pid and endpoint, got: {data!r} {_START_OVER}"
 

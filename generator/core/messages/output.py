@@ -24,6 +24,11 @@ def out_must_be_ours(manifest: str, out: str) -> str:
     return f"must be a new folder or one that bluegreen synthesized (holding bluegreen's {manifest}), got: {out!r}"
 
 
+def kept_retired_stack(stack: str) -> str:
+    """A note, not a problem: a stack folder the stack file no longer defines is left in place."""
+    return f"kept {stack}/ (no longer in the stack file; its Terraform files are left as they were)"
+
+
 def out_cannot_be_combined_with_local(local_out: str, got: str) -> str:
     """``local_out``: the emulator's output folder, which ``--local`` uses instead."""
     return f"cannot be combined with --local (the emulator's output folder is {local_out}), got: {got!r}"
