@@ -96,3 +96,10 @@ def test_every_package_is_listed_for_the_wheel():
     listed = set(tomllib.loads((GENERATOR.parent / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
     on_disk = {_module_name(p) for p in GENERATOR.rglob("__init__.py")}
     assert on_disk | {"generator.templates"} == listed
+
+
+def test_synthesis_depends_on_traffic_values_never_on_the_traffic_file():
+    graph = _graph()
+    readers = sorted(source for source, targets in graph.items() if "generator.model.traffic_file" in targets)
+    assert not [r for r in readers if r.startswith("generator.synthesis")]
+    assert "generator.releasing.operations" in readers  # the check sees an import where there is one

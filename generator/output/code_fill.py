@@ -78,10 +78,11 @@ def fill(folder: Path, stand_ins: Mapping[tuple[str, str], Placeholder], archive
     layout = OutputLayout(folder)
     for stack in dict.fromkeys(stack for stack, _ in stand_ins):
         swaps = {}
+        placed = _asset_folders(layout.stack_file(stack, ASSETS))
         for (in_stack, deployment), stand_in in stand_ins.items():
             if in_stack == stack:
                 real = archives[(stack, deployment)]
-                _fill_asset(layout.stack_file(stack, ASSETS), stand_in, real)
+                _fill_asset(layout.stack_file(stack, ASSETS), placed.get(stand_in.asset_folder, []), stand_in, real)
                 # The source_code_hash is a whole JSON string; the asset folder, a segment of filename's path.
                 swaps[f'"{stand_in.source_code_hash}"'.encode()] = f'"{real.source_code_hash}"'.encode()
                 swaps[f"/{stand_in.asset_folder}/".encode()] = f"/{real.asset_folder}/".encode()
@@ -107,9 +108,18 @@ def _replace_once_each(text: bytes, swaps: dict[bytes, bytes], config: Path) -> 
     return text
 
 
-def _fill_asset(assets: Path, stand_in: Placeholder, real: Archive) -> None:
+def _asset_folders(assets: Path) -> dict[str, list[Path]]:
+    """Every ``assets/<id>/<asset folder>`` by its asset folder's name: one listing per stack,
+    not one per deployment (a stack of 100 deployments would list 100 folders 100 times)."""
+    found: dict[str, list[Path]] = {}
+    for owner in sorted(assets.iterdir()) if assets.is_dir() else []:
+        for folder in sorted(owner.iterdir()) if owner.is_dir() else []:
+            found.setdefault(folder.name, []).append(folder)
+    return found
+
+
+def _fill_asset(assets: Path, folders: list[Path], stand_in: Placeholder, real: Archive) -> None:
     # cdktf copied the placeholder's empty zip to assets/<id>/<asset folder>/<name>.zip.
-    folders = list(assets.glob(f"*/{stand_in.asset_folder}"))
     files = list(folders[0].iterdir()) if len(folders) == 1 else []
     if len(files) != 1 or not files[0].is_file() or files[0].stat().st_size != 0:
         raise RuntimeError(f"cdktf did not write the code placeholder {stand_in.asset_folder} as one "
