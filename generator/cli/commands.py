@@ -12,7 +12,6 @@ from pathlib import Path
 from ..core.errors import Argument, InvalidInput, Problem
 from ..core.layout import CONFIG
 from ..core.messages import cli as msg
-from ..local import emulator
 from ..model.loader import load_stack_file
 from ..model.traffic import VERSION, Traffic, format_weight, parse_weight
 from ..output.folder import synthesize
@@ -106,6 +105,7 @@ def init_command(args: argparse.Namespace) -> int:
 
 
 def up_command(args: argparse.Namespace) -> int:
+    from ..local import emulator  # the emulator's commands load it (and urllib) only when run
     from ..local.up import deploy
 
     emulator.require_local_extra()
@@ -121,12 +121,16 @@ def up_command(args: argparse.Namespace) -> int:
 
 
 def down_command(args: argparse.Namespace) -> int:
+    from ..local import emulator
+
     stopped = emulator.stop_emulator(Workspace.from_args(args))
     print("moto emulator stopped; local state removed" if stopped else "no emulator was running")
     return EXIT_OK
 
 
 def env_command(args: argparse.Namespace) -> int:
+    from ..local import emulator
+
     emulator.require_local_extra()
     workspace = Workspace.from_args(args)
     server = emulator.running_emulator(workspace)
