@@ -6,10 +6,10 @@ never imports cdktf. ``BlueGreenDeployment`` (the cdktf construct for your own s
 """
 
 from .core.errors import InvalidInput, Problem
-from .model import Deployment, Function, RestApi, Route, Stack
+from .model import Deployment, Function, RestApi, Route, S3Backend, Stack
 
 __all__ = ["BlueGreenDeployment", "BlueGreenStack", "Deployment", "Function", "InvalidInput",
-           "Problem", "RestApi", "Route", "Stack", "synthesize"]
+           "Problem", "RestApi", "Route", "S3Backend", "Stack", "synthesize"]
 
 _LAZY_EXPORTS = {"BlueGreenDeployment": ".synthesis.deployment", "BlueGreenStack": ".synthesis.stack",
                  "synthesize": ".output.folder"}

@@ -23,10 +23,20 @@ def read_json(path: Path, where: Location, *, not_json: Callable[[Exception], st
     ``missing`` None means a missing file is "not JSON" like any other unreadable one.
     """
     try:
-        return json.loads(Path(path).read_text(), **options)
+        text = Path(path).read_text()
     except FileNotFoundError as error:
         raise InvalidInput(Problem(where, missing if missing is not None else not_json(error))) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidInput(Problem(where, not_json(error))) from None
+    return parse_json(text, where, not_json=not_json, too_deep=too_deep, **options)
+
+
+def parse_json(text: str, where: Location, *, not_json: Callable[[Exception], str], too_deep: str,
+               **options: Any) -> Any:
+    """``text`` as JSON, read from ``where`` (a file, or what a tool printed); as ``read_json``."""
+    try:
+        return json.loads(text, **options)
     except RecursionError:
         raise InvalidInput(Problem(where, too_deep)) from None
-    except (OSError, UnicodeDecodeError, ValueError) as error:
+    except ValueError as error:
         raise InvalidInput(Problem(where, not_json(error))) from None

@@ -2,14 +2,15 @@
 running emulator, then read back what each alias serves.
 
 Every ``up`` synthesizes again, with the local traffic (see ``output.workspace``): changed code
-publishes the next version, exactly as it would on AWS. Terraform runs through the one runner
+publishes the next version, exactly as it would on AWS. State is always local there: a stack's
+``S3Backend`` is for the team's real state, never for a throwaway emulator. Terraform runs through the one runner
 (``terraform.runner``), with the emulator's variables (``emulator.terraform_environment``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..model import naming
 from ..model.loader import StackFile
@@ -34,6 +35,7 @@ class ServedAlias:
 def deploy(stack_file: StackFile, workspace: Workspace, emulator: Emulator) -> Iterator[ServedAlias]:
     """Synthesize, then ``init`` and ``apply`` each stack in turn; yield each alias once applied."""
     terraform = Terraform(terraform_environment(emulator, workspace))
+    stack_file = with_local_state(stack_file)
     result = synthesize(stack_file, workspace.out_dir, traffic_dir=workspace.traffic_dir)
     for stack, folder in zip(stack_file.stacks, result.folders, strict=True):
         terraform.init(folder)
@@ -41,6 +43,12 @@ def deploy(stack_file: StackFile, workspace: Workspace, emulator: Emulator) -> I
         outputs = terraform.outputs(folder)
         for deployment in stack.deployments:
             yield _served(emulator, stack, deployment, outputs)
+
+
+def with_local_state(stack_file: StackFile) -> StackFile:
+    """``stack_file`` with every stack's state local: the emulator's state is throwaway, and must
+    never reach (or wait for) a team's state bucket."""
+    return replace(stack_file, stacks=tuple(replace(stack, backend=None) for stack in stack_file.stacks))
 
 
 def _served(emulator: Emulator, stack: Stack, deployment: Deployment, outputs: dict[str, object]) -> ServedAlias:

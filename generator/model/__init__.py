@@ -6,6 +6,6 @@ A stack file builds ``Stack``/``Deployment``/``Function``/``RestApi``/``Route`` 
 is values (``traffic``) kept in a reviewed file (``traffic_file``). Nothing here imports cdktf.
 """
 
-from .stack import Deployment, Function, RestApi, Route, Stack
+from .stack import Deployment, Function, RestApi, Route, S3Backend, Stack
 
-__all__ = ["Deployment", "Function", "RestApi", "Route", "Stack"]
+__all__ = ["Deployment", "Function", "RestApi", "Route", "S3Backend", "Stack"]

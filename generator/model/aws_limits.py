@@ -93,3 +93,15 @@ AWS_REGIONS = frozenset({
     "us-gov-east-1", "us-gov-west-1",
     "cn-north-1", "cn-northwest-1",
 })
+
+# Terraform state in S3 (docs/aws-rules.md#r31-remote-state-in-s3): the bucket's name as S3 allows
+# for a general purpose bucket (3-63 lower-case letters, digits, dots and hyphens, a letter or
+# digit at each end, no "..", not an IP address, none of S3's reserved prefixes and suffixes);
+# the key as Terraform's S3 backend allows (not empty, no leading or trailing "/", no "//");
+# a DynamoDB table name as DynamoDB allows.
+S3_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+S3_BUCKET_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+S3_BUCKET_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+IPV4 = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3}){3}")
+S3_KEY_MAX_BYTES = 1024
+DYNAMODB_TABLE = re.compile(r"[a-zA-Z0-9_.-]{3,255}")

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .stack import Deployment
+from .stack import Deployment, Stack
 
 # Terraform identifiers may hold letters, digits, "_" and "-"; we keep to "_" for readability.
 _NOT_IDENTIFIER = re.compile(r"[^a-zA-Z0-9_]+")
@@ -79,6 +79,11 @@ def blue_version_variable(deployment: Deployment) -> str:
 
 def green_version_variable(deployment: Deployment) -> str:
     return TrafficVariables(deployment.name).green_version
+
+
+def state_key(stack: Stack) -> str:
+    """The S3 key of a stack's state when its ``S3Backend`` names none: one object per stack."""
+    return f"bluegreen/{stack.name}/terraform.tfstate"
 
 
 def output_name(deployment: Deployment, what: str) -> str:

@@ -1,7 +1,7 @@
 """The user's intent: a stack of blue/green Lambda deployments, as frozen dataclasses.
 
 This module is the public vocabulary of stack files (``Stack``, ``Deployment``, ``Function``,
-``RestApi``, ``Route``). It holds data only: no AWS calls, no cdktf, no validation side effects,
+``RestApi``, ``Route``, ``S3Backend``). It holds data only: no AWS calls, no cdktf, no validation side effects,
 so loading a stack file is instant. ``model.validation`` checks a model; ``generator.synthesis``
 turns a valid one into Terraform.
 """
@@ -102,16 +102,40 @@ class Deployment:
 
 
 @dataclass(frozen=True)
+class S3Backend:
+    """Terraform state in an S3 bucket, locked while a plan or apply runs.
+
+    ``bucket``: the state bucket; None leaves it to ``terraform init -backend-config=bucket=...``
+    (partial configuration: one stack file, a bucket per environment). ``key``: the state
+    object, default ``bluegreen/<stack>/terraform.tfstate``. ``region``: the bucket's region,
+    default the stack's. ``use_lockfile``: Terraform's own lock, a ``<key>.tflock`` object next
+    to the state written with a conditional put (Terraform 1.10 or later); default True.
+    ``dynamodb_table``: a DynamoDB lock table instead, for setups older than that (Terraform
+    1.11 marks it deprecated). ``encrypt``: server-side encryption of the state, default True.
+    """
+
+    bucket: str | None = None
+    key: str | None = None
+    region: str | None = None
+    use_lockfile: bool = True
+    dynamodb_table: str | None = None
+    encrypt: bool = True
+
+
+@dataclass(frozen=True)
 class Stack:
     """A Terraform root module: one AWS region, one state, one or more deployments.
 
     ``name``: lower-case letters, digits and ``-``; it names the output folder
     (``cdktf.out/stacks/<name>``) and prefixes AWS resource names (``<name>-<deployment>``).
+    ``backend``: where Terraform keeps the state; None (the default) is a local
+    ``terraform.tfstate`` in the stack folder, for trying things; teams use ``S3Backend``.
     """
 
     name: str
     region: str
     deployments: tuple[Deployment, ...] | list[Deployment] = ()
+    backend: S3Backend | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "deployments", _as_tuple(self.deployments))

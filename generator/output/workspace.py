@@ -83,6 +83,11 @@ class Workspace:
         """The Terraform folder of ``stack``, where ``terraform init/plan/apply`` run."""
         return self.layout.stack_dir(stack.name)
 
+    def remote_state(self, stack: Stack) -> bool:
+        """Whether ``stack``'s applied state is in its remote backend: never for the emulator, whose
+        output is synthesized with local state (see ``local.up``)."""
+        return stack.backend is not None and not self.local
+
     def traffic_file(self, stack_file: StackFile, stack: Stack) -> Path:
         return traffic_path(self.traffic_dir or stack_file.base_dir, stack)
 

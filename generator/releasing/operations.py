@@ -36,6 +36,7 @@ class Target:
     deployment: Deployment
     traffic_file: Path
     stack_dir: Path
+    remote_state: bool = False  # the applied state is in the stack's backend (see Workspace.remote_state)
 
     @property
     def where(self) -> OfDeployment:
@@ -55,7 +56,8 @@ def locate(stack_file: StackFile, name: str, workspace: Workspace) -> Target:
     stack, deployment = matches[0]
     if workspace.traffic_dir is not None:
         workspace.traffic_dir.mkdir(parents=True, exist_ok=True)  # the local one exists on demand
-    return Target(stack, deployment, workspace.traffic_file(stack_file, stack), workspace.stack_dir(stack))
+    return Target(stack, deployment, workspace.traffic_file(stack_file, stack), workspace.stack_dir(stack),
+                  workspace.remote_state(stack))
 
 
 def shift(target: Target, weight: float, version: str | None = None) -> tuple[Traffic, Traffic]:
@@ -107,7 +109,7 @@ def promote(target: Target, version: str | None) -> tuple[Traffic, Traffic]:
 
 def applied_version(target: Target, what: str) -> str:
     """``newest`` (the newest published version) or ``serving_blue``, from the applied state."""
-    live = applied(target.deployment, read_state(target.stack_dir))
+    live = applied(target.deployment, read_state(target.stack_dir, target.remote_state))
     value = (live.newest_version if what == "newest" else live.serving_blue) if live else None
     if value is None:
         raise InvalidInput(Problem(target.where,
@@ -122,7 +124,7 @@ def _published(target: Target, version: str | None) -> str | None:
     """``version``, refused when the applied state shows the function never published it."""
     if version is None:
         return None
-    live = applied(target.deployment, read_state(target.stack_dir))
+    live = applied(target.deployment, read_state(target.stack_dir, target.remote_state))
     newest = live.newest_version if live else None
     if newest is not None and VERSION.fullmatch(newest) and int(version) > int(newest):
         raise InvalidInput(Problem(Argument("--version"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from ..core.errors import InvalidInput
+from ..core.errors import ExternalToolFailed, InvalidInput
 from ..core.messages import releasing as msg
 from ..model.loader import StackFile
 from ..model.stack import Deployment
@@ -45,9 +45,11 @@ def collect_status(stack_file: StackFile, workspace: Workspace) -> list[Deployme
     for stack in stack_file.stacks:
         traffic = read_traffic(workspace.traffic_file(stack_file, stack), stack)
         try:
-            state, unreadable = read_state(workspace.stack_dir(stack)), None
+            state, unreadable = read_state(workspace.stack_dir(stack), workspace.remote_state(stack)), None
         except InvalidInput as error:
             state, unreadable = AppliedState(), msg.applied_state_not_read(error.render())
+        except ExternalToolFailed as error:  # remote state, and terraform could not pull it
+            state, unreadable = AppliedState(), msg.applied_state_not_read(str(error))
         rows += [_row(stack.name, d, traffic[d.name], state, unreadable) for d in stack.deployments]
     return rows
 

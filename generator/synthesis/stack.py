@@ -1,13 +1,14 @@
-"""``BlueGreenStack``: a Terraform root module for one ``Stack`` (provider, local state, deployments)."""
+"""``BlueGreenStack``: a Terraform root module for one ``Stack`` (provider, state backend, deployments)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from cdktf import LocalBackend, TerraformStack
+from cdktf import LocalBackend, S3Backend, TerraformStack
 from constructs import Construct
 
 from ..core.layout import STATE_FILE
+from ..model import naming
 from ..model.archive import Archive
 from ..model.stack import Stack
 from .deployment import BlueGreenDeployment, add_interface
@@ -15,14 +16,12 @@ from .provider import AwsProvider
 
 
 class BlueGreenStack(TerraformStack):
-    """One stack folder: the AWS provider for the region, relative local state, deployments."""
+    """One stack folder: the AWS provider for the region, the state's backend, deployments."""
 
     def __init__(self, scope: Construct, stack: Stack, base_dir: Path,
                  archives: dict[tuple[str, str], Archive] | None = None) -> None:
         super().__init__(scope, stack.name)
-        # cdktf's default local backend path is absolute; relative keeps output identical on
-        # every machine and the state inside the stack folder.
-        LocalBackend(self, path=STATE_FILE)
+        _backend(self, stack)
         AwsProvider(self, "aws", region=stack.region)
         self.deployments = [
             BlueGreenDeployment(self, deployment.name, deployment=deployment, name_prefix=stack.name,
@@ -31,3 +30,23 @@ class BlueGreenStack(TerraformStack):
             for deployment in stack.deployments
         ]
         add_interface(self, list(stack.deployments))
+
+
+def _backend(scope: TerraformStack, stack: Stack) -> None:
+    """Where the stack's state lives: a local file, or an S3 object (docs/aws-rules.md#r31-remote-state-in-s3)."""
+    backend = stack.backend
+    if backend is None:
+        # cdktf's default local backend path is absolute; relative keeps output identical on
+        # every machine and the state inside the stack folder.
+        LocalBackend(scope, path=STATE_FILE)
+        return
+    # The typed backend, so cdktf adds no local one beside it. Its bucket is required, but a
+    # partial configuration leaves the bucket to terraform init, and cdktf 0.21 has no
+    # use_lockfile: both are overrides (None deletes the placeholder bucket).
+    S3Backend(scope, bucket=backend.bucket or "-", key=backend.key or naming.state_key(stack),
+              region=backend.region or stack.region, encrypt=backend.encrypt,
+              dynamodb_table=backend.dynamodb_table)
+    if backend.bucket is None:
+        scope.add_override("terraform.backend.s3.bucket", None)
+    if backend.use_lockfile:
+        scope.add_override("terraform.backend.s3.use_lockfile", True)

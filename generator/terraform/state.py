@@ -1,9 +1,10 @@
-"""Read what a stack folder last applied, straight from its local state file.
+"""Read what a stack folder last applied: its local state file, or its remote state.
 
 Used by ``shift`` and ``promote`` (which version is the newest?) and ``status`` (what is live?).
-State is read from ``terraform.tfstate`` (state format version 4), so neither the Terraform CLI
-nor ``terraform init`` is needed: a fresh clone with committed state, or a CI job that never ran
-init, can still be read. A folder with no state yet has nothing applied; that is not an error
+Local state is read from ``terraform.tfstate`` (state format version 4), so neither the
+Terraform CLI nor ``terraform init`` is needed: a fresh clone with committed state, or a CI job
+that never ran init, can still be read. Remote state (an ``S3Backend``) is what ``terraform state
+pull`` prints in the initialized stack folder. A folder with no state yet has nothing applied; that is not an error
 here, callers decide what it means.
 
 Two things are read: the outputs, and the attributes of the managed resources. They can
@@ -18,9 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import InFile, InvalidInput, Problem
-from ..core.json_file import read_json
+from ..core.json_file import parse_json, read_json
 from ..core.layout import STATE_FILE
 from ..core.messages import terraform as msg
+from .runner import Terraform
 
 
 @dataclass(frozen=True)
@@ -31,16 +33,32 @@ class AppliedState:
     resources: dict[str, dict] = field(default_factory=dict)
 
 
-def read_state(stack_dir: Path) -> AppliedState:
-    """What ``stack_dir``'s state holds; empty when the folder has no Terraform state."""
+def read_state(stack_dir: Path, remote: bool = False) -> AppliedState:
+    """What ``stack_dir``'s state holds; empty when the folder has no Terraform state.
+
+    ``remote``: the stack keeps its state in a backend (S3), read with ``terraform state pull``
+    in the stack folder, which ``terraform init`` must have prepared (a CI job does, before it
+    plans); the runner names the command and folder when it fails.
+    """
+    if remote:
+        text = Terraform().run(["state", "pull"], stack_dir).stdout
+        where = InFile(msg.pulled_state(str(stack_dir)))
+        if not text.strip():
+            return AppliedState()
+        return _applied(parse_json(text, where, not_json=msg.must_be_state_json,
+                                   too_deep=msg.STATE_MUST_NOT_NEST_TOO_DEEPLY), where)
     state = stack_dir / STATE_FILE
     if not state.is_file() or state.stat().st_size == 0:
         return AppliedState()
-    where = str(state)
-    data = read_json(state, InFile(where), not_json=msg.must_be_state_json, too_deep=msg.STATE_MUST_NOT_NEST_TOO_DEEPLY)
+    where = InFile(str(state))
+    return _applied(read_json(state, where, not_json=msg.must_be_state_json,
+                              too_deep=msg.STATE_MUST_NOT_NEST_TOO_DEEPLY), where)
+
+
+def _applied(data: object, where: InFile) -> AppliedState:
     outputs = data.get("outputs") if isinstance(data, dict) else None
-    if not isinstance(outputs, dict):
-        raise InvalidInput(Problem(InFile(where), msg.state_must_have_outputs(outputs)))
+    if not isinstance(data, dict) or not isinstance(outputs, dict):
+        raise InvalidInput(Problem(where, msg.state_must_have_outputs(outputs)))
     return AppliedState({name: item.get("value") for name, item in outputs.items() if isinstance(item, dict)},
                         _resources(data.get("resources")))
 

@@ -255,3 +255,34 @@ def one_path_parameter_per_level(part: str, other: str, parent: str, path: str) 
     """``parent``: the path both parameters sit below ("" for the root)."""
     return (f"{part} and {other} are both parameters below '{parent or '/'}': API Gateway allows one per "
             f"level, got: {show(path)}")
+
+
+# --- the Terraform state (Stack.backend) --------------------------------------------------------
+
+
+def must_be_a_backend(got: Any) -> str:
+    return f"must be None (local state) or an S3Backend, got: {show(got)}"
+
+
+def must_be_a_bucket_name(got: Any) -> str:
+    return ("must be None (given at terraform init -backend-config=bucket=...) or an S3 bucket name: 3-63 "
+            "lower-case letters, digits, dots and hyphens, a letter or digit at each end, no '..', not an IP "
+            f"address, none of S3's reserved prefixes or suffixes, got: {show(got)}")
+
+
+def must_be_a_state_key(got: Any) -> str:
+    return (f"must be None (bluegreen/<stack>/terraform.tfstate) or an S3 key of 1-1024 bytes that neither "
+            f"starts nor ends with '/' and has no '//', got: {show(got)}")
+
+
+def must_be_a_table_name(got: Any) -> str:
+    return f"must be None or a DynamoDB table name: 3-255 letters, digits, '_', '.' and '-', got: {show(got)}"
+
+
+def must_be_a_boolean(got: Any) -> str:
+    return f"must be True or False, got: {show(got)}"
+
+
+STATE_MUST_BE_LOCKED = ("must lock the state while a plan or apply runs, or two CI jobs at once can overwrite each "
+                        "other's state: set use_lockfile=True (Terraform 1.10 or later) or a dynamodb_table, "
+                        "got: use_lockfile=False and no dynamodb_table")

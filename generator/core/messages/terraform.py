@@ -5,6 +5,11 @@ from __future__ import annotations
 STATE_MUST_NOT_NEST_TOO_DEEPLY = "is nested too deeply to be Terraform state"
 
 
+def pulled_state(stack_dir: str) -> str:
+    """Where remote state comes from: what ``terraform state pull`` printed in ``stack_dir``."""
+    return f"the state terraform state pull printed in {stack_dir}"
+
+
 def must_be_state_json(error: Exception) -> str:
     return f"is not Terraform state JSON ({error})"
 
