@@ -12,7 +12,8 @@ from conftest import EXAMPLE, FIXTURES, GOLDEN, ROOT, synth_to, tree_bytes
 from generator.core.errors import InvalidInput
 
 UPDATE = os.environ.get("BLUEGREEN_UPDATE_GOLDENS") == "1"
-CASES = {"hello": EXAMPLE, "shop": FIXTURES / "shop" / "shop.py"}
+CASES = {"hello": EXAMPLE, "shop": FIXTURES / "shop" / "shop.py",
+         "options": FIXTURES / "options" / "options.py"}
 
 
 @pytest.fixture(scope="module")

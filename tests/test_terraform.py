@@ -18,7 +18,8 @@ pytestmark = pytest.mark.terraform
 ALIAS = "aws_lambda_alias.hello"
 
 
-@pytest.mark.parametrize("stack_file", [EXAMPLE, FIXTURES / "shop" / "shop.py"], ids=["hello", "shop"])
+@pytest.mark.parametrize("stack_file", [EXAMPLE, FIXTURES / "shop" / "shop.py", FIXTURES / "options" / "options.py"],
+                         ids=["hello", "shop", "options"])
 def test_terraform_validate_accepts_the_synthesized_stack(stack_file, terraform_env, tmp_path):
     out = synth_to(stack_file, tmp_path / "out")
     stack_dir = next((out / "stacks").iterdir())

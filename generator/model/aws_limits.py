@@ -105,3 +105,25 @@ S3_BUCKET_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--tabl
 IPV4 = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3}){3}")
 S3_KEY_MAX_BYTES = 1024
 DYNAMODB_TABLE = re.compile(r"[a-zA-Z0-9_.-]{3,255}")
+
+# Function options (docs/aws-rules.md#r32-function-options), from Lambda CreateFunction and
+# Lambda quotas: the instruction set architectures; at most 5 layers, each a layer version ARN
+# (CreateFunction Layers pattern, 1..140 characters); reserved concurrency from 0 (throttles
+# every call), with no ceiling here: the ceiling is the account's quota less 100, which only
+# AWS knows (and a quota increase raises); /tmp (ephemeral
+# storage) from 512 MB, Lambda's default, to 10,240 MB.
+ARCHITECTURES = ("x86_64", "arm64")
+ARCHITECTURE_DEFAULT = "x86_64"
+LAYERS_MAX = 5
+LAYER_VERSION_ARN = re.compile(r"arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9_-]+:[0-9]+")
+LAYER_VERSION_ARN_MAX = 140
+RESERVED_CONCURRENCY_MIN = 0
+EPHEMERAL_STORAGE_MB_DEFAULT = 512
+EPHEMERAL_STORAGE_MB_RANGE = (512, 10240)
+
+# Tags (docs/aws-rules.md#r33-tags), from AWS's tagging rules: at most 50 per resource; a key of
+# 1..128 characters, a value of 0..256; the prefix aws: (in any case) is reserved for AWS's own.
+TAGS_MAX = 50
+TAG_KEY_MAX = 128
+TAG_VALUE_MAX = 256
+TAG_RESERVED_PREFIX = "aws:"

@@ -171,6 +171,11 @@ class Addresses:
         return f"aws_iam_role_policy.{self.deployment.name}_logs"
 
     @property
+    def tracing_policy(self) -> str:
+        """Only with ``Function.tracing``: the execution role's permission to write X-Ray traces."""
+        return f"aws_iam_role_policy.{self.deployment.name}_tracing"
+
+    @property
     def log_group(self) -> str:
         return f"aws_cloudwatch_log_group.{self.deployment.name}"
 
@@ -216,6 +221,8 @@ class Addresses:
                                           green_version_variable(d))),
                    *(self.local(what) for what in ("newest_version", "blue_version", "green_version")),
                    *(f"output.{output_name(d, what)}" for what in OUTPUTS if d.api or what != "invoke_url")]
+        if getattr(d.function, "tracing", False) is True:
+            by_name.append(self.tracing_policy)
         if d.api:
             by_name += [self.rest_api, self.api_deployment, self.permission]
         addresses = [Address(a, "name", ("deployment", d.name)) for a in by_name]

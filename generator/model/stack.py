@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .aws_limits import INTEGRATION_TIMEOUT_S_DEFAULT
+from .aws_limits import ARCHITECTURE_DEFAULT, EPHEMERAL_STORAGE_MB_DEFAULT, INTEGRATION_TIMEOUT_S_DEFAULT
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,19 @@ class Function:
     runtime id (e.g. ``python3.12``). ``memory_mb``: 128..10240, default 128. ``timeout_s``:
     1..900, default 3. ``environment``: variables, default none. ``log_retention_days``: one of
     CloudWatch's allowed values, default 14.
+
+    Options (docs/aws-rules.md#r32-function-options); each default writes nothing, so Lambda's
+    own default holds. ``architecture``: ``"x86_64"`` (default) or ``"arm64"`` (Graviton; the
+    code and its layers must be built for it). ``layers``: up to 5 layer version ARNs
+    (``arn:aws:lambda:us-east-1:123456789012:layer:deps:3``), no duplicates, in the order Lambda
+    extracts them; default none. ``reserved_concurrency``: None (default) leaves the function
+    unreserved, sharing the account's pool; a whole number from 0 reserves that many concurrent
+    executions and caps it there; 0 throttles every call (a kill switch). ``ephemeral_storage_mb``:
+    the size of ``/tmp``, 512..10240, default 512. ``tracing``: True turns on active X-Ray tracing
+    and lets the execution role write traces (``xray:PutTraceSegments``,
+    ``xray:PutTelemetryRecords``); default False. ``tags``: AWS tags on the function, default none;
+    at most 50, keys 1..128 characters not starting with ``aws:``, values 0..256 characters
+    (docs/aws-rules.md#r33-tags).
     """
 
     source: str | Path
@@ -71,19 +84,28 @@ class Function:
     timeout_s: int = 3
     environment: Mapping[str, str] = field(default_factory=dict)
     log_retention_days: int = 14
+    architecture: str = ARCHITECTURE_DEFAULT
+    layers: tuple[str, ...] | list[str] = ()
+    reserved_concurrency: int | None = None
+    ephemeral_storage_mb: int = EPHEMERAL_STORAGE_MB_DEFAULT
+    tracing: bool = False
+    tags: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        # A sorted plain dict: deterministic output whatever mapping the user passed. Anything
-        # else is left as it is for validation to report with its field name.
-        if isinstance(self.environment, Mapping):
-            items = sorted(self.environment.items(), key=lambda item: str(item[0]))
-            object.__setattr__(self, "environment", dict(items))
+        # Sorted plain dicts: deterministic output whatever mapping the user passed; layers keep
+        # their order (Lambda extracts them in it) as a tuple. Anything else is left as it is for
+        # validation to report with its field name.
+        for name in ("environment", "tags"):
+            value = getattr(self, name)
+            if isinstance(value, Mapping):
+                object.__setattr__(self, name, dict(sorted(value.items(), key=lambda item: str(item[0]))))
+        object.__setattr__(self, "layers", _as_tuple(self.layers))
 
-    def __hash__(self) -> int:  # environment is a dict, so hash by its items
-        environment = self.environment
-        frozen = tuple(environment.items()) if isinstance(environment, dict) else environment
+    def __hash__(self) -> int:  # environment and tags are dicts, so hash by their items
         return hash((self.source, self.handler, self.runtime, self.memory_mb, self.timeout_s,
-                     frozen, self.log_retention_days))
+                     _frozen(self.environment), self.log_retention_days, self.architecture,
+                     _frozen(self.layers), self.reserved_concurrency, self.ephemeral_storage_mb,
+                     self.tracing, _frozen(self.tags)))
 
 
 @dataclass(frozen=True)
@@ -143,3 +165,15 @@ class Stack:
 
 def _as_tuple(value):
     return tuple(value) if isinstance(value, (list, tuple)) else value
+
+
+def _frozen(value):
+    # A hashable stand-in for a dict (its items) or a tuple of unhashable items (their reprs).
+    # Only hashing uses it; equality stays the dataclass's own.
+    if isinstance(value, dict):
+        value = tuple(value.items())
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)
+    return value

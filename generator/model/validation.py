@@ -22,6 +22,7 @@ from . import naming
 from .api_validation import api_problems
 from .archive import source_files, source_problems
 from .backend_validation import backend_problems
+from .function_options import function_option_problems
 from .stack import Deployment, Function, RestApi, Stack
 
 STACK_NAME = re.compile(r"[a-z][a-z0-9-]{0,30}[a-z0-9]|[a-z]")
@@ -171,6 +172,7 @@ def _function_problems(function: Function, at: str, base_dir: Path) -> Iterator[
     if not (is_whole_number(retention) and retention in aws.LOG_RETENTION_DAYS):
         yield Problem(Field(f"{at}.log_retention_days"), msg.must_be_a_log_retention(aws.LOG_RETENTION_DAYS, retention))
     yield from _environment_problems(function.environment, f"{at}.environment")
+    yield from function_option_problems(function, at)
 
 
 def _handler_problems(handler: Any, runtime: str, at: str) -> Iterator[Problem]:

@@ -20,6 +20,7 @@ from ..core.errors import Field, InvalidInput, Problem
 from ..core.messages import synthesis as msg
 from ..model import naming
 from ..model.archive import Archive, build_archive
+from ..model.aws_limits import ARCHITECTURE_DEFAULT, EPHEMERAL_STORAGE_MB_DEFAULT
 from ..model.naming import ref
 from ..model.stack import Deployment
 from ..model.validation import validate_deployment
@@ -85,6 +86,16 @@ class BlueGreenDeployment(Construct):
                                policy=json.dumps(_log_policy(ref(self._at.log_group, "arn")),
                                                  sort_keys=True))
         policy.override_logical_id(naming.logical_id(self._at.log_policy))
+        policies = [policy]
+        if function.tracing:
+            # Active tracing needs the role to send X-Ray segments: these two actions, which take
+            # no resource-level permissions, so "*" (docs/aws-rules.md#r32-function-options), in a
+            # policy of their own next to the log policy (#r12-least-privilege).
+            tracing = IamRolePolicy(self, "tracing_policy", name="write-xray-traces",
+                                    role=ref(self._at.role, "id"),
+                                    policy=json.dumps(_tracing_policy(), sort_keys=True))
+            tracing.override_logical_id(naming.logical_id(self._at.tracing_policy))
+            policies.append(tracing)
         asset_path, source_code_hash = code_asset(self, archive, self._name)
         lambda_function = LambdaFunction(
             self, "function", function_name=naming.function_name(name_prefix, deployment),
@@ -95,7 +106,17 @@ class BlueGreenDeployment(Construct):
             # User text is written literally: Terraform would evaluate ${...} in it.
             environment={"variables": {key: literal(value) for key, value in function.environment.items()}}
             if function.environment else None,
-            depends_on=[logs, policy])
+            # The options write nothing at their defaults, so Lambda's defaults hold and a stack
+            # that does not use them synthesizes as before (docs/aws-rules.md#r32-function-options).
+            architectures=[function.architecture] if function.architecture != ARCHITECTURE_DEFAULT else None,
+            layers=list(function.layers) or None,
+            reserved_concurrent_executions=function.reserved_concurrency,
+            ephemeral_storage={"size": function.ephemeral_storage_mb}
+            if function.ephemeral_storage_mb != EPHEMERAL_STORAGE_MB_DEFAULT else None,
+            tracing_config={"mode": "Active"} if function.tracing else None,
+            # Tags are user text, keys included (Terraform reads a JSON object's keys as templates too).
+            tags={literal(key): literal(value) for key, value in function.tags.items()} or None,
+            depends_on=[logs, *policies])
         lambda_function.override_logical_id(naming.logical_id(self._at.function))
         return lambda_function
 
@@ -217,4 +238,12 @@ def _log_policy(log_group_arn: str) -> dict:
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
                        "Resource": f"{log_group_arn}:*"}],
+    }
+
+
+def _tracing_policy() -> dict:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": ["xray:PutTelemetryRecords", "xray:PutTraceSegments"],
+                       "Resource": "*"}],
     }
