@@ -239,3 +239,23 @@ def test_the_tracing_policy_has_an_address_only_with_tracing():
 
     assert "aws_iam_role_policy.orders_tracing" in addresses(True)
     assert "aws_iam_role_policy.orders_tracing" not in addresses(False)
+
+
+# --- stack tags (the provider's default_tags) -----------------------------------------------------
+
+def test_stack_tags_follow_the_same_rules_named_at_the_stack(base_dir):
+    function_ok = stacks()[0].deployments
+    with pytest.raises(InvalidInput) as caught:
+        validate_stacks([Stack(name="shop", region="us-east-1", deployments=function_ok,
+                               tags={"AWS:team": "x", "ok": "v" * 257})], base_dir)
+    assert caught.value.problems == [
+        Problem(Field("shop.tags"), msg.tag_key_must_not_be_reserved("aws:", "AWS:team")),
+        Problem(Field("shop.tags.ok"), msg.tag_value_must_be(256, "v" * 257))]
+
+
+def test_stack_tags_are_sorted_and_a_stack_with_them_still_hashes(base_dir):
+    stack = Stack(name="shop", region="us-east-1", deployments=stacks()[0].deployments, tags={"b": "2", "a": "1"})
+    assert list(stack.tags) == ["a", "b"]
+    assert hash(stack) == hash(Stack(name="shop", region="us-east-1", deployments=stacks()[0].deployments,
+                                     tags={"a": "1", "b": "2"}))
+    assert validate_stacks([stack], base_dir) is None

@@ -28,7 +28,7 @@ def function_option_problems(function: Function, at: str) -> Iterator[Problem]:
     yield from _ephemeral_storage_problems(function.ephemeral_storage_mb, f"{at}.ephemeral_storage_mb")
     if not isinstance(function.tracing, bool):
         yield Problem(Field(f"{at}.tracing"), msg.must_be_a_boolean(function.tracing))
-    yield from _tag_problems(function.tags, f"{at}.tags")
+    yield from tag_problems(function.tags, f"{at}.tags")
 
 
 def _layer_problems(layers: Any, at: str) -> Iterator[Problem]:
@@ -63,7 +63,8 @@ def _ephemeral_storage_problems(value: Any, at: str) -> Iterator[Problem]:
         yield Problem(Field(at), msg.must_be_between(low, high, value))
 
 
-def _tag_problems(tags: Any, at: str) -> Iterator[Problem]:
+def tag_problems(tags: Any, at: str) -> Iterator[Problem]:
+    """The problems of a tags mapping (a function's or a stack's; ``at``: its field path)."""
     if not isinstance(tags, dict):  # Function keeps any mapping as a sorted dict
         yield Problem(Field(at), msg.must_be_a_dict_of_tags(tags))
         return

@@ -152,15 +152,23 @@ class Stack:
     (``cdktf.out/stacks/<name>``) and prefixes AWS resource names (``<name>-<deployment>``).
     ``backend``: where Terraform keeps the state; None (the default) is a local
     ``terraform.tfstate`` in the stack folder, for trying things; teams use ``S3Backend``.
+    ``tags``: AWS tags on every resource of the stack (the provider's ``default_tags``), default
+    none; a function's own ``tags`` add to them and win on a shared key (docs/aws-rules.md#r33-tags).
     """
 
     name: str
     region: str
     deployments: tuple[Deployment, ...] | list[Deployment] = ()
     backend: S3Backend | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "deployments", _as_tuple(self.deployments))
+        if isinstance(self.tags, Mapping):  # sorted, as Function's; anything else is for validation
+            object.__setattr__(self, "tags", dict(sorted(self.tags.items(), key=lambda item: str(item[0]))))
+
+    def __hash__(self) -> int:  # tags is a dict, so hash by its items
+        return hash((self.name, self.region, self.deployments, self.backend, _frozen(self.tags)))
 
 
 def _as_tuple(value):

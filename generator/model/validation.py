@@ -22,7 +22,7 @@ from . import naming
 from .api_validation import api_problems
 from .archive import source_files, source_problems
 from .backend_validation import backend_problems
-from .function_options import function_option_problems
+from .function_options import function_option_problems, tag_problems
 from .stack import Deployment, Function, RestApi, Stack
 
 STACK_NAME = re.compile(r"[a-z][a-z0-9-]{0,30}[a-z0-9]|[a-z]")
@@ -83,6 +83,7 @@ def _stack_problems(stack: Stack, where: str, base_dir: Path) -> Iterator[Proble
     if not is_one_of(stack.region, aws.AWS_REGIONS):
         yield Problem(Field(f"{where}.region"), msg.must_be_an_aws_region(stack.region))
     yield from backend_problems(stack.backend, where)
+    yield from tag_problems(stack.tags, f"{where}.tags")
     if not isinstance(stack.deployments, tuple):
         yield Problem(Field(f"{where}.deployments"), msg.must_be_a_list_of_deployments(stack.deployments))
         return

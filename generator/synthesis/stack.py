@@ -13,6 +13,7 @@ from ..model.archive import Archive
 from ..model.stack import Stack
 from .deployment import BlueGreenDeployment, add_interface
 from .provider import AwsProvider
+from .terraform_text import literal
 
 
 class BlueGreenStack(TerraformStack):
@@ -22,7 +23,9 @@ class BlueGreenStack(TerraformStack):
                  archives: dict[tuple[str, str], Archive] | None = None) -> None:
         super().__init__(scope, stack.name)
         _backend(self, stack)
-        AwsProvider(self, "aws", region=stack.region)
+        # Stack tags on every resource the provider manages; user text, so written literally.
+        tags = {literal(key): literal(value) for key, value in stack.tags.items()}
+        AwsProvider(self, "aws", region=stack.region, default_tags=[{"tags": tags}] if tags else None)
         self.deployments = [
             BlueGreenDeployment(self, deployment.name, deployment=deployment, name_prefix=stack.name,
                                 base_dir=base_dir, add_variables_and_outputs=False,
