@@ -47,9 +47,10 @@ PACKAGE = "cdktf_cdktf_provider_aws"
 ASSEMBLY = "@cdktf/provider-aws"  # the jsii assembly the bindings load (provider-aws@20.1.0)
 
 
-def _register_package_without_init() -> None:
+def _register_package_without_init() -> frozenset[str]:
+    """Register the package (unless it is imported already); its submodules, listed once."""
     if PACKAGE in sys.modules:
-        return
+        return _submodules(list(sys.modules[PACKAGE].__path__))
     spec = importlib.util.find_spec(PACKAGE)
     if spec is None:
         raise ImportError(f"{PACKAGE} is not installed: pip install cdktf-cdktf-provider-aws==20.1.0")
@@ -62,6 +63,7 @@ def _register_package_without_init() -> None:
                          __dir__=lambda: sorted(set(vars(package)) | submodules))
     sys.modules[PACKAGE] = package
     _register_type_modules(submodules)
+    return submodules
 
 
 def _lazy_attribute(package: ModuleType, submodules: frozenset[str]):
@@ -101,14 +103,12 @@ def _camel_case(snake: str) -> str:
     return first + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-_register_package_without_init()
+_SUBMODULES = _register_package_without_init()
 
 # The provider itself is in submodule "provider", which its class name does not spell.
 from cdktf_cdktf_provider_aws.provider import AwsProvider  # after the registration above
 
 __all__ = ["AwsProvider"]  # and, through __getattr__, every resource class of the bindings
-
-_SUBMODULES = _submodules(list(sys.modules[PACKAGE].__path__))
 
 
 def __getattr__(name: str) -> Any:
