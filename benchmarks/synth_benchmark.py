@@ -13,6 +13,8 @@ Cases:
   prebuilt provider the usual way.
 - ``bluegreen``: ``bluegreen synth stacks/hello.py --no-cache``.
 - ``bluegreen-N``: N deployments (each like the example's) in one stack, ``--no-cache``.
+- ``all-options``: ``tests/fixtures/gateway/gateway.py``, the stack that uses every Function,
+  Deployment and RestApi option, ``--no-cache``.
 - ``no-op``: ``bluegreen synth`` again on unchanged input (the synth cache).
 - ``code-only``: the handler edited (Blue and Green in turn) before each run, then ``bluegreen
   synth`` with the cache warm: the code is filled into cdktf's cached output.
@@ -87,6 +89,8 @@ def cases(work: Path) -> dict[str, list[str]]:
     shutil.copytree(ROOT / "stacks", work / "stacks", ignore=shutil.ignore_patterns("__pycache__"))
     for count in (1, 10, 100):
         (work / "stacks" / f"many{count}.py").write_text(MANY.format(count=count))
+    shutil.copytree(ROOT / "tests" / "fixtures" / "gateway", work / "all-options",
+                    ignore=shutil.ignore_patterns("__pycache__"))
     out = str(work / "out")
     return {
         "floor": [PYTHON, "-c", FLOOR],
@@ -96,6 +100,7 @@ def cases(work: Path) -> dict[str, list[str]]:
         "bluegreen-1": [BLUEGREEN, "synth", "stacks/many1.py", "--out", out + "-1", "--no-cache"],
         "bluegreen-10": [BLUEGREEN, "synth", "stacks/many10.py", "--out", out + "-10", "--no-cache"],
         "bluegreen-100": [BLUEGREEN, "synth", "stacks/many100.py", "--out", out + "-100", "--no-cache"],
+        "all-options": [BLUEGREEN, "synth", "all-options/gateway.py", "--out", out + "-all", "--no-cache"],
         "no-op": [BLUEGREEN, "synth", "stacks/hello.py", "--out", out + "-cached"],
         "code-only": [BLUEGREEN, "synth", "code-only/hello.py", "--out", out + "-code-only"],
         "traffic-only": [BLUEGREEN, "synth", "traffic-only/hello.py", "--out", out + "-traffic-only"],
@@ -160,6 +165,7 @@ def report(times: dict[str, list[float]], peaks: dict[str, list[int]], rounds: i
     print(f"plain / bluegreen:         {median['plain'] / median['bluegreen']:.1f}x  (goal: >= 3)")
     print(f"bluegreen / floor:         {median['bluegreen'] / median['floor']:.2f}x (goal: <= 1.3)")
     print(f"bluegreen-100 / -1:        {median['bluegreen-100'] / median['bluegreen-1']:.2f}x (goal: <= 2)")
+    print(f"all-options / bluegreen:   {median['all-options'] / median['bluegreen']:.2f}x (goal: <= 1.1)")
     rss_ratio = statistics.median(peaks['bluegreen']) / statistics.median(peaks['plain'])
     print(f"peak RSS bluegreen/plain:  {rss_ratio:.2f}x "
           "(goal: <= 1)")

@@ -11,7 +11,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from generator.core.errors import ToolMissing
+from generator.local.emulator import server_command
 from generator.model.loader import load_stack_file
 from generator.terraform.mirror import terraform_binary
 from generator.terraform.runner import Terraform, mirror_environment
@@ -100,8 +100,7 @@ def moto_endpoint(tmp_path_factory) -> str:
     port = _free_loopback_port()
     log = tmp_path_factory.mktemp("moto") / "moto.log"
     with open(log, "w") as sink:
-        process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                                   stdout=sink, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(server_command(port), stdout=sink, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, process, log)

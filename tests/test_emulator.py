@@ -21,6 +21,7 @@ from conftest import copy_example
 from generator.cli import program as cli
 from generator.core.errors import ExternalToolFailed
 from generator.core.messages import local as local_msg
+from generator.local.emulator import SERVER_MODULE
 from generator.terraform.runner import Terraform
 
 pytestmark = pytest.mark.terraform
@@ -204,9 +205,9 @@ def test_down_never_stops_a_process_that_is_not_the_recorded_emulator(tmp_path):
 
 
 def test_down_never_stops_a_moto_lookalike_that_does_not_serve_the_recorded_endpoint(moto_endpoint, tmp_path):
-    # A real moto answers on the endpoint, and the recorded pid's command line names moto.server
-    # (say, another project's emulator): only the process holding the listening socket is ours.
-    stranger = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "moto.server"],
+    # A real moto answers on the endpoint, and the recorded pid's command line names the emulator's
+    # server (say, another checkout's): only the process holding the listening socket is ours.
+    stranger = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", SERVER_MODULE],
                                 start_new_session=True)
     try:
         _record(tmp_path, stranger.pid, moto_endpoint)

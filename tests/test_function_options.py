@@ -15,6 +15,7 @@ import pytest
 
 from generator import Deployment, Function, InvalidInput, Problem, Stack
 from generator.core.errors import Field
+from generator.core.messages import function as function_msg
 from generator.core.messages import model as msg
 from generator.model import naming
 from generator.model.validation import validate_stacks
@@ -92,7 +93,7 @@ def test_every_option_together_passes(base_dir):
 @pytest.mark.parametrize("value", ["arm", "ARM64", "x86-64", None, 64])
 def test_architecture_must_be_x86_64_or_arm64(base_dir, value):
     assert only(base_dir, architecture=value) == Problem(
-        Field(f"{AT}.architecture"), msg.must_be_an_architecture(("x86_64", "arm64"), value))
+        Field(f"{AT}.architecture"), function_msg.must_be_an_architecture(("x86_64", "arm64"), value))
 
 
 def test_architecture_message_reads_literally(base_dir):
@@ -102,7 +103,7 @@ def test_architecture_message_reads_literally(base_dir):
 
 @pytest.mark.parametrize("value", [LAYER, None, {LAYER: 1}])
 def test_layers_must_be_a_list(base_dir, value):
-    assert only(base_dir, layers=value) == Problem(Field(f"{AT}.layers"), msg.must_be_a_list_of_layer_arns(value))
+    assert only(base_dir, layers=value) == Problem(Field(f"{AT}.layers"), function_msg.must_be_a_list_of_layer_arns(value))
 
 
 @pytest.mark.parametrize("arn", [
@@ -115,7 +116,7 @@ def test_layers_must_be_a_list(base_dir, value):
     3,
 ])
 def test_each_layer_must_be_a_layer_version_arn(base_dir, arn):
-    assert only(base_dir, layers=[LAYER, arn]) == Problem(Field(f"{AT}.layers[1]"), msg.must_be_a_layer_version_arn(arn))
+    assert only(base_dir, layers=[LAYER, arn]) == Problem(Field(f"{AT}.layers[1]"), function_msg.must_be_a_layer_version_arn(arn))
 
 
 def test_layer_message_reads_literally(base_dir):
@@ -126,12 +127,12 @@ def test_layer_message_reads_literally(base_dir):
 
 def test_at_most_five_layers(base_dir):
     six = [f"arn:aws:lambda:us-east-1:123456789012:layer:l{i}:1" for i in range(6)]
-    assert only(base_dir, layers=six) == Problem(Field(f"{AT}.layers"), msg.must_hold_at_most_layers(5, 6))
+    assert only(base_dir, layers=six) == Problem(Field(f"{AT}.layers"), function_msg.must_hold_at_most_layers(5, 6))
     assert str(only(base_dir, layers=six)) == f"{AT}.layers: must hold at most 5 layers (Lambda's limit per function), got: 6"
 
 
 def test_a_layer_may_not_be_named_twice(base_dir):
-    assert only(base_dir, layers=[LAYER, LAYER]) == Problem(Field(f"{AT}.layers[1]"), msg.layer_must_be_unique(LAYER))
+    assert only(base_dir, layers=[LAYER, LAYER]) == Problem(Field(f"{AT}.layers[1]"), function_msg.layer_must_be_unique(LAYER))
 
 
 def test_two_versions_of_one_layer_are_two_layers(base_dir):
@@ -141,7 +142,7 @@ def test_two_versions_of_one_layer_are_two_layers(base_dir):
 @pytest.mark.parametrize("value", [-1, 1.5, True, "5"])
 def test_reserved_concurrency_must_be_none_or_a_whole_number_from_0(base_dir, value):
     assert only(base_dir, reserved_concurrency=value) == Problem(
-        Field(f"{AT}.reserved_concurrency"), msg.must_be_a_reserved_concurrency(value))
+        Field(f"{AT}.reserved_concurrency"), function_msg.must_be_a_reserved_concurrency(value))
 
 
 def test_reserved_concurrency_message_reads_literally(base_dir):
@@ -169,17 +170,17 @@ def test_tracing_must_be_a_boolean(base_dir, value):
 
 @pytest.mark.parametrize("value", [["team"], "team=shop"])
 def test_tags_must_be_a_dict(base_dir, value):
-    assert only(base_dir, tags=value) == Problem(Field(f"{AT}.tags"), msg.must_be_a_dict_of_tags(value))
+    assert only(base_dir, tags=value) == Problem(Field(f"{AT}.tags"), function_msg.must_be_a_dict_of_tags(value))
 
 
 @pytest.mark.parametrize("key", ["", "k" * 129, 7])
 def test_tag_keys_must_be_1_to_128_characters(base_dir, key):
-    assert only(base_dir, tags={key: "v"}) == Problem(Field(f"{AT}.tags"), msg.tag_key_must_be(128, key))
+    assert only(base_dir, tags={key: "v"}) == Problem(Field(f"{AT}.tags"), function_msg.tag_key_must_be(128, key))
 
 
 @pytest.mark.parametrize("key", ["aws:owner", "AWS:owner", "Aws:cost"])
 def test_tag_keys_must_not_start_with_aws(base_dir, key):
-    assert only(base_dir, tags={key: "v"}) == Problem(Field(f"{AT}.tags"), msg.tag_key_must_not_be_reserved("aws:", key))
+    assert only(base_dir, tags={key: "v"}) == Problem(Field(f"{AT}.tags"), function_msg.tag_key_must_not_be_reserved("aws:", key))
 
 
 def test_tag_key_prefix_message_reads_literally(base_dir):
@@ -189,12 +190,12 @@ def test_tag_key_prefix_message_reads_literally(base_dir):
 
 @pytest.mark.parametrize("value", ["v" * 257, None, 3])
 def test_tag_values_must_be_0_to_256_characters(base_dir, value):
-    assert only(base_dir, tags={"team": value}) == Problem(Field(f"{AT}.tags.team"), msg.tag_value_must_be(256, value))
+    assert only(base_dir, tags={"team": value}) == Problem(Field(f"{AT}.tags.team"), function_msg.tag_value_must_be(256, value))
 
 
 def test_at_most_50_tags(base_dir):
     tags = {f"k{i}": "v" for i in range(51)}
-    assert only(base_dir, tags=tags) == Problem(Field(f"{AT}.tags"), msg.must_hold_at_most_tags(50, 51))
+    assert only(base_dir, tags=tags) == Problem(Field(f"{AT}.tags"), function_msg.must_hold_at_most_tags(50, 51))
 
 
 def test_every_bad_option_is_reported_at_once(base_dir):
@@ -249,8 +250,8 @@ def test_stack_tags_follow_the_same_rules_named_at_the_stack(base_dir):
         validate_stacks([Stack(name="shop", region="us-east-1", deployments=function_ok,
                                tags={"AWS:team": "x", "ok": "v" * 257})], base_dir)
     assert caught.value.problems == [
-        Problem(Field("shop.tags"), msg.tag_key_must_not_be_reserved("aws:", "AWS:team")),
-        Problem(Field("shop.tags.ok"), msg.tag_value_must_be(256, "v" * 257))]
+        Problem(Field("shop.tags"), function_msg.tag_key_must_not_be_reserved("aws:", "AWS:team")),
+        Problem(Field("shop.tags.ok"), function_msg.tag_value_must_be(256, "v" * 257))]
 
 
 def test_stack_tags_are_sorted_and_a_stack_with_them_still_hashes(base_dir):

@@ -18,8 +18,9 @@ pytestmark = pytest.mark.terraform
 ALIAS = "aws_lambda_alias.hello"
 
 
-@pytest.mark.parametrize("stack_file", [EXAMPLE, FIXTURES / "shop" / "shop.py", FIXTURES / "options" / "options.py"],
-                         ids=["hello", "shop", "options"])
+@pytest.mark.parametrize("stack_file", [EXAMPLE, FIXTURES / "shop" / "shop.py", FIXTURES / "options" / "options.py",
+                                        FIXTURES / "gateway" / "gateway.py"],
+                         ids=["hello", "shop", "options", "gateway"])
 def test_terraform_validate_accepts_the_synthesized_stack(stack_file, terraform_env, tmp_path):
     out = synth_to(stack_file, tmp_path / "out")
     stack_dir = next((out / "stacks").iterdir())

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..core.errors import Argument, InvalidInput, Problem
 from ..core.layout import CONFIG
 from ..core.messages import cli as msg
+from ..model import naming
 from ..model.loader import load_stack_file
 from ..model.traffic import VERSION, Traffic, format_weight, parse_weight
 from ..output.folder import synthesize
@@ -25,17 +26,21 @@ def synth(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     stack_file = load_stack_file(args.stack_file)
     workspace = Workspace.from_args(args, stack_file)
+    if args.module and workspace.local:
+        # The emulator applies root stacks (up --local); a module there would have no caller.
+        raise InvalidInput(Problem(Argument("--module"), msg.MODULE_CANNOT_BE_COMBINED_WITH_LOCAL))
     if args.check and workspace.local:
         # A fresh synth to compare with would need the local traffic too; nobody commits that folder.
         raise InvalidInput(Problem(Argument("--check"), msg.CHECK_CANNOT_BE_COMBINED_WITH_LOCAL))
     if args.check:
         return _check(args, stack_file, workspace)
+    mode = {"module": True} if args.module else {}  # a root synth is called as it always was
     result = synthesize(stack_file, workspace.out_dir, use_cache=not args.no_cache,
-                        traffic_dir=workspace.traffic_dir)
+                        traffic_dir=workspace.traffic_dir, **mode)
     for stack, folder in zip(stack_file.stacks, result.folders, strict=False):
         count = len(stack.deployments)
-        print(f"synthesized stack {stack.name} ({count} deployment{'s' * (count != 1)}): "
-              f"{os.path.relpath(folder)}/{CONFIG}")
+        print(f"synthesized {'module' if args.module else 'stack'} {stack.name} ({count} "
+              f"deployment{'s' * (count != 1)}): {os.path.relpath(folder)}/{CONFIG}")
     print(f"done in {time.perf_counter() - started:.2f}s{' (from the synth cache)' if result.cached else ''}")
     return EXIT_OK
 
@@ -45,7 +50,7 @@ def _check(args: argparse.Namespace, stack_file, workspace: Workspace) -> int:
 
     # Paths as the user gave --out, or relative to the current folder for the default.
     shown = args.out if args.out is not None else os.path.relpath(workspace.out_dir)
-    stale = stale_files(stack_file, workspace.out_dir, use_cache=not args.no_cache)
+    stale = stale_files(stack_file, workspace.out_dir, use_cache=not args.no_cache, module=args.module)
     for difference in stale:  # missing, extra or differs: each path under the output folder
         print(f"{difference.kind}: {os.path.join(shown, difference.path)}")
     if stale:
@@ -84,6 +89,27 @@ def status_command(args: argparse.Namespace) -> int:
     stack_file = load_stack_file(args.stack_file)
     rows = collect_status(stack_file, Workspace.from_args(args, stack_file))
     sys.stdout.write(render_status_json(rows) if args.json else render_status_text(rows))
+    return EXIT_OK
+
+
+def prune_command(args: argparse.Namespace) -> int:
+    from ..releasing.prune import LambdaVersions, lambda_client, prune
+
+    keep = _check_keep(args.keep)
+    stack_file = load_stack_file(args.stack_file)
+    workspace = Workspace.from_args(args, stack_file)
+    target = locate(stack_file, args.deployment, workspace)
+    function = naming.function_name(target.stack.name, target.deployment)
+    if args.local:  # the recorded emulator, with its test credentials, whatever AWS_* says
+        from ..local import emulator
+
+        variables = emulator.emulator_variables(emulator.running_emulator(workspace), workspace)
+        client = lambda_client(target.stack.region, function, variables["AWS_ENDPOINT_URL"],
+                               (variables["AWS_ACCESS_KEY_ID"], variables["AWS_SECRET_ACCESS_KEY"]))
+    else:
+        client = lambda_client(target.stack.region, function)
+    prune(target, keep, LambdaVersions(client, function), dry_run=args.dry_run,
+          echo=lambda line: print(line, flush=True))  # each deletion shows at once, even if a later one fails
     return EXIT_OK
 
 
@@ -144,6 +170,12 @@ def env_command(args: argparse.Namespace) -> int:
 def _check_version(version: str | None) -> None:
     if version is not None and not VERSION.fullmatch(version):
         raise InvalidInput(Problem(Argument("--version"), msg.version_must_be_a_number(version)))
+
+
+def _check_keep(keep: str) -> int:
+    if not keep.isascii() or not keep.isdigit():
+        raise InvalidInput(Problem(Argument("--keep"), msg.keep_must_be_a_whole_number(keep)))
+    return int(keep)
 
 
 def _target(args: argparse.Namespace) -> Target:

@@ -2,7 +2,7 @@
 
 Exit status (also in ``bluegreen --help``): 0 done; 1 anything unexpected, or ``synth --check``
 found differences; 2 invalid input (a message naming the field and value, no traceback) or a
-required tool missing; 3 an external tool (Terraform, the moto emulator) failed; 130
+required tool missing; 3 an external tool (Terraform, the moto emulator, an AWS call) failed; 130
 interrupted. ``BLUEGREEN_DEBUG=1`` adds the traceback for unexpected errors.
 """
 
@@ -18,7 +18,8 @@ from contextlib import contextmanager
 from importlib import metadata
 
 from ..core.errors import ExternalToolFailed, InvalidInput, ToolMissing
-from ..core.layout import CONFIG, STACKS, TFVARS
+from ..core.layout import CONFIG, MODULE_TRAFFIC, MODULES, STACKS, TFVARS
+from ..releasing.prune import DEFAULT_KEEP
 from . import commands
 
 EXIT_UNEXPECTED, EXIT_INVALID, EXIT_TOOL_FAILED, EXIT_INTERRUPTED = 1, 2, 3, 130
@@ -30,7 +31,8 @@ exit status:
   {EXIT_INVALID}    invalid input (a bad argument, stack file, traffic file or emulator
        record, named in the message), or a required tool missing (Node.js,
        Terraform, the local extra)
-  {EXIT_TOOL_FAILED}    an external tool failed: terraform or the moto emulator
+  {EXIT_TOOL_FAILED}    an external tool failed: terraform, the moto emulator, or a call to AWS
+       (prune; missing credentials too)
   {EXIT_INTERRUPTED}  interrupted
 
 Paths: .bluegreen/ and the default --out (cdktf.out) are at the project root, the
@@ -67,11 +69,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     synth = _command(sub, "synth", commands.synth, "synthesize a stack file to Terraform JSON",
                      f"Write, per stack, DIR/{STACKS}/<stack>/: {CONFIG}, the code archives, "
-                     f"{TFVARS} (the traffic file's values) and a README.")
+                     f"{TFVARS} (the traffic file's values) and a README. With --module, "
+                     f"DIR/{MODULES}/<stack>/ instead: a child module for your own root module.")
     synth.add_argument("--check", action="store_true",
                        help="write nothing; exit 1 listing the files that differ from a fresh synth")
     synth.add_argument("--no-cache", action="store_true", help="run cdktf even when the synth cache "
                        "holds its output for this model (the code and traffic are written either way)")
+    synth.add_argument("--module", action="store_true",
+                       help=f"write each stack as a child module in DIR/{MODULES}/<stack>/: no provider "
+                       f"configuration, no backend, code under path.module, and {MODULE_TRAFFIC} (the traffic "
+                       "file's values as the module's arguments, for your root module to read)")
 
     shift = _command(sub, "shift", commands.shift_command, "send a share of traffic to green",
                      "Set the green weight in the traffic file, and name the green version that gets it: "
@@ -95,6 +102,18 @@ def build_parser() -> argparse.ArgumentParser:
                       "Per deployment: blue, green, weight and phase, from the traffic file and the "
                       "applied Terraform outputs. Writes nothing.")
     status.add_argument("--json", action="store_true", help="machine-readable output")
+    prune = _command(sub, "prune", commands.prune_command, "delete old published versions of a function",
+                     "The versions older than the N newest go, oldest first, each reported with its code "
+                     "size, and the total freed. Never deleted: blue and green as "
+                     "applied (the stack folder's Terraform state) and as in the traffic file, the first "
+                     "version (blue while unpinned), the newest, any version an alias points at or routes "
+                     "weight to, any version with provisioned concurrency, and $LATEST. Talks to AWS Lambda "
+                     "with boto3 (its usual credentials, AWS_PROFILE and AWS_ENDPOINT_URL), or to the "
+                     "emulator with --local.", deployment=True)
+    prune.add_argument("--keep", metavar="N", default=str(DEFAULT_KEEP),
+                       help="how many of the newest versions to keep besides the protected ones (0 keeps "
+                       "only those)")
+    prune.add_argument("--dry-run", action="store_true", help="report what would be deleted; delete nothing")
 
     summary = _subcommand(sub, "summary", commands.summary_command, "summarize a Terraform plan for reviewers",
                           "Read `terraform show -json PLAN` output and print its traffic change, warnings "

@@ -2,7 +2,8 @@
 
 cdktf decides part of it (``manifest.json`` at the top, ``stacks/<stack>/cdk.tf.json`` and
 ``stacks/<stack>/assets/``), bluegreen the rest (each stack's README, its traffic tfvars, the
-local backend's state, and bluegreen's own lock and work folder at the top). Every module that
+local backend's state, and bluegreen's own lock and work folder at the top). ``synth --module``
+writes each stack as a child module in ``modules/<stack>/`` instead. Every module that
 needs one of these names imports it from here. ``OutputLayout`` turns them into paths for one
 output folder; ``stack_entry`` gives the posix form that the manifest, the swap journal and the
 journal use, relative to the output folder.
@@ -25,11 +26,22 @@ LOCK = ".bluegreen.lock"           # one synth at a time per output folder
 # What a stack folder holds that synthesis writes (and so replaces); everything else there, such
 # as Terraform's .terraform/ and the state, belongs to the user and is never touched.
 OWNED_BY_SYNTHESIS = frozenset({CONFIG, ASSETS, README, TFVARS})
+# synth --module: each stack as a child module in modules/<stack>/, which a caller's root module
+# calls (no provider, no backend, no tfvars: child modules read none). MODULE_TRAFFIC holds the
+# committed traffic as the module's arguments, for the caller to read with jsondecode(file(...)).
+MODULES = "modules"
+MODULE_TRAFFIC = "traffic.json"
+OWNED_BY_MODULE = frozenset({CONFIG, ASSETS, README, MODULE_TRAFFIC})
 
 
 def stack_entry(stack: str, entry: str = "") -> str:
     """``stacks/<stack>`` or ``stacks/<stack>/<entry>``: a path relative to the output folder."""
     return f"{STACKS}/{stack}/{entry}" if entry else f"{STACKS}/{stack}"
+
+
+def module_entry(stack: str, entry: str = "") -> str:
+    """``modules/<stack>`` or ``modules/<stack>/<entry>``: a path relative to the output folder."""
+    return f"{MODULES}/{stack}/{entry}" if entry else f"{MODULES}/{stack}"
 
 
 @dataclass(frozen=True)
@@ -60,6 +72,14 @@ class OutputLayout:
 
     def stack_file(self, stack: str, entry: str) -> Path:
         return self.stack_dir(stack) / entry
+
+    @property
+    def modules_dir(self) -> Path:
+        return self.root / MODULES
+
+    def module_dir(self, stack: str) -> Path:
+        """The child module of ``stack`` (synth --module), which a caller's root module calls."""
+        return self.modules_dir / stack
 
     def configs(self) -> list[Path]:
         """Every stack's ``cdk.tf.json`` in the folder, sorted."""

@@ -46,6 +46,7 @@ ENDPOINT = re.compile(r"http://127\.0\.0\.1:([0-9]{1,5})")
 DEFAULT_REGION = "us-east-1"
 _START_S = 60  # a moto server answers in about a second; a minute is surely broken
 TCP_LISTEN = "0A"  # the state column of /proc/net/tcp for a listening socket
+SERVER_MODULE = "generator.local.moto_extras"  # what the emulator runs, and how `down` recognises it
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,12 @@ def require_local_extra() -> None:
         raise ToolMissing(tools.local_extra_missing(missing))
 
 
+def server_command(port: int) -> list[str]:
+    """The command that starts the emulator's server on loopback ``port``: moto with the answers
+    it lacks (``moto_extras``)."""
+    return [sys.executable, "-m", SERVER_MODULE, "-H", LOOPBACK, "-p", str(port)]
+
+
 def start_emulator(workspace: Workspace) -> Emulator:
     """The running emulator recorded in the workspace, or a new moto server on a free port."""
     running = read_record(workspace)
@@ -79,8 +86,7 @@ def start_emulator(workspace: Workspace) -> Emulator:
     port = _free_port()
     log_path = workspace.state_dir / "moto.log"
     with open(log_path, "ab") as log:
-        process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", LOOPBACK, "-p", str(port)],
-                                   stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        process = subprocess.Popen(server_command(port), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                    start_new_session=True)  # survives this command; `down` stops it
     emulator = Emulator(process.pid, f"http://{LOOPBACK}:{port}")
     _wait_until_answering(emulator, process, log_path)
@@ -203,7 +209,7 @@ def _is_moto(pid: int) -> bool:
         command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
         return False
-    return b"moto.server" in command
+    return SERVER_MODULE.encode() in command
 
 
 def _holds_listener(pid: int, port: int) -> bool:

@@ -6,6 +6,9 @@ A stack file builds ``Stack``/``Deployment``/``Function``/``RestApi``/``Route`` 
 is values (``traffic``) kept in a reviewed file (``traffic_file``). Nothing here imports cdktf.
 """
 
-from .stack import Deployment, Function, RestApi, Route, S3Backend, Stack
+from .api_options import AccessLogs, ApiKeys, CognitoAuthorizer, CustomDomain, LambdaAuthorizer, Quota, Throttle
+from .stack import Deployment, Function, PolicyStatement, RestApi, Route, S3Backend, Stack, Vpc
 
-__all__ = ["Deployment", "Function", "RestApi", "Route", "S3Backend", "Stack"]
+__all__ = ["AccessLogs", "ApiKeys", "CognitoAuthorizer", "CustomDomain", "Deployment", "Function",
+           "LambdaAuthorizer", "PolicyStatement", "Quota", "RestApi", "Route", "S3Backend", "Stack",
+           "Throttle", "Vpc"]

@@ -1,4 +1,5 @@
-"""Check a deployment's REST API: stage name, endpoint type, integration timeout and routes.
+"""Check a deployment's REST API: stage name, endpoint type, integration timeout and routes; its
+options (authorization, keys, throttling, logs, tracing, domain) are ``api_options_validation``'s.
 
 Part of validation (see ``validation``): pure, returns problems, never raises.
 """
@@ -12,6 +13,7 @@ from ..core.errors import Field, Problem
 from ..core.messages import model as msg
 from ..core.values import is_one_of, is_whole_number
 from . import aws_limits as aws
+from .api_options_validation import api_option_problems
 from .stack import RestApi, Route
 
 
@@ -22,6 +24,7 @@ def api_problems(api: Any, at: str) -> Iterator[Problem]:
     if not isinstance(api.stage, str) or not aws.STAGE_NAME.fullmatch(api.stage):
         yield Problem(Field(f"{at}.stage"), msg.must_be_up_to_128_name_characters(api.stage))
     yield from _endpoint_problems(api, at)
+    yield from api_option_problems(api, at)
     if not isinstance(api.routes, tuple):
         yield Problem(Field(f"{at}.routes"), msg.must_be_a_list_of_routes(api.routes))
         return

@@ -127,3 +127,94 @@ TAGS_MAX = 50
 TAG_KEY_MAX = 128
 TAG_VALUE_MAX = 256
 TAG_RESERVED_PREFIX = "aws:"
+
+# Function permissions (docs/aws-rules.md#r34-function-permissions), from IAM's "IAM JSON policy
+# elements" reference and "IAM and AWS STS quotas": an action is "service:Action" (wildcards * and
+# ? allowed) or "*"; a resource is an ARN (wildcards allowed) or "*"; a condition is
+# {operator: {key: value or [values]}}, the operator optionally qualified ForAllValues:/ForAnyValue:
+# and suffixed IfExists. All inline policies of a role together hold at most 10,240 characters
+# (whitespace not counted); bluegreen keeps 1,024 of them for its own (logs, X-Ray, dead
+# letters, the environment key). A role takes 10 managed policies by default, 20 at most after a
+# quota increase. Managed policy ARNs are arn:<partition>:iam::<account or "aws">:policy/<path+name>.
+IAM_EFFECTS = ("Allow", "Deny")
+IAM_ACTION = re.compile(r"\*|[a-zA-Z0-9-]+:[a-zA-Z0-9*?]+")
+IAM_RESOURCE = re.compile(r"\*|arn:[a-z0-9*-]+:[a-zA-Z0-9*?-]*:[a-zA-Z0-9*?-]*:[0-9*?]*:\S+")
+IAM_CONDITION_OPERATOR = re.compile(r"((ForAllValues|ForAnyValue):)?[A-Za-z]+")
+ROLE_INLINE_POLICIES_MAX_CHARS = 10240
+BLUEGREEN_INLINE_POLICY_CHARS = 1024
+MANAGED_POLICIES_MAX = 20
+MANAGED_POLICIES_DEFAULT_QUOTA = 10
+MANAGED_POLICY_ARN = re.compile(r"arn:aws(-cn|-us-gov)?:iam::(\d{12}|aws):policy/[\w+=,.@/-]{1,512}")
+
+# VPC access (docs/aws-rules.md#r35-vpc-access), from Lambda's VpcConfig: at most 16 subnets and
+# 5 security groups; EC2 ids are the prefix and 8 or 17 hexadecimal digits. Lambda needs the
+# EC2 network-interface actions of AWS's managed policy for VPC functions.
+VPC_SUBNETS_MAX = 16
+VPC_SECURITY_GROUPS_MAX = 5
+SUBNET_ID = re.compile(r"subnet-([0-9a-f]{8}|[0-9a-f]{17})")
+SECURITY_GROUP_ID = re.compile(r"sg-([0-9a-f]{8}|[0-9a-f]{17})")
+VPC_ACCESS_POLICY = "iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
+
+# Dead-letter targets (docs/aws-rules.md#r36-dead-letter-target): Lambda's DeadLetterConfig takes
+# the ARN of an SQS queue or an SNS topic; the role needs sqs:SendMessage or sns:Publish on it.
+DEAD_LETTER_TARGET = re.compile(r"arn:aws(-cn|-us-gov)?:(sqs|sns):[a-z0-9-]+:\d{12}:[a-zA-Z0-9_-]{1,256}(\.fifo)?")
+DEAD_LETTER_ACTIONS = {"sqs": "sqs:SendMessage", "sns": "sns:Publish"}
+
+# The environment's KMS key (docs/aws-rules.md#r37-environment-encryption): a key ARN.
+KMS_KEY_ARN = re.compile(r"arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:\d{12}:key/[a-zA-Z0-9-]{1,128}")
+
+# Provisioned concurrency (docs/aws-rules.md#r26-provisioned-concurrency-per-version): from 1
+# per version; with reserved concurrency it must fit inside it. Split by weight and rounded up
+# on both sides, the two versions can hold N + 1 at once, so N must stay below the reservation.
+PROVISIONED_CONCURRENCY_MIN = 1
+
+# REST API options (docs/aws-rules.md#r39-authorization to #r44-custom-domain-names).
+# Authorizers, from API Gateway's "x-amazon-apigateway-authorizer object" and CreateAuthorizer: a
+# Cognito authorizer names user pools by ARN and may require OAuth scopes (RFC 6749 3.3
+# scope-token characters); a Lambda authorizer is a function ARN (optionally with a version or
+# alias), TOKEN reads one header, REQUEST headers, query strings, stage variables and context,
+# and a decision is cached 0 (off) to 3600 s. Authorizer and API key names are bluegreen's own
+# rule (1-64 letters, digits, - and _): they also name OpenAPI security schemes and Terraform
+# addresses, and "sigv4" and "api_key" are the schemes bluegreen writes itself.
+AUTHORIZER_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
+API_KEY_NAME = AUTHORIZER_NAME
+RESERVED_SCHEME_NAMES = ("sigv4", "api_key")
+AUTHORIZER_TYPES = ("TOKEN", "REQUEST")
+AUTHORIZER_RESULT_TTL_S_RANGE = (0, 3600)
+USER_POOL_ARN = re.compile(r"arn:aws(-cn|-us-gov)?:cognito-idp:[a-z0-9-]+:\d{12}:userpool/[a-z0-9-]+_[0-9a-zA-Z]+")
+OAUTH_SCOPE = re.compile(r"[\x21\x23-\x5b\x5d-\x7e]+")
+LAMBDA_FUNCTION_ARN = re.compile(
+    r"arn:(aws|aws-cn|aws-us-gov):lambda:([a-z0-9-]+):\d{12}:function:[a-zA-Z0-9_-]{1,64}(:(\$LATEST|[a-zA-Z0-9_-]{1,128}))?")
+_HEADER_NAME = r"[A-Za-z0-9!#$%&'*+.^_`|~-]+"  # an HTTP token (RFC 9110 5.1)
+TOKEN_IDENTITY_SOURCE = re.compile(rf"method\.request\.header\.{_HEADER_NAME}")
+REQUEST_IDENTITY_SOURCE = re.compile(
+    rf"method\.request\.(header|querystring|multivalueheader|multivaluequerystring)\.{_HEADER_NAME}"
+    r"|stageVariables\.[A-Za-z0-9_]+|context\.[A-Za-z0-9_.]+")
+# Usage plans (CreateUsagePlan QuotaSettings.period).
+QUOTA_PERIODS = ("DAY", "WEEK", "MONTH")
+# The account's CloudWatch role for API Gateway logging: an IAM role ARN (IAM identifiers), and
+# the actions of AWS's managed policy for it, AmazonAPIGatewayPushToCloudWatchLogs (version v1).
+IAM_ROLE_ARN = re.compile(r"arn:aws(-cn|-us-gov)?:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
+APIGATEWAY_CLOUDWATCH_ACTIONS = ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups",
+                                 "logs:DescribeLogStreams", "logs:PutLogEvents", "logs:GetLogEvents",
+                                 "logs:FilterLogEvents")
+# Custom domain names (CreateDomainName, CreateBasePathMapping): a DNS name (RFC 1035 labels of
+# 1-63 characters, 253 in all; API Gateway takes a "*." wildcard first label), an ACM certificate
+# in the API's region (REGIONAL) or in us-east-1 (EDGE, served by CloudFront), TLS 1.2, and a
+# base path of one segment of letters, digits and $-_.+!*'() (a REST API's base path mapping).
+DOMAIN_NAME = re.compile(r"(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?")
+DOMAIN_NAME_MAX = 253
+ACM_CERTIFICATE_ARN = re.compile(r"arn:aws(-cn|-us-gov)?:acm:([a-z0-9-]+):\d{12}:certificate/[0-9a-f-]{36}")
+EDGE_CERTIFICATE_REGION = "us-east-1"
+DOMAIN_SECURITY_POLICY = "TLS_1_2"
+BASE_PATH = re.compile(r"[A-Za-z0-9$_.+!*'()-]+")
+
+# A stage's web ACL (docs/aws-rules.md#r38-web-acls-on-a-stage), from AWS WAF's "Associating or
+# disassociating a web ACL with an AWS resource" and the WAFV2 API's ARN formats: a REGIONAL
+# web ACL in the API's own region (a CLOUDFRONT one, "global/webacl", protects distributions
+# only), its name 1-128 letters, digits, "_" and "-", its id up to 36 hexadecimal digits and "-".
+WEB_ACL_ARN = re.compile(
+    r"arn:(aws|aws-cn|aws-us-gov):wafv2:([a-z0-9-]+):\d{12}:regional/webacl/[A-Za-z0-9_-]{1,128}/[0-9a-f-]{1,36}")
+# Execution logging of a stage (docs/aws-rules.md#r42-access-logs-and-the-account-cloudwatch-role):
+# the method settings' loggingLevel besides OFF (MethodSetting, API Gateway API reference).
+EXECUTION_LOG_LEVELS = ("ERROR", "INFO")

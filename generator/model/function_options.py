@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..core.errors import Field, Problem
-from ..core.messages import model as msg
+from ..core.messages import function as msg
+from ..core.messages import model as model_msg
 from ..core.values import is_one_of, is_utf8, is_whole_number
 from . import aws_limits as aws
 from .stack import Function
@@ -27,7 +28,7 @@ def function_option_problems(function: Function, at: str) -> Iterator[Problem]:
     yield from _reserved_concurrency_problems(function.reserved_concurrency, f"{at}.reserved_concurrency")
     yield from _ephemeral_storage_problems(function.ephemeral_storage_mb, f"{at}.ephemeral_storage_mb")
     if not isinstance(function.tracing, bool):
-        yield Problem(Field(f"{at}.tracing"), msg.must_be_a_boolean(function.tracing))
+        yield Problem(Field(f"{at}.tracing"), model_msg.must_be_a_boolean(function.tracing))
     yield from tag_problems(function.tags, f"{at}.tags")
 
 
@@ -58,9 +59,9 @@ def _reserved_concurrency_problems(value: Any, at: str) -> Iterator[Problem]:
 def _ephemeral_storage_problems(value: Any, at: str) -> Iterator[Problem]:
     low, high = aws.EPHEMERAL_STORAGE_MB_RANGE
     if not is_whole_number(value):
-        yield Problem(Field(at), msg.must_be_a_whole_number_between(low, high, value))
+        yield Problem(Field(at), model_msg.must_be_a_whole_number_between(low, high, value))
     elif not low <= value <= high:
-        yield Problem(Field(at), msg.must_be_between(low, high, value))
+        yield Problem(Field(at), model_msg.must_be_between(low, high, value))
 
 
 def tag_problems(tags: Any, at: str) -> Iterator[Problem]:

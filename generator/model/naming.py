@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .api_options import CREATE_ROLE, EXISTING_ROLE, lambda_authorizers
 from .stack import Deployment, Stack
 
 # Terraform identifiers may hold letters, digits, "_" and "-"; we keep to "_" for readability.
@@ -91,9 +92,39 @@ def output_name(deployment: Deployment, what: str) -> str:
     return f"{deployment.name}_{what}"
 
 
+def api_outputs(deployment: Deployment) -> list[str]:
+    """The outputs of a deployment's API options, besides ``OUTPUTS``: the API keys' ids (never
+    their values) and the custom domain's DNS target."""
+    api = deployment.api
+    if api is None:
+        return []
+    return [what for what, present in (("api_key_ids", api.api_keys), ("domain_target", api.domain)) if present]
+
+
+def access_log_group_name(stack_name: str, deployment: Deployment) -> str:
+    """The log group of the API stage's access logs, e.g. ``/aws/apigateway/shop-orders/access``."""
+    return f"/aws/apigateway/{api_name(stack_name, deployment)}/access"
+
+
+def api_key_name(stack_name: str, deployment: Deployment, key: str) -> str:
+    """An API key's name in AWS, e.g. ``shop-orders-partner-a``."""
+    return f"{api_name(stack_name, deployment)}-{key}"
+
+
+def api_account_role_name(stack_name: str) -> str:
+    """The IAM role a stack creates for API Gateway's account-wide logging, e.g. ``shop-apigateway-cloudwatch``."""
+    return f"{stack_name}-apigateway-cloudwatch"
+
+
 # Every output a deployment has; ``invoke_url`` only with an API.
 OUTPUTS = ("blue_version", "green_version", "newest_version", "applied_traffic", "alias_arn",
            "alias_routing", "invoke_url")
+
+
+def outputs_of(deployment: Deployment) -> list[str]:
+    """The outputs ``deployment`` has (``what``, for ``output_name``): ``OUTPUTS`` (``invoke_url``
+    only with an API) and those of its API options."""
+    return [what for what in OUTPUTS if deployment.api or what != "invoke_url"] + api_outputs(deployment)
 
 
 def alias_id(deployment: Deployment) -> str:
@@ -176,6 +207,45 @@ class Addresses:
         return f"aws_iam_role_policy.{self.deployment.name}_tracing"
 
     @property
+    def statements_policy(self) -> str:
+        """Only with ``Function.policy_statements``: the role's inline policy holding them."""
+        return f"aws_iam_role_policy.{self.deployment.name}_statements"
+
+    @property
+    def managed_policies(self) -> str:
+        """Only with ``Function.managed_policy_arns``: one attachment per ARN (``for_each``, keyed by it)."""
+        return f"aws_iam_role_policy_attachment.{self.deployment.name}_managed"
+
+    @property
+    def vpc_access(self) -> str:
+        """Only with ``Function.vpc``: AWS's managed policy for VPC functions, attached to the role."""
+        return f"aws_iam_role_policy_attachment.{self.deployment.name}_vpc_access"
+
+    @property
+    def dead_letter_policy(self) -> str:
+        """Only with ``Function.dead_letter_target``: the role's permission to send there."""
+        return f"aws_iam_role_policy.{self.deployment.name}_dead_letters"
+
+    @property
+    def environment_key_policy(self) -> str:
+        """Only with ``Function.kms_key_arn``: the role's permission to decrypt with the key."""
+        return f"aws_iam_role_policy.{self.deployment.name}_environment_key"
+
+    @property
+    def provisioned_concurrency(self) -> str:
+        """Only with ``Deployment.provisioned_concurrency``: one config per version with traffic
+        (``for_each``, keyed by the version number, so a version keeps its config when it changes
+        from green to blue)."""
+        return f"aws_lambda_provisioned_concurrency_config.{self.deployment.name}"
+
+    def release(self, which: str) -> str:
+        """``data.aws_lambda_function.<name>_blue``, ``_green`` or ``_newest``: that version's
+        configuration (the newest published one for ``newest``), read only while the alias is
+        weighted, for the rule that both share a role and a dead-letter target
+        (docs/aws-rules.md#r4-same-role-and-dead-letter-queue)."""
+        return f"data.aws_lambda_function.{self.deployment.name}_{which}"
+
+    @property
     def log_group(self) -> str:
         return f"aws_cloudwatch_log_group.{self.deployment.name}"
 
@@ -209,8 +279,99 @@ class Addresses:
         assert api is not None, "only a deployment with an API has a stage"
         return f"aws_api_gateway_stage.{stage_id(self.deployment, api.stage)}"
 
+    # --- the API's options (docs/aws-rules.md#r39-authorization to #r44-custom-domain-names) -----
+
+    @property
+    def access_log_group(self) -> str:
+        """With ``RestApi.access_logs`` (the default): the log group of the stage's access logs."""
+        return f"aws_cloudwatch_log_group.{self.deployment.name}_api_access"
+
+    def authorizer_permission(self, authorizer: str) -> str:
+        """Per ``LambdaAuthorizer`` name: API Gateway's grant to invoke the authorizer function."""
+        return f"aws_lambda_permission.{self.deployment.name}_authorizer_{identifier(authorizer)}"
+
+    @property
+    def usage_plan(self) -> str:
+        """With ``RestApi.api_keys``: the usage plan bound to the stage."""
+        return f"aws_api_gateway_usage_plan.{self.deployment.name}"
+
+    def api_key(self, key: str) -> str:
+        return f"aws_api_gateway_api_key.{self.deployment.name}_{identifier(key)}"
+
+    def usage_plan_key(self, key: str) -> str:
+        return f"aws_api_gateway_usage_plan_key.{self.deployment.name}_{identifier(key)}"
+
+    @property
+    def stage_method_settings(self) -> str:
+        """With ``RestApi.throttle`` or ``RestApi.execution_logs``: the settings of every method of
+        the stage (``*/*``)."""
+        return f"aws_api_gateway_method_settings.{self.deployment.name}_all"
+
+    def route_method_settings(self, method: str, path: str) -> str:
+        """With ``Route.throttle``: that one method's settings, e.g. ``orders_get_orders_id``."""
+        return f"aws_api_gateway_method_settings.{self.deployment.name}_{identifier(f'{method} {path}'.lower())}"
+
+    @property
+    def domain_name(self) -> str:
+        return f"aws_api_gateway_domain_name.{self.deployment.name}"
+
+    @property
+    def base_path_mapping(self) -> str:
+        return f"aws_api_gateway_base_path_mapping.{self.deployment.name}"
+
+    @property
+    def web_acl_association(self) -> str:
+        """With ``RestApi.web_acl_arn``: the web ACL's association with the stage."""
+        return f"aws_wafv2_web_acl_association.{self.deployment.name}"
+
+    # The account's CloudWatch role is one setting per account and region: these addresses are the
+    # stack's, the same whichever deployment asks (its source is the same, so no clash).
+    api_account = "aws_api_gateway_account.apigateway"
+    api_account_role = "aws_iam_role.apigateway_cloudwatch"
+    api_account_role_policy = "aws_iam_role_policy.apigateway_cloudwatch"
+
+    def _api_option_addresses(self) -> list[Address]:
+        d, api = self.deployment, self.deployment.api
+        assert api is not None, "only a deployment with an API has API options"
+        mine = ("deployment", d.name)
+        found: list[Address] = []
+        for name, (_, index) in lambda_authorizers(api).items():  # those some route uses
+            field = "api.authorization" if api.routes[index].authorization is None else \
+                f"api.routes[{index}].authorization"
+            found.append(Address(self.authorizer_permission(name), f"{field}.name", ("authorizer", d.name, name)))
+        if api.throttle is not None or api.execution_logs is not None:
+            field = "api.throttle" if api.throttle is not None else "api.execution_logs"
+            found.append(Address(self.stage_method_settings, field, mine))
+        found += [Address(self.route_method_settings(route.method, route.path), f"api.routes[{i}].throttle",
+                          ("method_settings", d.name, route.method, route.path))
+                  for i, route in enumerate(api.routes) if route.throttle is not None]
+        if api.api_keys is not None:
+            found.append(Address(self.usage_plan, "api.api_keys", mine))
+            found += [Address(address, f"api.api_keys.names[{i}]", ("api_key", d.name, key))
+                      for i, key in enumerate(api.api_keys.names)
+                      for address in (self.api_key(key), self.usage_plan_key(key))]
+        if api.access_logs is not None:
+            found.append(Address(self.access_log_group, "api.access_logs", mine))
+            found += [Address(address, "api.access_logs.cloudwatch_role", ("api_account",))
+                      for address in self._account_addresses(api.access_logs.cloudwatch_role)]
+        if api.domain is not None:
+            found += [Address(address, "api.domain", mine) for address in (self.domain_name, self.base_path_mapping)]
+        if api.web_acl_arn is not None:
+            found.append(Address(self.web_acl_association, "api.web_acl_arn", mine))
+        found += [Address(f"output.{output_name(d, what)}", "name", mine) for what in api_outputs(d)]
+        return found
+
+    def _account_addresses(self, cloudwatch_role: str) -> list[str]:
+        # "existing": the account's role is someone else's; an ARN: set it; "create": make it and set it.
+        if cloudwatch_role == EXISTING_ROLE:
+            return []
+        if cloudwatch_role == CREATE_ROLE:
+            return [self.api_account, self.api_account_role, self.api_account_role_policy]
+        return [self.api_account]
+
     def local(self, what: str) -> str:
-        """``local.<name>_<what>`` for ``newest_version``, ``blue_version`` or ``green_version``."""
+        """``local.<name>_<what>`` for ``newest_version``, ``blue_version``, ``green_version`` or
+        ``provisioned_concurrency`` (the map of version to its provisioned concurrency)."""
         return f"local.{self.deployment.name}_{what}"
 
     def all(self) -> list[Address]:
@@ -221,19 +382,28 @@ class Addresses:
                                           green_version_variable(d))),
                    *(self.local(what) for what in ("newest_version", "blue_version", "green_version")),
                    *(f"output.{output_name(d, what)}" for what in OUTPUTS if d.api or what != "invoke_url")]
-        if getattr(d.function, "tracing", False) is True:
+        function = d.function
+        if getattr(function, "tracing", False) is True:
             by_name.append(self.tracing_policy)
+        optional = ((self.statements_policy, "policy_statements"), (self.managed_policies, "managed_policy_arns"),
+                    (self.vpc_access, "vpc"), (self.dead_letter_policy, "dead_letter_target"),
+                    (self.environment_key_policy, "kms_key_arn"))
+        by_name += [address for address, option in optional if getattr(function, option, None)]
+        by_name += [self.release(which) for which in ("newest", "blue", "green")]
+        if d.provisioned_concurrency:
+            by_name += [self.provisioned_concurrency, self.local("provisioned_concurrency")]
         if d.api:
             by_name += [self.rest_api, self.api_deployment, self.permission]
         addresses = [Address(a, "name", ("deployment", d.name)) for a in by_name]
         if d.api:
             addresses.append(Address(self.stage, "api.stage", ("stage", d.name)))
+            addresses += self._api_option_addresses()
         return addresses
 
 
 def logical_id(address: str) -> str:
-    """The name part of ``type.name``: what ``override_logical_id`` sets."""
-    return address.split(".", 1)[1]
+    """The name part of ``type.name`` (or ``data.type.name``): what ``override_logical_id`` sets."""
+    return address.removeprefix("data.").split(".", 1)[1]
 
 
 def ref(address: str, attribute: str) -> str:

@@ -1,7 +1,8 @@
 """The user's intent: a stack of blue/green Lambda deployments, as frozen dataclasses.
 
 This module is the public vocabulary of stack files (``Stack``, ``Deployment``, ``Function``,
-``RestApi``, ``Route``, ``S3Backend``). It holds data only: no AWS calls, no cdktf, no validation side effects,
+``RestApi``, ``Route``, ``S3Backend``,
+``PolicyStatement``, ``Vpc``). It holds data only: no AWS calls, no cdktf, no validation side effects,
 so loading a stack file is instant. ``model.validation`` checks a model; ``generator.synthesis``
 turns a valid one into Terraform.
 """
@@ -12,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .api_options import NONE, AccessLogs, ApiKeys, Authorization, CustomDomain, Throttle
 from .aws_limits import ARCHITECTURE_DEFAULT, EPHEMERAL_STORAGE_MB_DEFAULT, INTEGRATION_TIMEOUT_S_DEFAULT
 
 
@@ -21,10 +23,23 @@ class Route:
 
     ``Route("GET", "/orders")``; path parameters as ``/orders/{id}``, a greedy tail as
     ``/files/{proxy+}``. ``method`` may be ``ANY``.
+
+    Per-route overrides of the API's options (``model.api_options``); None, the default, takes
+    the ``RestApi``'s. ``authorization``: ``"NONE"``, ``"AWS_IAM"``, a ``CognitoAuthorizer`` or
+    a ``LambdaAuthorizer``. ``api_key_required``: True or False. ``throttle``: a ``Throttle`` for
+    this method alone (docs/aws-rules.md#r41-throttling).
     """
 
     method: str
     path: str
+    authorization: Authorization | None = None
+    api_key_required: bool | None = None
+    throttle: Throttle | None = None
+
+    def __repr__(self) -> str:  # the overrides only when set, so a plain route reads as it is written
+        names = ("authorization", "api_key_required", "throttle")
+        overrides = "".join(f", {name}={getattr(self, name)!r}" for name in names if getattr(self, name) is not None)
+        return f"Route(method={self.method!r}, path={self.path!r}{overrides})"
 
 
 @dataclass(frozen=True)
@@ -41,16 +56,86 @@ class RestApi:
     ``endpoint_type``: ``"REGIONAL"`` (default; clients call the region directly) or ``"EDGE"``
     (through API Gateway's CloudFront distribution; not offered in the GovCloud and China
     partitions).
+
+    Options (``model.api_options``; a route may override the first three):
+    ``authorization``: ``"NONE"`` (default), ``"AWS_IAM"`` (SigV4-signed requests), a
+    ``CognitoAuthorizer`` or a ``LambdaAuthorizer`` (docs/aws-rules.md#r39-authorization).
+    ``api_key_required``: routes need an ``x-api-key`` header holding one of ``api_keys``;
+    default False. ``throttle``: a ``Throttle`` for every method of the stage; default None (the
+    account's limits). ``api_keys``: an ``ApiKeys`` (keys and their usage plan), default None.
+    ``access_logs``: an ``AccessLogs``, on by default (one JSON line per request, 14 days, the
+    account's CloudWatch role created by the stack); None turns them off.
+    ``tracing``: True turns on X-Ray tracing of the stage; default False
+    (docs/aws-rules.md#r43-stage-x-ray-tracing). ``domain``: a ``CustomDomain``, default None.
+    ``execution_logs``: None (default; off) or ``"ERROR"`` or ``"INFO"``: API Gateway's own log of
+    how it handled each request, at that level, with detailed CloudWatch metrics, for every
+    method; it needs ``access_logs``, whose ``cloudwatch_role`` gives API Gateway the account's
+    role, and goes to a log group API Gateway creates itself,
+    ``API-Gateway-Execution-Logs_<api id>/<stage>``, which Terraform does not manage and which
+    keeps its logs forever (docs/aws-rules.md#r42-access-logs-and-the-account-cloudwatch-role).
+    ``web_acl_arn``: the ARN of an AWS WAF web ACL (``REGIONAL``, in the stack's region) that
+    filters the stage's requests; default None (docs/aws-rules.md#r38-web-acls-on-a-stage).
     """
 
     routes: tuple[Route, ...] | list[Route] = ()
     stage: str = "live"
     integration_timeout_s: int = INTEGRATION_TIMEOUT_S_DEFAULT
     endpoint_type: str = "REGIONAL"
+    authorization: Authorization = NONE
+    api_key_required: bool = False
+    throttle: Throttle | None = None
+    api_keys: ApiKeys | None = None
+    access_logs: AccessLogs | None = AccessLogs()
+    tracing: bool = False
+    domain: CustomDomain | None = None
+    execution_logs: str | None = None
+    web_acl_arn: str | None = None
 
     def __post_init__(self) -> None:
         # Keep a tuple so the model stays frozen; anything else is left for validation to report.
         object.__setattr__(self, "routes", _as_tuple(self.routes))
+
+
+@dataclass(frozen=True)
+class PolicyStatement:
+    """One IAM statement added to the function's execution role, for what its code calls.
+
+    ``actions``: IAM actions (``"dynamodb:GetItem"``; wildcards as IAM allows, ``"s3:Get*"``).
+    ``resources``: ARNs the actions apply to (``"arn:aws:dynamodb:us-east-1:123456789012:table/orders"``),
+    or ``"*"`` for actions that take no resource. ``effect``: ``"Allow"`` (default) or ``"Deny"``.
+    ``condition``: IAM condition block, ``{operator: {key: value or [values]}}``, default none.
+    Written as the role's inline policy ``stack-file-statements`` (docs/aws-rules.md#r34-function-permissions).
+    """
+
+    actions: tuple[str, ...] | list[str]
+    resources: tuple[str, ...] | list[str]
+    effect: str = "Allow"
+    condition: Mapping[str, Mapping[str, str | list[str]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "actions", _as_tuple(self.actions))
+        object.__setattr__(self, "resources", _as_tuple(self.resources))
+
+    def __hash__(self) -> int:
+        return hash((self.actions, self.resources, self.effect, _frozen(self.condition)))
+
+
+@dataclass(frozen=True)
+class Vpc:
+    """The subnets and security groups a function reaches a VPC through (docs/aws-rules.md#r35-vpc-access).
+
+    ``subnet_ids``: 1 to 16 ``subnet-...`` ids, in different Availability Zones for resilience.
+    ``security_group_ids``: 1 to 5 ``sg-...`` ids. The execution role gets AWS's managed policy
+    for VPC functions (``AWSLambdaVPCAccessExecutionRole``), which lets Lambda create the
+    network interfaces.
+    """
+
+    subnet_ids: tuple[str, ...] | list[str]
+    security_group_ids: tuple[str, ...] | list[str]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "subnet_ids", _as_tuple(self.subnet_ids))
+        object.__setattr__(self, "security_group_ids", _as_tuple(self.security_group_ids))
 
 
 @dataclass(frozen=True)
@@ -75,6 +160,25 @@ class Function:
     ``xray:PutTelemetryRecords``); default False. ``tags``: AWS tags on the function, default none;
     at most 50, keys 1..128 characters not starting with ``aws:``, values 0..256 characters
     (docs/aws-rules.md#r33-tags).
+
+    Permissions (docs/aws-rules.md#r34-function-permissions); least privilege stays the default:
+    the role may write to its own log group and nothing else. ``policy_statements``: extra
+    ``PolicyStatement``s for what the code calls, default none. ``managed_policy_arns``: IAM
+    managed policies to attach (``"arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"``), default
+    none. ``permissions_boundary``: a managed policy ARN that caps what the role can ever do,
+    default None.
+
+    Network, failures and keys: ``vpc``: a ``Vpc``, default None (Lambda's own network).
+    ``dead_letter_target``: an SQS queue or SNS topic ARN that receives asynchronous events that
+    failed every retry, with the role's permission to send there (docs/aws-rules.md#r36-dead-letter-target);
+    default None. ``kms_key_arn``: a customer managed KMS key (key ARN) that encrypts the
+    environment variables at rest, with the role's ``kms:Decrypt`` on it
+    (docs/aws-rules.md#r37-environment-encryption); default None (Lambda's AWS managed key).
+    ``log_kms_key_arn``: a customer managed KMS key (key ARN) that encrypts the function's log
+    group; the key's policy must let CloudWatch Logs use it; default None (CloudWatch's own
+    encryption).
+    A change of ``dead_letter_target`` can't be canaried: AWS splits traffic only between versions
+    that share it (docs/aws-rules.md#r4-same-role-and-dead-letter-queue).
     """
 
     source: str | Path
@@ -90,6 +194,13 @@ class Function:
     ephemeral_storage_mb: int = EPHEMERAL_STORAGE_MB_DEFAULT
     tracing: bool = False
     tags: Mapping[str, str] = field(default_factory=dict)
+    policy_statements: tuple[PolicyStatement, ...] | list[PolicyStatement] = ()
+    managed_policy_arns: tuple[str, ...] | list[str] = ()
+    permissions_boundary: str | None = None
+    vpc: Vpc | None = None
+    dead_letter_target: str | None = None
+    kms_key_arn: str | None = None
+    log_kms_key_arn: str | None = None
 
     def __post_init__(self) -> None:
         # Sorted plain dicts: deterministic output whatever mapping the user passed; layers keep
@@ -99,13 +210,16 @@ class Function:
             value = getattr(self, name)
             if isinstance(value, Mapping):
                 object.__setattr__(self, name, dict(sorted(value.items(), key=lambda item: str(item[0]))))
-        object.__setattr__(self, "layers", _as_tuple(self.layers))
+        for name in ("layers", "policy_statements", "managed_policy_arns"):
+            object.__setattr__(self, name, _as_tuple(getattr(self, name)))
 
     def __hash__(self) -> int:  # environment and tags are dicts, so hash by their items
         return hash((self.source, self.handler, self.runtime, self.memory_mb, self.timeout_s,
                      _frozen(self.environment), self.log_retention_days, self.architecture,
                      _frozen(self.layers), self.reserved_concurrency, self.ephemeral_storage_mb,
-                     self.tracing, _frozen(self.tags)))
+                     self.tracing, _frozen(self.tags), _frozen(self.policy_statements),
+                     _frozen(self.managed_policy_arns), self.permissions_boundary, _frozen(self.vpc),
+                     self.dead_letter_target, self.kms_key_arn, self.log_kms_key_arn))
 
 
 @dataclass(frozen=True)
@@ -115,12 +229,18 @@ class Deployment:
     ``name``: lower-case letters, digits and ``_``; it prefixes every Terraform address and
     variable (``aws_lambda_alias.<name>``, ``var.<name>_green_weight``). ``alias``: the
     alias that callers and the API invoke, default ``"live"``. ``api``: an optional ``RestApi``.
+    ``provisioned_concurrency``: None (default) or N, a whole number from 1: N execution
+    environments kept warm, split between the versions by their traffic, blue ceil(N x (1 - w))
+    and green ceil(N x w), each only while it has traffic, never on the alias, which AWS refuses
+    while it is weighted (docs/aws-rules.md#r26-provisioned-concurrency-per-version). It starts
+    once blue is pinned (the first ``bluegreen promote``).
     """
 
     name: str
     function: Function
     alias: str = "live"
     api: RestApi | None = None
+    provisioned_concurrency: int | None = None
 
 
 @dataclass(frozen=True)

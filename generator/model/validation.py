@@ -19,9 +19,11 @@ from ..core.messages import model as msg
 from ..core.values import is_one_of, is_utf8, is_whole_number
 from . import aws_limits as aws
 from . import naming
+from .api_stack_validation import api_stack_problems
 from .api_validation import api_problems
 from .archive import source_files, source_problems
 from .backend_validation import backend_problems
+from .function_access import function_access_problems, provisioned_concurrency_problems
 from .function_options import function_option_problems, tag_problems
 from .stack import Deployment, Function, RestApi, Stack
 
@@ -105,6 +107,7 @@ def _stack_problems(stack: Stack, where: str, base_dir: Path) -> Iterator[Proble
         if not found:
             valid.append((deployment, at))
     yield from _address_clashes(valid)
+    yield from api_stack_problems(stack.region, valid)
 
 
 def _deployment_problems(name_prefix: Any, deployment: Deployment, at: str,
@@ -120,6 +123,7 @@ def _deployment_problems(name_prefix: Any, deployment: Deployment, at: str,
         yield from _function_problems(deployment.function, f"{at}.function", base_dir)
     else:
         yield Problem(Field(f"{at}.function"), msg.must_be_a_function(deployment.function))
+    yield from provisioned_concurrency_problems(deployment, at)
     if deployment.api is not None:
         found = list(api_problems(deployment.api, f"{at}.api"))
         yield from found
@@ -174,6 +178,7 @@ def _function_problems(function: Function, at: str, base_dir: Path) -> Iterator[
         yield Problem(Field(f"{at}.log_retention_days"), msg.must_be_a_log_retention(aws.LOG_RETENTION_DAYS, retention))
     yield from _environment_problems(function.environment, f"{at}.environment")
     yield from function_option_problems(function, at)
+    yield from function_access_problems(function, at)
 
 
 def _handler_problems(handler: Any, runtime: str, at: str) -> Iterator[Problem]:

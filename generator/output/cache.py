@@ -6,7 +6,9 @@ keyed on what that depends on, never on file timestamps:
 - the loaded, validated model (a stack file is Python and may read anything, so we key on what
   it produced, not on its text);
 - the installed versions of cdktf, the provider bindings, jsii and constructs;
-- a digest of bluegreen's own code and templates (an edited generator is a new generator).
+- a digest of bluegreen's own code and templates (an edited generator is a new generator);
+- the mode: a root module per stack, or a child module (``synth --module``: no provider, no
+  backend, code under ``path.module``, another README).
 
 Not on the functions' code, nor on the traffic: those change far more often than the model (an
 edited handler, ``bluegreen shift``), and neither needs cdktf. cdktf runs with a placeholder
@@ -55,11 +57,12 @@ def cache_dir() -> Path:
     return Path(base) / "bluegreen" / "synth"
 
 
-def cache_key(stack_file: StackFile) -> str:
-    """The entry of cdktf's output for ``stack_file``: its model, the installed versions, bluegreen's code."""
+def cache_key(stack_file: StackFile, module: bool = False) -> str:
+    """The entry of cdktf's output for ``stack_file``: its model, the installed versions, bluegreen's
+    code, and the mode (root modules, or ``synth --module``'s child modules, another output)."""
     digest = hashlib.sha256()
     for part in (model_json(stack_file), json.dumps(installed_versions(), sort_keys=True).encode(),
-                 generator_digest().encode()):
+                 generator_digest().encode(), b"module" if module else b"root"):
         digest.update(len(part).to_bytes(8, "big") + part)  # length-prefixed: parts cannot run together
     return digest.hexdigest()
 

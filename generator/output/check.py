@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import Argument, InvalidInput, Problem
-from ..core.layout import ASSETS, MANIFEST, OWNED_BY_SYNTHESIS, OutputLayout
+from ..core.layout import ASSETS, MANIFEST, OWNED_BY_MODULE, OWNED_BY_SYNTHESIS, OutputLayout
 from ..core.messages import output as msg
 from ..model.archive import same_archive_content
 from ..model.loader import StackFile
@@ -33,11 +33,12 @@ class Difference:
 
 
 def stale_files(stack_file: StackFile, out_dir: Path, use_cache: bool = True, *,
-                traffic_dir: Path | None = None) -> list[Difference]:
+                traffic_dir: Path | None = None, module: bool = False) -> list[Difference]:
     """What differs between ``out_dir`` and a fresh synth of ``stack_file``, by path; empty when current.
 
     Only the stack file's stacks are compared: the folder of a stack that left the stack file
-    is kept on purpose (it may hold state) and is no difference a synth could fix.
+    is kept on purpose (it may hold state) and is no difference a synth could fix. ``module``:
+    the stack file's child modules (``synth --module``) instead.
     """
     from .folder import assemble
 
@@ -47,19 +48,20 @@ def stale_files(stack_file: StackFile, out_dir: Path, use_cache: bool = True, *,
     names = [stack.name for stack in stack_file.stacks]
     previous = output_manifest.read_manifest(out_dir)
     source = output_manifest.stack_file_id(stack_file.path)
-    output_manifest.refuse_claimed(previous, names, source, out_dir)
+    output_manifest.refuse_claimed(previous, names, source, out_dir, module)
     scratch = Path(tempfile.mkdtemp(prefix="bluegreen-check-"))
     try:
-        fresh = assemble(stack_file, scratch, use_cache=use_cache, traffic_dir=traffic_dir)
-        expected = _owned_files(scratch, names)
+        fresh = assemble(stack_file, scratch, use_cache=use_cache, traffic_dir=traffic_dir, module=module)
+        expected = _owned_files(scratch, names, module)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    actual = _owned_files(out_dir, names)
-    expected_part = output_manifest.part_of(output_manifest.merged(previous, fresh, source), source, names)
+    actual = _owned_files(out_dir, names, module)
+    expected_part = output_manifest.part_of(output_manifest.merged(previous, fresh, source, module), source, names,
+                                            module)
     differences = _file_differences(expected, actual)
     if not OutputLayout(out_dir).manifest.is_file():
         differences.append(Difference(MANIFEST, "missing"))
-    elif previous is None or output_manifest.part_of(previous, source, names) != expected_part:
+    elif previous is None or output_manifest.part_of(previous, source, names, module) != expected_part:
         differences.append(Difference(MANIFEST, "differs"))
     return sorted(differences)
 
@@ -84,13 +86,15 @@ def _same_content(path: str, expected: bytes, actual: bytes) -> bool:
     return False
 
 
-def _owned_files(out_dir: Path, stacks: list[str]) -> dict[str, bytes]:
-    """The files synthesis owns in the named stacks' folders, by path relative to ``out_dir``."""
+def _owned_files(out_dir: Path, stacks: list[str], module: bool = False) -> dict[str, bytes]:
+    """The files synthesis owns in the named stacks' (``module``: modules') folders, by path
+    relative to ``out_dir``."""
     files = {}
     layout = OutputLayout(out_dir)
-    for stack_dir in sorted(layout.stack_dir(name) for name in stacks if layout.stack_dir(name).is_dir()):
+    folder, owned = (layout.module_dir, OWNED_BY_MODULE) if module else (layout.stack_dir, OWNED_BY_SYNTHESIS)
+    for stack_dir in sorted(folder(name) for name in stacks if folder(name).is_dir()):
         for entry in sorted(stack_dir.iterdir()):
-            if entry.name not in OWNED_BY_SYNTHESIS:
+            if entry.name not in owned:
                 continue
             paths = [entry] if entry.is_file() else sorted(p for p in entry.rglob("*") if p.is_file())
             for path in paths:

@@ -21,12 +21,15 @@ across re-synths.
 
 Several stack files may share one output folder: ``manifest.json`` lists every stack and the
 stack file it came from (see ``manifest``), and each synth replaces only its own stacks.
+``module=True`` (``synth --module``) writes each stack as a child module in ``modules/<stack>/``
+instead, through the same steps, with ``traffic.json`` for the traffic (see ``module``).
 This module imports no cdktf: a cache hit never starts Node.js.
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import sys
@@ -36,7 +39,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import Argument, InvalidInput, Problem
-from ..core.layout import LOCK, MANIFEST, README, TFVARS, WORK, OutputLayout, stack_entry
+from ..core.layout import (
+    CONFIG,
+    LOCK,
+    MANIFEST,
+    MODULE_TRAFFIC,
+    README,
+    TFVARS,
+    WORK,
+    OutputLayout,
+    module_entry,
+    stack_entry,
+)
 from ..core.messages import output as msg
 from ..model.archive import Archive, build_archive
 from ..model.loader import StackFile
@@ -45,6 +59,7 @@ from ..model.traffic_file import read_traffic, traffic_path
 from . import cache as synth_cache
 from . import code_fill
 from . import manifest as output_manifest
+from . import module as module_output
 from .swap import clear_work, has_journal, make_scratch, recover, replace_output
 
 # What a folder may hold and still count as new: bluegreen's own files, and the folder a fresh
@@ -61,40 +76,49 @@ class SynthResult:
 
 
 def synthesize(stack_file: StackFile, out_dir: Path, use_cache: bool = True, *,
-               traffic_dir: Path | None = None) -> SynthResult:
+               traffic_dir: Path | None = None, module: bool = False) -> SynthResult:
     """Write ``out_dir/stacks/<stack>/cdk.tf.json`` (and assets, README, traffic) for every stack.
 
     ``traffic_dir`` holds the ``<stack>.traffic.json`` files (default: the stack file's folder).
+    ``module``: each stack as a child module in ``out_dir/modules/<stack>/`` (see ``module``).
     """
+    if module:
+        module_output.refuse_module_input(stack_file)
     out_dir = resolve_output_folder(stack_file, out_dir)
-    traffic = traffic_files(stack_file, traffic_dir)  # a broken traffic file fails here, before any work
+    traffic = traffic_files(stack_file, traffic_dir, module)  # a broken traffic file fails here, before any work
     # Each archive is built once, before any work: its zip and its source_code_hash come from the
     # same bytes even when the code is edited during the synth.
     archives = build_archives(stack_file)
-    key = synth_cache.cache_key(stack_file) if use_cache else None
+    key = synth_cache.cache_key(stack_file, module) if use_cache else None
     created = not out_dir.exists()
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
         with _exclusive(out_dir):
-            cached = _synthesize_locked(stack_file, out_dir, archives, traffic, key)
+            cached = _synthesize_locked(stack_file, out_dir, archives, traffic, key, module)
     except BaseException:
         if created and [p.name for p in out_dir.iterdir()] == [LOCK]:
             shutil.rmtree(out_dir, ignore_errors=True)  # a first synth that failed leaves nothing
         raise
-    return SynthResult([OutputLayout(out_dir).stack_dir(stack.name) for stack in stack_file.stacks], cached)
+    return SynthResult([_folder(OutputLayout(out_dir), stack.name, module) for stack in stack_file.stacks], cached)
 
 
 def assemble(stack_file: StackFile, folder: Path, use_cache: bool = True, *,
-             traffic_dir: Path | None = None) -> output_manifest.Manifest:
-    """Synthesize into the empty ``folder`` as cdktf lays it out; its manifest (only these stacks).
+             traffic_dir: Path | None = None, module: bool = False) -> output_manifest.Manifest:
+    """Synthesize into the empty ``folder`` as the output folder lays it out; cdktf's manifest of
+    these stacks (``module``: of the modules).
 
     For ``synth --check``: no output folder is involved, and nothing but ``folder`` is written.
     """
-    traffic = traffic_files(stack_file, traffic_dir)
+    if module:
+        module_output.refuse_module_input(stack_file)
+    traffic = traffic_files(stack_file, traffic_dir, module)
     archives = build_archives(stack_file)
-    key = synth_cache.cache_key(stack_file) if use_cache else None
-    _assemble(stack_file, folder, archives, traffic, key)
-    return _fresh_manifest(folder)
+    key = synth_cache.cache_key(stack_file, module) if use_cache else None
+    return _assemble(stack_file, folder, archives, traffic, key, module)[1]
+
+
+def _folder(layout: OutputLayout, stack: str, module: bool) -> Path:
+    return layout.module_dir(stack) if module else layout.stack_dir(stack)
 
 
 def resolve_output_folder(stack_file: StackFile, out_dir: Path) -> Path:
@@ -134,44 +158,46 @@ def build_archives(stack_file: StackFile) -> dict[tuple[str, str], Archive]:
             for stack in stack_file.stacks for d in stack.deployments}
 
 
-def traffic_files(stack_file: StackFile, traffic_dir: Path | None = None) -> dict[str, str]:
-    """``stacks/<stack>/traffic.auto.tfvars.json`` text per stack, from the traffic files in
-    ``traffic_dir`` (default: the committed ones, next to the stack file)."""
+def traffic_files(stack_file: StackFile, traffic_dir: Path | None = None, module: bool = False) -> dict[str, str]:
+    """``stacks/<stack>/traffic.auto.tfvars.json`` text per stack (``module``: the same text as
+    ``modules/<stack>/traffic.json``), from the traffic files in ``traffic_dir`` (default: the
+    committed ones, next to the stack file)."""
     folder = stack_file.base_dir if traffic_dir is None else Path(traffic_dir)
-    return {stack_entry(stack.name, TFVARS): tfvars(stack, read_traffic(traffic_path(folder, stack), stack))
-            for stack in stack_file.stacks}
+    return {module_entry(stack.name, MODULE_TRAFFIC) if module else stack_entry(stack.name, TFVARS):
+            tfvars(stack, read_traffic(traffic_path(folder, stack), stack)) for stack in stack_file.stacks}
 
 
 def _synthesize_locked(stack_file: StackFile, out_dir: Path, archives: dict, traffic: dict[str, str],
-                       key: str | None) -> bool:
+                       key: str | None, module: bool) -> bool:
     _refuse_foreign(out_dir)  # again, now that no other synth can change the folder
     previous = output_manifest.read_manifest(out_dir)
     source = output_manifest.stack_file_id(stack_file.path)
     names = [stack.name for stack in stack_file.stacks]
-    output_manifest.refuse_claimed(previous, names, source, out_dir)
+    output_manifest.refuse_claimed(previous, names, source, out_dir, module)
     scratch = make_scratch(out_dir)
     try:
-        cached = _assemble(stack_file, scratch, archives, traffic, key)
+        cached, fresh = _assemble(stack_file, scratch, archives, traffic, key, module)
         # The cache holds cdktf's manifest as it is: the merge depends on the output folder.
-        manifest = output_manifest.merged(previous, _fresh_manifest(scratch), source)
+        manifest = output_manifest.merged(previous, fresh, source, module)
         OutputLayout(scratch).manifest.write_text(output_manifest.render(manifest))
         replace_output(scratch, out_dir)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    for name in output_manifest.retired(previous, names, source):
-        if OutputLayout(out_dir).stack_dir(name).is_dir():
-            print(f"note: {msg.kept_retired_stack(name)}", file=sys.stderr)
+    for name in output_manifest.retired(previous, names, source, module):
+        if _folder(OutputLayout(out_dir), name, module).is_dir():
+            print(f"note: {msg.kept_retired_stack(module_entry(name) if module else name)}", file=sys.stderr)
     return cached
 
 
 def _assemble(stack_file: StackFile, folder: Path, archives: dict, traffic: dict[str, str],
-              key: str | None) -> bool:
+              key: str | None, module: bool = False) -> tuple[bool, output_manifest.Manifest]:
     """Fill the empty ``folder``: cdktf's output from the cache (True) or from cdktf (False, and
-    stored), then the code and the traffic, which the cache never holds."""
+    stored), then the code and the traffic, which the cache never holds; and cdktf's manifest.
+    ``module``: the stack folders then move to ``modules/`` (see ``module``)."""
     stand_ins = code_fill.placeholders(stack_file)
     cached = key is not None and synth_cache.restore(key, folder)
     if not cached:
-        _fresh_synth(stack_file, folder, stand_ins)
+        _fresh_synth(stack_file, folder, stand_ins, module)
     if cached or key is None:
         code_fill.fill(folder, stand_ins, archives)
     else:
@@ -184,9 +210,12 @@ def _assemble(stack_file: StackFile, folder: Path, archives: dict, traffic: dict
             synth_cache.store(key, unfilled)
         finally:
             shutil.rmtree(unfilled, ignore_errors=True)
+    fresh = _fresh_manifest(folder)  # read while the stack folders are where it says
+    if module:
+        module_output.relocate(folder, [stack.name for stack in stack_file.stacks])
     for relative, text in traffic.items():
         (folder / relative).write_text(text)
-    return cached
+    return cached, fresh
 
 
 def _fresh_manifest(folder: Path) -> output_manifest.Manifest:
@@ -196,8 +225,8 @@ def _fresh_manifest(folder: Path) -> output_manifest.Manifest:
     return manifest
 
 
-def _fresh_synth(stack_file: StackFile, scratch: Path, stand_ins: dict) -> None:
-    """cdktf's output for the model, with placeholders for the code, and each stack's README."""
+def _fresh_synth(stack_file: StackFile, scratch: Path, stand_ins: dict, module: bool = False) -> None:
+    """cdktf's output for the model, with placeholders for the code, and each stack's (or module's) README."""
     from .readme import render_stack_readme
 
     # cdktf's Node.js side reads these and would write HCL or change the app's context: the
@@ -209,11 +238,15 @@ def _fresh_synth(stack_file: StackFile, scratch: Path, stand_ins: dict) -> None:
     try:
         from ..synthesis.app import synth_into  # cdktf and Node.js start only here
 
-        synth_into(stack_file, scratch, stand_ins)
+        synth_into(stack_file, scratch, stand_ins, module=module)
     finally:
         os.environ.update(withheld)
+    layout = OutputLayout(scratch)
     for stack in stack_file.stacks:
-        OutputLayout(scratch).stack_file(stack.name, README).write_text(render_stack_readme(stack))
+        config = layout.stack_file(stack.name, CONFIG)
+        readme = (module_output.render_module_readme(stack, json.loads(config.read_text()))
+                  if module else render_stack_readme(stack))
+        layout.stack_file(stack.name, README).write_text(readme)
 
 
 @contextmanager

@@ -18,6 +18,6 @@ def render_stack_readme(stack: Stack) -> str:
         "green_variable": naming.green_version_variable(d),
         "routes": [f"{r.method} {r.path}" for r in d.api.routes] if d.api else [],
         "stage": d.api.stage if d.api else None,
-        "outputs": [naming.output_name(d, what) for what in naming.OUTPUTS if d.api or what != "invoke_url"],
+        "outputs": [naming.output_name(d, what) for what in naming.outputs_of(d)],
     } for d in stack.deployments]
     return render("stack_README.md.j2", stack=stack, deployments=deployments)

@@ -4,7 +4,9 @@ What synthesis owns: ``manifest.json`` at the top, and in each stack folder ``cd
 ``assets/``, ``README.md`` and ``traffic.auto.tfvars.json`` (a copy of the committed traffic
 file). Everything else (``.terraform/``, ``.terraform.lock.hcl``, ``terraform.tfstate*``, a
 user's own files, a folder of a stack that left the stack file) is never moved or deleted: it
-stays where Terraform expects it, so no crash or failure can strand or lose state.
+stays where Terraform expects it, so no crash or failure can strand or lose state. A child
+module's folder (``synth --module``: ``modules/<stack>/``) is swapped the same way, its owned
+entries being ``cdk.tf.json``, ``assets/``, ``README.md`` and ``traffic.json``.
 
 The swap is a list of renames inside the output folder, so it works on one file system even when
 the output folder is a mount point: the new output is built in ``.bluegreen-work/new-*``, each
@@ -38,7 +40,17 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 
 from ..core.errors import InFile, InvalidInput, Problem
-from ..core.layout import MANIFEST, OWNED_BY_SYNTHESIS, STACKS, WORK, OutputLayout, stack_entry
+from ..core.layout import (
+    MANIFEST,
+    MODULES,
+    OWNED_BY_MODULE,
+    OWNED_BY_SYNTHESIS,
+    STACKS,
+    WORK,
+    OutputLayout,
+    module_entry,
+    stack_entry,
+)
 from ..core.messages import output as msg
 
 _SWAP = f"{WORK}/swap"
@@ -133,13 +145,15 @@ def _plan(new: Path, out_dir: Path) -> list[_Step]:
 
 
 def _owned_entries(new: Path):
-    """(entry in ``new``, its place in the output) pairs, both relative: the manifest, then each stack's."""
+    """(entry in ``new``, its place in the output) pairs, both relative: the manifest, then each
+    stack's, then each child module's."""
     yield MANIFEST, MANIFEST
-    for stack_dir in sorted((new / STACKS).iterdir()):
-        for entry in sorted(stack_dir.iterdir()):
-            if entry.name in OWNED_BY_SYNTHESIS:
-                relative = stack_entry(stack_dir.name, entry.name)
-                yield relative, relative
+    for kind, owned, entry_of in ((STACKS, OWNED_BY_SYNTHESIS, stack_entry), (MODULES, OWNED_BY_MODULE, module_entry)):
+        for stack_dir in sorted((new / kind).iterdir()) if (new / kind).is_dir() else []:
+            for entry in sorted(stack_dir.iterdir()):
+                if entry.name in owned:
+                    relative = entry_of(stack_dir.name, entry.name)
+                    yield relative, relative
 
 
 def _missing_folders(steps: list[_Step], out_dir: Path) -> list[str]:
@@ -262,8 +276,8 @@ def _read_journal(out_dir: Path) -> tuple[str, list[_Step], list[str]] | None:
         state, steps, made = data["state"], [_Step(**step) for step in data["steps"]], data["made"]
         if data["format"] != 1 or state not in (SWAPPING, COMMITTED) or not all(map(_safe_step, steps)):
             raise ValueError(msg.JOURNAL_FORMAT_MUST_BE_KNOWN)
-        if not all(isinstance(f, str) and _inside(f) and f.split("/")[0] == STACKS for f in made):
-            raise ValueError(msg.journal_folders_must_be_inside(STACKS))
+        if not all(isinstance(f, str) and _inside(f) and f.split("/")[0] in (STACKS, MODULES) for f in made):
+            raise ValueError(msg.journal_folders_must_be_inside(f"{STACKS}/ or {MODULES}"))
     except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
         raise InvalidInput(Problem(InFile(str(path)), msg.must_be_a_swap_journal(error))) from None
     return state, steps, made
@@ -272,7 +286,8 @@ def _read_journal(out_dir: Path) -> tuple[str, list[_Step], list[str]] | None:
 def _safe_step(step: _Step) -> bool:
     # A journal only ever moves owned entries and bluegreen's own work files.
     parts = step.target.split("/")
-    owned = step.target == MANIFEST or (len(parts) == 3 and parts[0] == STACKS and parts[2] in OWNED_BY_SYNTHESIS)
+    owned_in = {STACKS: OWNED_BY_SYNTHESIS, MODULES: OWNED_BY_MODULE}.get(parts[0], frozenset())
+    owned = step.target == MANIFEST or (len(parts) == 3 and parts[2] in owned_in)
     return (owned and isinstance(step.old, bool) and all(map(_inside, (step.target, step.source, step.parked)))
             and step.source.startswith(f"{WORK}/") and step.parked.startswith(f"{_SWAP}/parked/"))
 

@@ -316,22 +316,25 @@ def _warnings(changes: list[dict], deployments: list[DeploymentTraffic]) -> list
             warnings.append(WarningLine(change["address"], msg.NEW_VERSION_GETS_NO_TRAFFIC_YET))
         if kind == "aws_api_gateway_deployment" and {"create", "delete"} <= set(actions):
             warnings.append(WarningLine(change["address"], msg.API_WILL_BE_REDEPLOYED))
-        if _role_changes(kind, actions, body):
+        if _changes(kind, actions, body, "role"):
             warnings.append(WarningLine(change["address"], msg.ROLE_CHANGE_PREVENTS_A_CANARY))
+        if _changes(kind, actions, body, "dead_letter_config"):
+            warnings.append(WarningLine(change["address"], msg.DEAD_LETTER_CHANGE_PREVENTS_A_CANARY))
     for d in deployments:
         if d.unpinned and not d.destroyed:
             warnings.append(WarningLine(d.name, msg.UNPINNED_BLUE_STAYS_ON_THE_FIRST_VERSION))
     return warnings
 
 
-def _role_changes(kind: str, actions: tuple, body: dict) -> bool:
-    # Both versions of a weighted alias need the same execution role
-    # (docs/aws-rules.md#r4-same-role-and-dead-letter-queue). A role replaced, or a function
-    # pointed at another role, breaks that; a policy edit does not.
+def _changes(kind: str, actions: tuple, body: dict, attribute: str) -> bool:
+    # Both versions of a weighted alias need the same execution role and the same dead-letter
+    # target (docs/aws-rules.md#r4-same-role-and-dead-letter-queue). A role replaced, or a
+    # function pointed at another role or target, breaks that; a policy edit does not. The
+    # alias's precondition refuses such a weight at plan; this warns before anyone tries.
     if kind != "aws_lambda_function" or actions != ("update",):
         return False
     before, after = body.get("before") or {}, body.get("after") or {}
-    return (body.get("after_unknown") or {}).get("role") is True or before.get("role") != after.get("role")
+    return (body.get("after_unknown") or {}).get(attribute) is True or before.get(attribute) != after.get(attribute)
 
 
 def _percent(share: float) -> str:

@@ -8,18 +8,25 @@ As the rest API's ``body`` with ``put_rest_api_mode = "overwrite"``, every route
 in-place update of the API, and the deployment, whose trigger is the body's hash, is created
 after it. Because the integrations target the alias, traffic shifting never touches the API: a
 weight change plans as one changed resource, the alias.
+
+The API's options are written by the modules next to this one: who may call a route is part of
+the document (``api_document``), Lambda authorizers' grants, the custom domain and the web ACL
+are ``api_access``'s, access and execution logs, throttling and API keys ``api_stage``'s, and
+the account's CloudWatch role, one per stack, ``api_account``'s.
 """
 
 from __future__ import annotations
-
-import json
 
 from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
 from ..model import naming
 from ..model.naming import ref
-from ..model.stack import Deployment, Route
+from ..model.stack import Deployment, RestApi
+from .api_access import authorizer_permissions, custom_domain, web_acl_association
+from .api_account import account_setting
+from .api_document import openapi_body
+from .api_stage import access_log_settings, method_settings, usage_plan
 from .provider import (
     ApiGatewayDeployment,
     ApiGatewayRestApi,
@@ -29,14 +36,16 @@ from .provider import (
 )
 from .terraform_text import literal
 
-OPENAPI_VERSION = "3.0.1"
+__all__ = ["BlueGreenApi", "openapi_body"]
 
 
 class BlueGreenApi:
-    """The REST API (an OpenAPI body), its deployment and stage, and the alias's invoke permission.
+    """The REST API (an OpenAPI body), its deployment and stage, the alias's invoke permission,
+    and the API's options.
 
     Not a construct of its own: its resources go straight into the deployment's scope, one
-    construct fewer a deployment (each costs a round trip to jsii).
+    construct fewer a deployment (each costs a round trip to jsii); the account's CloudWatch role
+    goes into the stack's.
     """
 
     def __init__(self, scope: Construct, *, deployment: Deployment, name_prefix: str) -> None:
@@ -46,11 +55,15 @@ class BlueGreenApi:
         alias_address, rest_api_address = at.alias, at.rest_api
         api_name = naming.api_name(name_prefix, deployment)
         description = literal(f"{deployment.name}: invokes alias {deployment.alias}")
+        # Were the API ever replaced (terraform apply -replace, an argument that forces it), the new
+        # one would exist before the old one goes, as the alias it calls does; two REST APIs may
+        # share a name, so nothing clashes meanwhile (docs/aws-rules.md#r27-create-before-destroy).
         self.rest_api = ApiGatewayRestApi(
             scope, "rest_api", name=api_name, description=description,
             body=openapi_body(deployment, api_name, description, ref(alias_address, "invoke_arn")),
             put_rest_api_mode="overwrite",
-            endpoint_configuration=ApiGatewayRestApiEndpointConfiguration(types=[api.endpoint_type]))
+            endpoint_configuration=ApiGatewayRestApiEndpointConfiguration(types=[api.endpoint_type]),
+            lifecycle=TerraformResourceLifecycle(create_before_destroy=True))
         self.rest_api.override_logical_id(naming.logical_id(at.rest_api))
         # The grant must name the alias (qualifier): an unqualified one does not cover it and API
         # Gateway answers 500 (docs/aws-rules.md#r10-permission-qualifier). source_arn keeps it to
@@ -64,53 +77,38 @@ class BlueGreenApi:
             lifecycle=TerraformResourceLifecycle(create_before_destroy=True))
         permission.override_logical_id(naming.logical_id(at.permission))
         # A new deployment snapshot whenever the document changes, created before the old one
-        # is destroyed (docs/aws-rules.md#r14-redeploy), and only once the grant exists, so a
-        # stage never serves routes that Lambda refuses to run.
+        # is destroyed (docs/aws-rules.md#r14-redeploy), and only once the grants exist (the
+        # alias's and the Lambda authorizers'), so a stage never serves routes that Lambda
+        # refuses to run.
         api_deployment = ApiGatewayDeployment(
             scope, "deployment", rest_api_id=ref(rest_api_address, "id"),
             triggers={"body": f"${{sha256({rest_api_address}.body)}}"},
             lifecycle=TerraformResourceLifecycle(create_before_destroy=True),
-            depends_on=[permission])
+            depends_on=[permission, *authorizer_permissions(scope, deployment)])
         api_deployment.override_logical_id(naming.logical_id(at.api_deployment))
-        self.stage = ApiGatewayStage(scope, "stage", rest_api_id=ref(rest_api_address, "id"),
-                                     deployment_id=ref(at.api_deployment, "id"),
-                                     stage_name=api.stage)
-        self.stage.override_logical_id(naming.logical_id(at.stage))
+        self.stage = self._stage(scope, deployment, api, name_prefix)
+        method_settings(scope, deployment)
+        if api.api_keys is not None:
+            usage_plan(scope, deployment, name_prefix)
+        if api.domain is not None:
+            custom_domain(scope, deployment)
+        if api.web_acl_arn is not None:
+            web_acl_association(scope, deployment)
 
-
-def openapi_body(deployment: Deployment, title: str, description: str, invoke_arn: str) -> str:
-    """The API as an OpenAPI 3 document (JSON text); ``invoke_arn`` is the alias's reference.
-
-    Deterministic: paths and methods sorted, keys sorted. API Gateway reads its integration from
-    the ``x-amazon-apigateway-integration`` extension (docs/aws-rules.md#r13-proxy-integration).
-    """
-    api = deployment.api
-    assert api is not None, "only a deployment with an API has an OpenAPI document"
-    integration = {
-        "type": "aws_proxy",
-        "httpMethod": "POST",  # Lambda proxy integrations are always invoked with POST
-        "uri": invoke_arn,
-        "passthroughBehavior": "when_no_match",
-        "timeoutInMillis": api.integration_timeout_s * 1000,
-    }
-    paths: dict[str, dict] = {}
-    for route in sorted(api.routes, key=lambda r: (r.path, r.method)):
-        operation: dict = {"x-amazon-apigateway-integration": integration,
-                           "responses": {"default": {"description": "the function's response"}}}
-        parameters = _path_parameters(route)
-        if parameters:
-            operation["parameters"] = parameters
-        paths.setdefault(route.path, {})[_method_key(route)] = operation
-    document = {"openapi": OPENAPI_VERSION, "info": {"title": title, "description": description,
-                                                      "version": "1"}, "paths": paths}
-    return json.dumps(document, sort_keys=True, separators=(",", ":"))
-
-
-def _method_key(route: Route) -> str:
-    # ANY is API Gateway's own extension; the others are OpenAPI's lower-case operation names.
-    return "x-amazon-apigateway-any-method" if route.method == "ANY" else route.method.lower()
-
-
-def _path_parameters(route: Route) -> list[dict]:
-    names = [part.strip("{}").rstrip("+") for part in route.path.split("/") if part.startswith("{")]
-    return [{"in": "path", "name": n, "required": True, "schema": {"type": "string"}} for n in names]
+    @staticmethod
+    def _stage(scope: Construct, deployment: Deployment, api: RestApi, name_prefix: str) -> ApiGatewayStage:
+        # Access logs need the account's CloudWatch role first
+        # (docs/aws-rules.md#r42-access-logs-and-the-account-cloudwatch-role); tracing is written
+        # only when on (docs/aws-rules.md#r43-stage-x-ray-tracing), so a stage without it is as before.
+        at, logs = naming.Addresses(deployment), api.access_logs
+        account = None
+        if logs is not None:
+            account = account_setting(scope, logs.cloudwatch_role, name_prefix,
+                                      f"{name_prefix}.{deployment.name}.api.access_logs.cloudwatch_role")
+        stage = ApiGatewayStage(
+            scope, "stage", rest_api_id=ref(at.rest_api, "id"), deployment_id=ref(at.api_deployment, "id"),
+            stage_name=api.stage, xray_tracing_enabled=True if api.tracing else None,
+            access_log_settings=access_log_settings(scope, deployment, logs, name_prefix) if logs else None,
+            depends_on=[account] if account is not None else None)
+        stage.override_logical_id(naming.logical_id(at.stage))
+        return stage

@@ -43,7 +43,19 @@ def code_asset(scope: Construct, archive: Archive, name: str) -> tuple[str, str]
         f"{hashlib.sha256(archive.data).hexdigest()}/{name}.zip", archive.data)
     asset = TerraformAsset(scope, "code", path=str(zip_path), type=AssetType.FILE,
                            asset_hash=archive.asset_folder)
+    if TerraformStack.of(scope) in _UNDER_PATH_MODULE:
+        return f"${{path.module}}/{asset.path}", archive.source_code_hash
     return asset.path, archive.source_code_hash
+
+
+def under_path_module(stack: TerraformStack) -> None:
+    """Name ``stack``'s code archives from ``${path.module}``: the stack is written as a child module.
+
+    Terraform reads a relative path in a resource argument from its working directory, the root
+    module's folder; a child module is called from elsewhere, so its own files are named from
+    ``path.module`` (docs/aws-rules.md#r45-child-modules). Call before the deployments are added.
+    """
+    _UNDER_PATH_MODULE.add(stack)
 
 
 def discard_code_assets(scope: Construct) -> None:
@@ -120,5 +132,6 @@ def _remove_leftovers() -> None:
 
 
 _BY_STACK: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_UNDER_PATH_MODULE: weakref.WeakSet = weakref.WeakSet()  # stacks written as child modules
 _LIVE: set[Path] = set()  # temporary folders that exist now
 atexit.register(_remove_leftovers)

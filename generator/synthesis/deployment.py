@@ -9,7 +9,6 @@ readable (see ``model.naming``).
 
 from __future__ import annotations
 
-import json
 import weakref
 from pathlib import Path
 
@@ -26,21 +25,17 @@ from ..model.stack import Deployment
 from ..model.validation import validate_deployment
 from .api import BlueGreenApi
 from .assets import code_asset
+from .canary_rule import release_configurations, shared_role_and_target
+from .execution_role import execution_role
 from .interface import traffic_interface, version_locals
-from .provider import CloudwatchLogGroup, IamRole, IamRolePolicy, LambdaAlias, LambdaFunction
+from .provider import LambdaAlias, LambdaFunction
+from .provisioned import provisioned_concurrency
 from .terraform_text import literal
 
 _NULL = None  # Token.null_value(), fetched once: each fetch is a round trip to jsii
 # The deployments already in each stack: their names must differ (each one's addresses are
 # derived from it), and the top-level "moved" list is one JSON array per stack, rewritten whole.
 _IN_STACK: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-LAMBDA_TRUST_POLICY = json.dumps({
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                   "Principal": {"Service": "lambda.amazonaws.com"}}],
-}, sort_keys=True)
-
 
 class BlueGreenDeployment(Construct):
     """A Lambda function, its weighted alias, the traffic variables, outputs and an API.
@@ -66,6 +61,7 @@ class BlueGreenDeployment(Construct):
         self.deployment = deployment
         self._name = deployment.name
         self._at = naming.Addresses(deployment)
+        self._name_prefix = name_prefix
         self.function = self._function(name_prefix, archive or build_archive(base_dir / deployment.function.source))
         self.alias = self._alias()
         self.api = BlueGreenApi(self, deployment=deployment, name_prefix=name_prefix) if deployment.api else None
@@ -74,28 +70,7 @@ class BlueGreenDeployment(Construct):
 
     def _function(self, name_prefix: str, archive: Archive) -> LambdaFunction:
         deployment, function = self.deployment, self.deployment.function
-        role = IamRole(self, "role", name=naming.role_name(name_prefix, deployment),
-                       assume_role_policy=LAMBDA_TRUST_POLICY)
-        role.override_logical_id(naming.logical_id(self._at.role))
-        logs = CloudwatchLogGroup(self, "logs", name=naming.log_group_name(name_prefix, deployment),
-                                  retention_in_days=function.log_retention_days)
-        logs.override_logical_id(naming.logical_id(self._at.log_group))
-        # Least privilege (docs/aws-rules.md#r12-least-privilege): write to its own log group, nothing else.
-        policy = IamRolePolicy(self, "logs_policy", name="write-own-logs",
-                               role=ref(self._at.role, "id"),
-                               policy=json.dumps(_log_policy(ref(self._at.log_group, "arn")),
-                                                 sort_keys=True))
-        policy.override_logical_id(naming.logical_id(self._at.log_policy))
-        policies = [policy]
-        if function.tracing:
-            # Active tracing needs the role to send X-Ray segments: these two actions, which take
-            # no resource-level permissions, so "*" (docs/aws-rules.md#r32-function-options), in a
-            # policy of their own next to the log policy (#r12-least-privilege).
-            tracing = IamRolePolicy(self, "tracing_policy", name="write-xray-traces",
-                                    role=ref(self._at.role, "id"),
-                                    policy=json.dumps(_tracing_policy(), sort_keys=True))
-            tracing.override_logical_id(naming.logical_id(self._at.tracing_policy))
-            policies.append(tracing)
+        grants = execution_role(self, deployment, name_prefix)
         asset_path, source_code_hash = code_asset(self, archive, self._name)
         lambda_function = LambdaFunction(
             self, "function", function_name=naming.function_name(name_prefix, deployment),
@@ -116,7 +91,12 @@ class BlueGreenDeployment(Construct):
             tracing_config={"mode": "Active"} if function.tracing else None,
             # Tags are user text, keys included (Terraform reads a JSON object's keys as templates too).
             tags={literal(key): literal(value) for key, value in function.tags.items()} or None,
-            depends_on=[logs, *policies])
+            vpc_config={"subnet_ids": list(function.vpc.subnet_ids),
+                        "security_group_ids": list(function.vpc.security_group_ids)} if function.vpc else None,
+            dead_letter_config={"target_arn": literal(function.dead_letter_target)}
+            if function.dead_letter_target else None,
+            kms_key_arn=literal(function.kms_key_arn) if function.kms_key_arn else None,
+            depends_on=grants)
         lambda_function.override_logical_id(naming.logical_id(self._at.function))
         return lambda_function
 
@@ -125,6 +105,8 @@ class BlueGreenDeployment(Construct):
         weight = f"var.{naming.green_weight_variable(deployment)}"
         _, blue, green = version_locals(deployment)
         self._first_version()
+        release_configurations(self, deployment, self._name_prefix)
+        warm = provisioned_concurrency(self, deployment)
         alias = LambdaAlias(
             self, "alias", name=deployment.alias,
             function_name=ref(self._at.function, "function_name"),
@@ -135,7 +117,10 @@ class BlueGreenDeployment(Construct):
             # A renamed alias is replaced: the new one (and the permission and API that use it)
             # first, the old one last, so the stage never invokes an alias that is gone.
             lifecycle=TerraformResourceLifecycle(create_before_destroy=True,
-                                                 precondition=alias_preconditions(deployment)))
+                                                 precondition=alias_preconditions(deployment)),
+            # Warm capacity is in place before the alias sends a version traffic, and removed
+            # only after the alias has left it (docs/aws-rules.md#r26-provisioned-concurrency-per-version).
+            depends_on=[warm] if warm else None)
         alias.override_logical_id(naming.logical_id(self._at.alias))
         # The routing block exists only while 0 < weight < 1 and green differs from blue. When it
         # is absent, provider 5.100.0 sends an empty routing configuration, which clears old
@@ -218,7 +203,8 @@ def alias_preconditions(deployment: Deployment) -> list[Precondition]:
         (f"{weight} == 0 || {pinned_green} != {pinned_blue}",
          f"{pinned_green} and {pinned_blue} name the same version: a weight needs two versions."),
     ]
-    return [Precondition(condition=f"${{{condition}}}", error_message=message) for condition, message in rules]
+    return [*(Precondition(condition=f"${{{condition}}}", error_message=message) for condition, message in rules),
+            shared_role_and_target(deployment)]
 
 
 def _keep_nulls(value):
@@ -231,19 +217,3 @@ def _keep_nulls(value):
     if value is None and _NULL is None:
         _NULL = Token.null_value()
     return _NULL if value is None else value
-
-
-def _log_policy(log_group_arn: str) -> dict:
-    return {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                       "Resource": f"{log_group_arn}:*"}],
-    }
-
-
-def _tracing_policy() -> dict:
-    return {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": ["xray:PutTelemetryRecords", "xray:PutTraceSegments"],
-                       "Resource": "*"}],
-    }

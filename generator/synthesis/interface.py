@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from ..model import naming
 from ..model.stack import Deployment
+from ..model.traffic import WEIGHT_DECIMALS
 
 VERSION_PATTERN = "^[1-9][0-9]*$"
 
@@ -78,13 +79,36 @@ def _version_validation(variable: str) -> dict[str, str]:
 def _locals(deployment: Deployment) -> dict[str, str]:
     newest, blue, green = (ref.removeprefix("local.") for ref in version_locals(deployment))
     at = naming.Addresses(deployment)
+    provisioned = {naming.logical_id(at.local("provisioned_concurrency")): provisioned_concurrency_local(deployment)} \
+        if deployment.provisioned_concurrency else {}
     return {
+        **provisioned,
         newest: naming.ref(at.function, "version"),
         blue: f"${{coalesce(var.{naming.blue_version_variable(deployment)}, {at.first_version}.output)}}",
         # Without a pinned green the "green" is blue itself, so the weight has nothing to route to
         # (a precondition on the alias refuses a weight above 0 without one).
         green: f"${{coalesce(var.{naming.green_version_variable(deployment)}, local.{blue})}}",
     }
+
+
+def provisioned_concurrency_local(deployment: Deployment) -> str:
+    """The map from version to its provisioned concurrency: blue ceil(N x (1 - w)), green
+    ceil(N x w), only pinned versions with a share above 0 (docs/aws-rules.md#r26-provisioned-concurrency-per-version).
+
+    In whole steps of the weight's grid: the weight as a float times N could land a hair above a
+    whole number (0.3 x 10) and round up one too many. Keys are pinned versions only, so they
+    are known at plan, as ``for_each`` needs: the first deploy, with blue unpinned, has none.
+    """
+    steps = 10 ** WEIGHT_DECIMALS
+    n = deployment.provisioned_concurrency
+    weight = f"var.{naming.green_weight_variable(deployment)}"
+    blue, green = (f"var.{v}" for v in (naming.blue_version_variable(deployment),
+                                        naming.green_version_variable(deployment)))
+    grid = f"floor({weight} * {steps} + 0.5)"
+    return (f"${{{{ for version, count in merge("
+            f"{{ for v in compact([{blue}]) : v => ceil({n} * ({steps} - {grid}) / {steps}) }}, "
+            f"{{ for v in compact([{green}]) : v => ceil({n} * {grid} / {steps}) if v != {blue} }}"
+            f") : version => count if count > 0 }}}}")
 
 
 def _outputs(deployment: Deployment) -> dict[str, tuple[str, str]]:
@@ -109,4 +133,23 @@ def _outputs(deployment: Deployment) -> dict[str, tuple[str, str]]:
     }
     if deployment.api:
         outputs["invoke_url"] = ("The API stage's URL.", naming.ref(at.stage, "invoke_url"))
+        outputs.update(_api_option_outputs(deployment))
     return outputs
+
+
+def _api_option_outputs(deployment: Deployment) -> dict[str, tuple[str, str]]:
+    """The API keys' ids (never their values: docs/aws-rules.md#r40-api-keys-and-usage-plans) and
+    the custom domain's DNS target (docs/aws-rules.md#r44-custom-domain-names), when the API has them."""
+    api, at, outputs = deployment.api, naming.Addresses(deployment), {}
+    assert api is not None, "only a deployment with an API has API options"
+    if api.api_keys is not None:
+        ids = ", ".join(f'"{key}" = {at.api_key(key)}.id' for key in api.api_keys.names)
+        outputs["api_key_ids"] = ("Each API key's id, by name; read a value with aws apigateway get-api-key "
+                                  "--api-key ID --include-value.", f"${{{{ {ids} }}}}")
+    if api.domain is not None:
+        domain = at.domain_name
+        kind = "regional" if api.endpoint_type == "REGIONAL" else "cloudfront"
+        outputs["domain_target"] = ("The custom domain and where its DNS alias record points.",
+                                    f"${{{{ domain_name = {domain}.domain_name, target_domain_name = "
+                                    f"{domain}.{kind}_domain_name, hosted_zone_id = {domain}.{kind}_zone_id }}}}")
+    return {what: outputs[what] for what in naming.api_outputs(deployment)}

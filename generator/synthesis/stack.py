@@ -1,4 +1,5 @@
-"""``BlueGreenStack``: a Terraform root module for one ``Stack`` (provider, state backend, deployments)."""
+"""``BlueGreenStack``: a Terraform root module for one ``Stack`` (provider, state backend, deployments),
+or with ``module=True`` a child module (deployments only: the caller's provider and state apply)."""
 
 from __future__ import annotations
 
@@ -11,18 +12,26 @@ from ..core.layout import STATE_FILE
 from ..model import naming
 from ..model.archive import Archive
 from ..model.stack import Stack
+from .assets import under_path_module
 from .deployment import BlueGreenDeployment, add_interface
 from .provider import AwsProvider
 from .terraform_text import literal
 
 
 class BlueGreenStack(TerraformStack):
-    """One stack folder: the AWS provider for the region, the state's backend, deployments."""
+    """One stack folder: the AWS provider for the region, the state's backend, deployments.
+
+    ``module=True``: a child module for a caller's root module, with no provider configuration
+    and no backend, its code archives named from ``path.module``.
+    """
 
     def __init__(self, scope: Construct, stack: Stack, base_dir: Path,
-                 archives: dict[tuple[str, str], Archive] | None = None) -> None:
+                 archives: dict[tuple[str, str], Archive] | None = None, *, module: bool = False) -> None:
         super().__init__(scope, stack.name)
-        _backend(self, stack)
+        if module:
+            under_path_module(self)
+        else:
+            _backend(self, stack)
         # Stack tags on every resource the provider manages; user text, so written literally.
         tags = {literal(key): literal(value) for key, value in stack.tags.items()}
         AwsProvider(self, "aws", region=stack.region, default_tags=[{"tags": tags}] if tags else None)
@@ -33,6 +42,14 @@ class BlueGreenStack(TerraformStack):
             for deployment in stack.deployments
         ]
         add_interface(self, list(stack.deployments))
+        if module:
+            # A child module: the caller's provider and state apply (docs/aws-rules.md#r45-child-modules).
+            # The provider construct stays for terraform.required_providers; cdktf's default local
+            # backend goes too, with its note in the metadata. Stack tags are the provider's
+            # default_tags: synth --module refuses them.
+            self.add_override("provider", None)
+            self.add_override("terraform.backend", None)
+            self.add_override("//.metadata.backend", None)
 
 
 def _backend(scope: TerraformStack, stack: Stack) -> None:

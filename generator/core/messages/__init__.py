@@ -13,6 +13,8 @@ A test checks that every message here is used outside the catalogue: a dead one 
 One module per layer that states the rules:
 
 - ``model``: the stack file and its fields (validation, the REST API, loading ``STACKS``);
+- ``function``: a Function's options and access (permissions, VPC, dead letters, keys);
+- ``api``: a REST API's options (authorization, API keys, throttling, access logs, the domain);
 - ``archive``: the function's source folder and its code archive;
 - ``traffic``: traffic values (weights, versions) and the traffic file;
 - ``terraform``: the Terraform state file;
@@ -26,6 +28,7 @@ One module per layer that states the rules:
 Like all of ``core``, it imports nothing from bluegreen's other packages.
 """
 
-from . import archive, cli, local, model, output, releasing, synthesis, terraform, tools, traffic
+from . import api, archive, cli, function, local, model, output, releasing, synthesis, terraform, tools, traffic
 
-__all__ = ["archive", "cli", "local", "model", "output", "releasing", "synthesis", "terraform", "tools", "traffic"]
+__all__ = ["api", "archive", "cli", "function", "local", "model", "output", "releasing", "synthesis", "terraform",
+           "tools", "traffic"]

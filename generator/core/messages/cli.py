@@ -17,3 +17,12 @@ CHECK_CANNOT_BE_COMBINED_WITH_LOCAL = ("cannot be combined with --local (the emu
 
 def version_must_be_a_number(version: str) -> str:
     return f"must be a published version number such as 3, got: {version!r}"
+
+
+def keep_must_be_a_whole_number(got: str) -> str:
+    """``bluegreen prune --keep N``: how many of the newest versions to keep besides the protected ones."""
+    return f"must be a whole number from 0 (how many of the newest versions to keep), got: {got!r}"
+
+
+MODULE_CANNOT_BE_COMBINED_WITH_LOCAL = ("cannot be combined with --local (the emulator deploys root stacks: "
+                                        "bluegreen up --local), got: --module --local")

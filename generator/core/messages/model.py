@@ -199,55 +199,6 @@ def must_total_at_most(limit: int, total: int) -> str:
     return f"must total at most {limit} bytes, got: {total}"
 
 
-# --- a Function's options (architecture, layers, concurrency, storage, tracing, tags) -------------
-
-
-def must_be_an_architecture(architectures: Iterable[str], got: Any) -> str:
-    return f"must be one of {', '.join(repr(a) for a in architectures)}, got: {show(got)}"
-
-
-def must_be_a_list_of_layer_arns(got: Any) -> str:
-    return f"must be a list of Lambda layer version ARNs, got: {show(got)}"
-
-
-def must_be_a_layer_version_arn(got: Any) -> str:
-    return ("must be a Lambda layer version ARN, arn:<partition>:lambda:<region>:<account>:layer:<name>:<version> "
-            f"(at most 140 characters), got: {show(got)}")
-
-
-def must_hold_at_most_layers(limit: int, count: int) -> str:
-    return f"must hold at most {limit} layers (Lambda's limit per function), got: {count}"
-
-
-def layer_must_be_unique(arn: str) -> str:
-    return f"duplicate layer, got: {show(arn)}"
-
-
-def must_be_a_reserved_concurrency(got: Any) -> str:
-    return (f"must be None (unreserved) or a whole number of at least 0 (0 throttles every call; the most is "
-            f"the account's concurrency quota less 100), got: {show(got)}")
-
-
-def must_be_a_dict_of_tags(got: Any) -> str:
-    return f"must be a dict of string keys and string values, got: {show(got)}"
-
-
-def must_hold_at_most_tags(limit: int, count: int) -> str:
-    return f"must hold at most {limit} tags (AWS's limit per resource), got: {count}"
-
-
-def tag_key_must_be(limit: int, got: Any) -> str:
-    return f"keys must be strings of 1-{limit} characters, got: {show(got)}"
-
-
-def tag_key_must_not_be_reserved(prefix: str, key: str) -> str:
-    return f"keys must not start with {prefix!r} (in any case; reserved for AWS), got: {show(key)}"
-
-
-def tag_value_must_be(limit: int, got: Any) -> str:
-    return f"must be a string of 0-{limit} characters, got: {show(got)}"
-
-
 # --- a RestApi and its routes --------------------------------------------------------------------
 
 MUST_HOLD_A_ROUTE = "must hold at least one Route, got: []"

@@ -53,3 +53,10 @@ def must_be_a_swap_journal(error: Exception) -> str:
 def journal_folders_must_be_inside(folder: str) -> str:
     """A folder the journal says the swap created must be under ``folder`` (``stacks``)."""
     return f"a created folder outside {folder}/"
+
+
+def module_must_not_have_stack_tags(tags: dict[str, str]) -> str:
+    """``synth --module`` of a stack with tags: they are the provider's ``default_tags``."""
+    return ("must be empty with --module: stack tags are the AWS provider's default_tags, and a child module "
+            "has no provider configuration (set default_tags in the calling root module's provider, or tags "
+            f"on each function), got: {tags!r}")

@@ -97,6 +97,9 @@ API_WILL_BE_REDEPLOYED = "the API will be redeployed (its OpenAPI document chang
 ROLE_CHANGE_PREVENTS_A_CANARY = ("the execution role changes: AWS refuses weighted routing between versions "
                                  "with different roles, so this release cannot be canaried; shift all at once "
                                  "or keep the role")
+DEAD_LETTER_CHANGE_PREVENTS_A_CANARY = ("the dead-letter target changes: AWS refuses weighted routing between "
+                                        "versions with different dead-letter targets, so this release cannot be "
+                                        "canaried; shift all at once or keep the target")
 UNPINNED_BLUE_STAYS_ON_THE_FIRST_VERSION = ("blue is unpinned: the alias stays on the first version published "
                                             "until promote pins blue")
 
@@ -125,3 +128,45 @@ def traffic_file_differs_from_applied(phase: str, described: str) -> str:
 def unpinned_blue_keeps_the_first_version(serving: str, newest: str) -> str:
     return (f"blue is unpinned: the alias stays on v{serving}, the first version published; v{newest} gets no "
             "traffic: run promote to pin blue, then shift")
+
+
+# --- prune: deleting old published versions (bluegreen prune) -------------------------------------
+
+PRUNE_KEPT_BLUE = "blue"
+PRUNE_KEPT_GREEN = "green"
+PRUNE_KEPT_BLUE_IN_THE_TRAFFIC_FILE = "blue in the traffic file"
+PRUNE_KEPT_GREEN_IN_THE_TRAFFIC_FILE = "green in the traffic file"
+PRUNE_KEPT_FIRST_VERSION = "first version (blue while unpinned)"
+PRUNE_KEPT_NEWEST = "newest"
+PRUNE_KEPT_PROVISIONED_CONCURRENCY = "provisioned concurrency"
+
+
+def prune_kept_by_alias(alias: str) -> str:
+    """The version is the alias's primary version or gets a weight of its traffic."""
+    return f"alias {alias}"
+
+
+def prune_kept_as_one_of_the_newest(keep: int) -> str:
+    return f"one of the {keep} newest (--keep {keep})"
+
+
+def prune_needs_applied_state(stack_dir: Path | str) -> str:
+    return (f"nothing is pruned without the applied state: {stack_dir} has no applied state for this deployment, "
+            "so its blue and green are unknown (apply first, or name the folder that has it with --out)")
+
+
+def aws_credentials_missing(function: str) -> str:
+    return (f"no AWS credentials found to reach Lambda function {function}: set AWS_PROFILE or "
+            "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or use --local for the emulator)")
+
+
+def aws_call_failed(operation: str, function: str, error: object) -> str:
+    """``error``: what boto3 reported (the AWS error code and message, or why the call never got there)."""
+    return f"AWS Lambda {operation} failed for function {function}: {error}"
+
+
+def prune_stopped(function: str, version: str, error: object, deleted: list[str], freed: str) -> str:
+    """A deletion failed part way; ``deleted``: the versions deleted before it; ``freed``: their size."""
+    before = (f"deleted before the failure: {', '.join(f'v{v}' for v in deleted)} ({freed} freed)"
+              if deleted else "nothing was deleted before it")
+    return f"deleting version {version} of Lambda function {function} failed: {error}; {before}"

@@ -1,0 +1,153 @@
+"""The local emulator's server: moto, plus the Lambda answers bluegreen's Terraform needs and moto 5 lacks.
+
+Run as ``python -m generator.local.moto_extras -H 127.0.0.1 -p PORT`` (moto.server's own
+arguments); ``up --local`` and the tests start the emulator this way. Without these answers a stack
+that uses the features below could not be applied locally at all, or would plan a change forever:
+
+- **Dead-letter targets.** moto drops a function's ``DeadLetterConfig``, so every plan would
+  add it again and versions would all look alike. It is kept here, on the function and on each
+  version it publishes, and returned by ``GetFunction`` and ``GetFunctionConfiguration``.
+- **Provisioned concurrency** (``PutProvisionedConcurrencyConfig``, ``Get...``, ``Delete...``,
+  ``ListProvisionedConcurrencyConfigs``): kept per function and qualifier and reported READY at
+  once. As AWS does, it refuses ``$LATEST`` and an alias that routes to two versions
+  (docs/aws-rules.md#r26-provisioned-concurrency-per-version).
+
+Each answer is the documented shape of the Lambda API reference for that operation. Only ever
+bound to loopback (``emulator.LOOPBACK``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import unquote
+
+PROVISIONED_PATH = r"{0}/(?P<api_version>[^/]+)/functions/(?P<function_name>[\w_:%-]+)/provisioned-concurrency/?$"
+
+
+def install() -> None:
+    """Patch moto's Lambda backend in this process (idempotent)."""
+    from moto.awslambda import models, responses, urls
+
+    if getattr(models.LambdaFunction, "_bluegreen_extras", False):
+        return
+    _keep_dead_letter_config(models.LambdaFunction)
+    urls.url_paths[PROVISIONED_PATH] = responses.LambdaResponse.dispatch
+    for name, method in _PROVISIONED_CONCURRENCY.items():
+        setattr(responses.LambdaResponse, name, method)
+    setattr(models.LambdaFunction, "_bluegreen_extras", True)  # noqa: B010 (an attribute moto does not declare)
+
+
+def _keep_dead_letter_config(function_class: Any) -> None:
+    create, configuration, update = (function_class.__init__, function_class.get_configuration,
+                                     function_class.update_configuration)
+
+    def __init__(self, account_id: str, spec: dict[str, Any], *args: Any, **kwargs: Any) -> None:
+        create(self, account_id, spec, *args, **kwargs)
+        self.dead_letter_config = _target(spec.get("DeadLetterConfig"))
+
+    def get_configuration(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        config = configuration(self, *args, **kwargs)
+        if getattr(self, "dead_letter_config", None):
+            config["DeadLetterConfig"] = dict(self.dead_letter_config)
+        return config
+
+    def update_configuration(self, config_updates: dict[str, Any]) -> dict[str, Any]:
+        if "DeadLetterConfig" in config_updates:
+            # An empty TargetArn removes the target, as in UpdateFunctionConfiguration.
+            self.dead_letter_config = _target(config_updates["DeadLetterConfig"])
+        return update(self, config_updates)
+
+    function_class.__init__ = __init__
+    function_class.get_configuration = get_configuration
+    function_class.update_configuration = update_configuration
+
+
+def _target(config: Any) -> dict[str, str] | None:
+    return {"TargetArn": config["TargetArn"]} if isinstance(config, dict) and config.get("TargetArn") else None
+
+
+# --- provisioned concurrency, as methods of moto's LambdaResponse ---------------------------------
+
+def _configs(response: Any) -> dict[tuple[str, str], dict[str, Any]]:
+    backend = response.backend
+    if not hasattr(backend, "bluegreen_provisioned"):
+        backend.bluegreen_provisioned = {}
+    return backend.bluegreen_provisioned
+
+
+def _target_of(response: Any) -> tuple[str, str | None]:
+    return unquote(response.path.rstrip("/").split("/")[-2]), response.querystring.get("Qualifier", [None])[0]
+
+
+def _answer(status: int, body: str) -> tuple[str, dict]:
+    return body, {"status": status}  # moto takes the status from the headers
+
+
+def _error(status: int, kind: str, message: str) -> Exception:
+    from moto.awslambda.exceptions import LambdaClientError
+
+    error = LambdaClientError(kind, message)
+    error.code = status
+    return error
+
+
+def _put(self: Any) -> tuple[str, dict]:
+    name, qualifier = _target_of(self)
+    if not qualifier or qualifier == "$LATEST":
+        raise _error(400, "InvalidParameterValueException",
+                      "Provisioned Concurrency Configs cannot be applied to unpublished function versions.")
+    if not qualifier.isdigit():
+        alias = self.backend.get_alias(qualifier, name)
+        if (alias.routing_config or {}).get("AdditionalVersionWeights"):
+            raise _error(400, "InvalidParameterValueException",
+                          "Alias with weights can not be used with Provisioned Concurrency")
+    self.backend.get_function(name, qualifier)  # an unknown function or version: moto's own 404
+    requested = int(json.loads(self.body or "{}")["ProvisionedConcurrentExecutions"])
+    config = {"RequestedProvisionedConcurrentExecutions": requested,
+              "AvailableProvisionedConcurrentExecutions": requested,
+              "AllocatedProvisionedConcurrentExecutions": requested, "Status": "READY",
+              "LastModified": datetime.now(UTC).isoformat(timespec="milliseconds")}
+    _configs(self)[(name, qualifier)] = config
+    return _answer(202, json.dumps(config))
+
+
+def _get(self: Any) -> tuple[str, dict]:
+    name, qualifier = _target_of(self)
+    if self.querystring.get("List"):
+        arn = self.backend.get_function(name).function_arn
+        found = [{"FunctionArn": f"{arn}:{q}", **config} for (n, q), config in sorted(_configs(self).items())
+                 if n == name]
+        return _answer(200, json.dumps({"ProvisionedConcurrencyConfigs": found}))
+    config = _configs(self).get((name, qualifier or ""))
+    if config is None:
+        raise _error(404, "ProvisionedConcurrencyConfigNotFoundException",
+                      f"No Provisioned Concurrency Config found for this function: {name}:{qualifier}")
+    return _answer(200, json.dumps(config))
+
+
+def _delete(self: Any) -> tuple[str, dict]:
+    name, qualifier = _target_of(self)
+    _configs(self).pop((name, qualifier or ""), None)
+    return _answer(204, "")
+
+
+_PROVISIONED_CONCURRENCY = {
+    "put_provisioned_concurrency_config": _put,
+    "get_provisioned_concurrency_config": _get,
+    "list_provisioned_concurrency_configs": _get,
+    "delete_provisioned_concurrency_config": _delete,
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    install()
+    from moto.server import main as moto_main
+
+    moto_main(argv if argv is not None else sys.argv[1:])
+
+
+if __name__ == "__main__":
+    main()

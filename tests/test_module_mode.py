@@ -1,0 +1,323 @@
+"""``bluegreen synth --module``: each stack as a Terraform child module in ``modules/<stack>/``.
+
+The module has no provider configuration and no backend (the caller's apply), names its code
+from ``path.module``, keeps the root module's variables and outputs, and carries the committed
+traffic as ``traffic.json`` for the caller to wire once. Checked here: its JSON (against a golden
+file and against the root module of the same stack), determinism and the synth cache, the output
+folder contract (manifest, ``--check``, the journaled swap), the CLI's refusals, ``terraform
+validate`` of a caller, and a caller on moto that applies, publishes a second version and sends
+it the weight that ``bluegreen shift`` wrote, read back from the live alias.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import boto3
+import pytest
+from conftest import EXAMPLE, FIXTURES, GOLDEN, ROOT, copy_example, synth_to, terraform, tree_bytes
+
+from generator.cli import program as cli
+from generator.core.layout import MODULE_TRAFFIC, TFVARS
+from generator.core.messages import cli as cli_msg
+from generator.core.messages import output as output_msg
+from generator.model.loader import load_stack_file
+from generator.output import cache as synth_cache
+from generator.output import swap as output_swap
+from generator.output.folder import synthesize
+
+UPDATE = os.environ.get("BLUEGREEN_UPDATE_GOLDENS") == "1"
+MODULE_GOLDEN = GOLDEN / "hello.module.tf.json"
+SHOP = FIXTURES / "shop" / "shop.py"
+TRAFFIC = '{\n  "hello": {\n    "blue_version": "1",\n    "green_version": "2",\n    "green_weight": 0.25\n  }\n}\n'
+
+
+def synth_module(stack_file: Path, out: Path, use_cache: bool = False) -> Path:
+    synthesize(load_stack_file(stack_file), out, use_cache=use_cache, module=True)
+    return out
+
+
+def config(out: Path, stack: str = "hello") -> dict:
+    return json.loads((out / "modules" / stack / "cdk.tf.json").read_text())
+
+
+def without_metadata(terraform_json: dict) -> dict:
+    return {key: value for key, value in terraform_json.items() if key != "//"}
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = cli.main([str(arg) for arg in argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture(scope="module")
+def module_out(tmp_path_factory) -> Path:
+    return synth_module(EXAMPLE, tmp_path_factory.mktemp("module") / "out")
+
+
+# --- the module's Terraform JSON ------------------------------------------------------------------
+
+def test_the_module_has_no_provider_and_no_backend_but_requires_hashicorp_aws(module_out):
+    module = config(module_out)
+    assert "provider" not in module
+    assert module["terraform"] == {"required_providers": {"aws": {"source": "aws", "version": "5.100.0"}}}
+    assert "backend" not in module["//"]["metadata"]  # cdktf's note of the backend it no longer has
+    assert sorted(p.name for p in module_out.iterdir()) == [".bluegreen.lock", "manifest.json", "modules"]
+    assert sorted(p.name for p in (module_out / "modules/hello").iterdir()) == [
+        "README.md", "assets", "cdk.tf.json", MODULE_TRAFFIC]
+
+
+def test_a_stack_with_an_s3_backend_is_a_module_without_one(example_copy, tmp_path):
+    text = example_copy.read_text()
+    example_copy.write_text(text.replace("from generator import ", "from generator import S3Backend, ").replace(
+        'region="us-east-1",', 'region="us-east-1", backend=S3Backend(bucket="team-state"),'))
+    assert "backend" in json.loads((synth_to(example_copy, tmp_path / "root") / "stacks/hello/cdk.tf.json")
+                                   .read_text())["terraform"]
+    assert "backend" not in config(synth_module(example_copy, tmp_path / "module"))["terraform"]
+
+
+def test_code_archives_are_named_from_path_module_and_exist_there(module_out):
+    functions = config(module_out)["resource"]["aws_lambda_function"]
+    assert functions
+    for function in functions.values():
+        assert function["filename"].startswith("${path.module}/assets/")
+        assert (module_out / "modules/hello" / function["filename"].removeprefix("${path.module}/")).is_file()
+
+
+@pytest.mark.parametrize("stack_file, stack", [(EXAMPLE, "hello"), (SHOP, "shop")], ids=["hello", "shop"])
+def test_the_module_is_the_root_module_without_provider_and_backend(stack_file, stack, tmp_path):
+    root = json.loads((synth_to(stack_file, tmp_path / "root") / "stacks" / stack / "cdk.tf.json").read_text())
+    module = config(synth_module(stack_file, tmp_path / "module"), stack)
+    for function in root["resource"]["aws_lambda_function"].values():
+        function["filename"] = "${path.module}/" + function["filename"]
+    del root["provider"], root["terraform"]["backend"]
+    assert without_metadata(module) == without_metadata(root)
+    for block in ("variable", "output"):
+        assert module[block] and all(body["description"] for body in module[block].values())
+    deployments = [d.name for d in load_stack_file(stack_file).stacks[0].deployments]
+    assert set(module["variable"]) == {f"{d}_{v}" for d in deployments
+                                       for v in ("blue_version", "green_version", "green_weight")}
+
+
+def test_the_example_module_matches_the_golden_file(module_out):
+    produced = without_metadata(config(module_out))
+    if UPDATE:
+        MODULE_GOLDEN.write_text(json.dumps(produced, indent=2, sort_keys=True) + "\n")
+    assert produced == json.loads(MODULE_GOLDEN.read_text()), \
+        f"regenerate with BLUEGREEN_UPDATE_GOLDENS=1 pytest {Path(__file__).name} and review the diff"
+
+
+def test_the_module_readme_shows_a_module_block_with_every_argument_and_the_outputs(tmp_path):
+    readme = (synth_module(SHOP, tmp_path / "out") / "modules/shop/README.md").read_text()
+    assert 'module "shop" {\n  source = "./cdktf.out/modules/shop"' in readme
+    for deployment in ("orders", "worker"):
+        for variable in ("blue_version", "green_version", "green_weight"):
+            assert re.search(rf"^  {deployment}_{variable} +=", readme, flags=re.M)
+            assert f"| `{deployment}_{variable}` |" in readme
+        assert f"| `{deployment}_alias_routing` |" in readme
+    assert 'jsondecode(file("${path.module}/cdktf.out/modules/shop/traffic.json"))' in readme
+    assert "| `orders_invoke_url` |" in readme and "worker_invoke_url" not in readme
+
+
+# --- determinism, the synth cache, the traffic ---------------------------------------------------
+
+def test_a_module_synth_is_byte_identical_fresh_cached_and_elsewhere(module_out, tmp_path):
+    cold = synth_module(EXAMPLE, tmp_path / "cold", use_cache=True)  # stores the entry
+    warm = tmp_path / "warm"
+    assert synthesize(load_stack_file(EXAMPLE), warm, module=True).cached
+    assert tree_bytes(cold) == tree_bytes(warm) == tree_bytes(module_out)
+
+
+def test_the_synth_cache_keeps_root_and_module_output_apart(example_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("BLUEGREEN_CACHE_DIR", str(tmp_path / "cache"))  # empty
+    stack_file = load_stack_file(example_copy)
+    assert synth_cache.cache_key(stack_file) != synth_cache.cache_key(stack_file, module=True)
+    assert not synthesize(stack_file, tmp_path / "root").cached           # a root entry in the cache
+    result = synthesize(stack_file, tmp_path / "module", module=True)
+    assert not result.cached and "provider" not in config(tmp_path / "module")
+    assert result.folders == [tmp_path / "module" / "modules" / "hello"]
+    assert synthesize(stack_file, tmp_path / "root").cached
+    assert synthesize(stack_file, tmp_path / "module", module=True).cached
+    assert "provider" in json.loads((tmp_path / "root/stacks/hello/cdk.tf.json").read_text())
+
+
+def test_traffic_json_holds_the_traffic_file_as_the_modules_arguments(example_copy, tmp_path):
+    (example_copy.parent / "hello.traffic.json").write_text(TRAFFIC)
+    root = synth_to(example_copy, tmp_path / "root")
+    module = synth_module(example_copy, tmp_path / "module", use_cache=True)
+    text = (module / "modules/hello" / MODULE_TRAFFIC).read_text()
+    assert json.loads(text) == {"hello_blue_version": "1", "hello_green_version": "2", "hello_green_weight": 0.25}
+    assert text == (root / "stacks/hello" / TFVARS).read_text()
+
+
+# --- the output folder: manifest, --check, the swap -----------------------------------------------
+
+@pytest.fixture
+def in_tmp(tmp_path, monkeypatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_root_stacks_and_modules_share_one_output_folder_and_pass_check(example_copy, in_tmp, capsys):
+    assert run(capsys, "synth", example_copy, "--out", "cdktf.out")[0] == 0
+    code, out, _ = run(capsys, "synth", example_copy, "--out", "cdktf.out", "--module")
+    assert code == 0 and out.startswith("synthesized module hello (1 deployment): cdktf.out/modules/hello/cdk.tf.json\n")
+    manifest = json.loads((in_tmp / "cdktf.out/manifest.json").read_text())
+    assert manifest["bluegreen"]["modules"] == {"hello": "hello.py"} == manifest["bluegreen"]["stackFiles"]
+    assert sorted(manifest["stacks"]) == ["hello"]
+    assert (in_tmp / "cdktf.out/stacks/hello" / TFVARS).is_file()
+    for mode in ([], ["--module"]):
+        assert run(capsys, "synth", example_copy, "--out", "cdktf.out", "--check", *mode)[:2] == (0, "")
+    before = tree_bytes(in_tmp / "cdktf.out")
+    run(capsys, "synth", example_copy, "--out", "cdktf.out")  # a root synth keeps the module
+    assert tree_bytes(in_tmp / "cdktf.out") == before
+
+
+def test_check_module_names_a_stale_traffic_copy_and_a_missing_module(example_copy, in_tmp, capsys):
+    run(capsys, "synth", example_copy, "--out", "cdktf.out")
+    code, out, err = run(capsys, "synth", example_copy, "--out", "cdktf.out", "--check", "--module")
+    lines = out.splitlines()
+    assert code == 1 and lines[0] == "differs: cdktf.out/manifest.json"
+    assert [line.rpartition("/")[2] for line in lines[1:]] == ["README.md", "hello.zip", "cdk.tf.json", MODULE_TRAFFIC]
+    assert all(line.startswith("missing: cdktf.out/modules/hello/") for line in lines[1:])
+    run(capsys, "synth", example_copy, "--out", "cdktf.out", "--module")
+    (example_copy.parent / "hello.traffic.json").write_text(TRAFFIC)  # bluegreen shift, without a synth
+    code, out, err = run(capsys, "synth", example_copy, "--out", "cdktf.out", "--check", "--module")
+    assert (code, out) == (1, f"differs: cdktf.out/modules/hello/{MODULE_TRAFFIC}\n")
+    assert err == f"1 file(s) differ from a fresh synth: run bluegreen synth {example_copy}\n"
+
+
+def test_a_module_another_stack_file_synthesized_is_refused(example_copy, in_tmp, capsys):
+    run(capsys, "synth", example_copy, "--out", "cdktf.out", "--module")
+    copy = example_copy.with_name("copy.py")
+    copy.write_text(example_copy.read_text())
+    before = tree_bytes(in_tmp / "cdktf.out")
+    code, _, err = run(capsys, "synth", copy, "--out", "cdktf.out", "--module")
+    assert code == 2
+    assert err == "error: stack 'hello': " + output_msg.stack_must_come_from_one_stack_file(
+        str(in_tmp / "cdktf.out" / "manifest.json"), "hello.py", "copy.py") + "\n"
+    assert tree_bytes(in_tmp / "cdktf.out") == before
+    assert run(capsys, "synth", copy, "--out", "cdktf.out")[0] == 0  # its root stack is its own
+
+
+def _killed_module_synth(stack_file: Path, out: Path, step: int) -> subprocess.CompletedProcess:
+    code = ("import sys\nfrom generator.model.loader import load_stack_file\n"
+            "from generator.output.folder import synthesize\n"
+            "synthesize(load_stack_file(sys.argv[1]), sys.argv[2], module=True)\n")
+    env = dict(os.environ, **{output_swap.KILL_HOOK: str(step)})  # this test run's synth cache: no cdktf
+    return subprocess.run([sys.executable, "-c", code, str(stack_file), str(out)], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_a_module_swap_killed_at_any_step_is_recovered_all_old_or_all_new(example_copy, tmp_path):
+    out = synth_module(example_copy, tmp_path / "out", use_cache=True)
+    old = tree_bytes(out)
+    (example_copy.parent / "hello.traffic.json").write_text(TRAFFIC)
+    app = example_copy.parent / "hello_src/app.py"
+    app.write_text(app.read_text().replace("Blue", "Green"))
+    new = tree_bytes(synth_module(example_copy, tmp_path / "reference", use_cache=True))
+    steps = 1 + 2 * 5 + 1 + 1  # the journal; park and move in the manifest and 4 entries; the commit; the cleanup
+    for step in range(steps):
+        killed = _killed_module_synth(example_copy, out, step)
+        assert killed.returncode == -signal.SIGKILL, killed.stderr
+        output_swap.recover(out)  # what the next synth does first, under the lock
+        assert tree_bytes(out) == (new if step == steps - 1 else old), f"killed at step {step}"
+        assert not (out / output_swap.WORK).exists()
+
+
+# --- the command line --------------------------------------------------------------------------
+
+def test_module_with_local_exits_2_naming_the_argument(example_copy, capsys):
+    code, out, err = run(capsys, "synth", example_copy, "--module", "--local")
+    assert (code, out) == (2, "")
+    assert err == f"error: --module: {cli_msg.MODULE_CANNOT_BE_COMBINED_WITH_LOCAL}\n"
+    assert not (example_copy.parent.parent / ".bluegreen").exists()
+
+
+def test_module_of_a_stack_with_tags_exits_2_naming_the_field_and_writes_nothing(tmp_path, capsys):
+    stack_file = FIXTURES / "options" / "options.py"
+    tags = load_stack_file(stack_file).stacks[0].tags
+    for mode in ([], ["--check"]):
+        code, out, err = run(capsys, "synth", stack_file, "--module", "--out", tmp_path / "out", *mode)
+        assert (code, out) == (2, "")
+        assert err == f"error: {load_stack_file(stack_file).stacks[0].name}.tags: " \
+                      f"{output_msg.module_must_not_have_stack_tags(dict(tags))}\n"
+    assert not (tmp_path / "out").exists()
+
+
+def test_synth_help_describes_module(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["synth", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--module write each stack as a child module in DIR/modules/<stack>/" in help_text
+
+
+# --- Terraform: a caller's root module ----------------------------------------------------------
+
+@pytest.mark.terraform
+def test_terraform_validate_accepts_a_root_module_that_calls_the_module(terraform_env, tmp_path):
+    synth_module(SHOP, tmp_path / "cdktf.out")
+    (tmp_path / "main.tf").write_text(
+        'provider "aws" {\n  region = "eu-west-1"\n}\n\n'
+        'module "shop" {\n  source              = "./cdktf.out/modules/shop"\n  orders_green_weight = 0.25\n}\n\n'
+        'output "orders" {\n  value = module.shop.orders_alias_routing\n}\n')
+    terraform(["init", "-backend=false"], tmp_path, terraform_env)
+    validated = terraform(["validate"], tmp_path, terraform_env)
+    assert "The configuration is valid" in validated.stdout
+    assert "Backend configuration ignored" not in validated.stdout + validated.stderr
+
+
+def _readme_usage(module_dir: Path) -> str:
+    """The HCL blocks of the module's README, as a caller copies them."""
+    return "\n".join(re.findall(r"```hcl\n(.*?)```", (module_dir / "README.md").read_text(), flags=re.S))
+
+
+@pytest.mark.terraform
+def test_a_caller_applies_the_module_on_moto_and_the_shifted_weight_reaches_the_alias(aws_env, tmp_path, capsys):
+    """The caller is the README's usage at the project root, with a provider block of its own."""
+    stack_file = copy_example(tmp_path)
+    out, module_dir = tmp_path / "cdktf.out", tmp_path / "cdktf.out/modules/hello"
+
+    def bluegreen(*args: str) -> None:
+        code, _, err = run(capsys, args[0], stack_file, *args[1:], "--out", out)
+        assert code == 0, err
+
+    bluegreen("synth", "--module")
+    (tmp_path / "main.tf").write_text('provider "aws" {\n  region = "us-east-1"\n}\n\n' + _readme_usage(module_dir))
+    terraform(["init"], tmp_path, aws_env)
+    terraform(["apply", "-auto-approve"], tmp_path, aws_env)
+    lam = boto3.client("lambda", endpoint_url=aws_env["AWS_ENDPOINT_URL"], region_name="us-east-1",
+                       aws_access_key_id="test", aws_secret_access_key="test")
+
+    def alias() -> tuple[str, dict]:
+        live = lam.get_alias(FunctionName="hello-hello", Name="live")
+        return live["FunctionVersion"], (live.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}
+    assert alias() == ("1", {})
+
+    # New code: version 2 is published and gets no traffic.
+    app = stack_file.parent / "hello_src/app.py"
+    app.write_text(app.read_text().replace("Blue", "Green"))
+    bluegreen("synth", "--module")
+    terraform(["apply", "-auto-approve"], tmp_path, aws_env)
+    assert alias() == ("1", {})
+    assert terraform(["output", "-raw", "hello_newest_version"], tmp_path, aws_env).stdout == "2"
+
+    # The reviewed traffic change, versions given with --version, reaches the module's arguments.
+    bluegreen("promote", "hello", "--version", "1")
+    bluegreen("shift", "hello", "25%", "--version", "2")
+    bluegreen("synth", "--module")
+    assert json.loads((module_dir / MODULE_TRAFFIC).read_text()) == {
+        "hello_blue_version": "1", "hello_green_version": "2", "hello_green_weight": 0.25}
+    terraform(["apply", "-auto-approve"], tmp_path, aws_env)
+    assert alias() == ("1", {"2": 0.25})
+    # The caller's state holds the module's resources; the module folder holds no state.
+    assert "module.hello.aws_lambda_alias.hello" in terraform(["state", "list"], tmp_path, aws_env).stdout
+    assert not list(module_dir.glob("*.tfstate*")) and not (module_dir / ".terraform").exists()
+    assert terraform(["plan", "-detailed-exitcode"], tmp_path, aws_env, check=False).returncode == 0
