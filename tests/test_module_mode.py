@@ -83,6 +83,21 @@ def test_a_stack_with_an_s3_backend_is_a_module_without_one(example_copy, tmp_pa
     assert "backend" not in config(synth_module(example_copy, tmp_path / "module"))["terraform"]
 
 
+def test_promote_and_shift_of_a_module_only_stack_with_an_s3_backend_need_no_state(example_copy, tmp_path,
+                                                                                  capsys, monkeypatch):
+    # The caller's root module holds the state: with no stack folder there is nothing to pull,
+    # so --version names the version and terraform never runs.
+    text = example_copy.read_text()
+    example_copy.write_text(text.replace("from generator import ", "from generator import S3Backend, ").replace(
+        'region="us-east-1",', 'region="us-east-1", backend=S3Backend(bucket="team-state"),'))
+    out = synth_module(example_copy, tmp_path / "out")
+    monkeypatch.setenv("PATH", "/nonexistent")  # no terraform to run, should anything try
+    assert run(capsys, "promote", example_copy, "hello", "--out", out, "--version", "1")[0] == 0
+    assert run(capsys, "shift", example_copy, "hello", "25%", "--out", out, "--version", "2")[0] == 0
+    assert json.loads((example_copy.parent / "hello.traffic.json").read_text())["hello"] == \
+        {"blue_version": "1", "green_version": "2", "green_weight": 0.25}
+
+
 def test_code_archives_are_named_from_path_module_and_exist_there(module_out):
     functions = config(module_out)["resource"]["aws_lambda_function"]
     assert functions

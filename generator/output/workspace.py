@@ -85,8 +85,11 @@ class Workspace:
 
     def remote_state(self, stack: Stack) -> bool:
         """Whether ``stack``'s applied state is in its remote backend: never for the emulator, whose
-        output is synthesized with local state (see ``local.up``)."""
-        return stack.backend is not None and not self.local
+        output is synthesized with local state (see ``local.up``), and never for a stack synthesized
+        only as a module (``synth --module``): that is applied in its caller's root module, whose
+        state bluegreen does not read (``--version`` names the version instead)."""
+        module_only = self.layout.module_dir(stack.name).is_dir() and not self.stack_dir(stack).is_dir()
+        return stack.backend is not None and not self.local and not module_only
 
     def traffic_file(self, stack_file: StackFile, stack: Stack) -> Path:
         return traffic_path(self.traffic_dir or stack_file.base_dir, stack)
