@@ -1,18 +1,22 @@
-"""The emulator's own Lambda answers (``generator.local.moto_extras``), straight through boto3.
+"""The emulator's own answers (``generator.local.moto_extras``), through boto3 and Terraform.
 
-moto 5 drops a function's dead-letter target and lacks the provisioned concurrency API; the
-emulator adds both, with AWS's refusals, so the generated Terraform can be applied and planned
-on it unchanged. ``test_release_rules`` drives the same answers through Terraform.
+moto 5 drops a function's dead-letter target, lacks the provisioned concurrency API, and lacks
+two Step Functions calls that hashicorp/aws 5.100.0 makes for every state machine (the provider
+then retries until it times out); the emulator adds them, with AWS's refusals, so Terraform can
+be applied and planned on it unchanged. ``test_release_rules`` drives the Lambda answers through
+Terraform.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from conftest import terraform
 
 QUEUE = "arn:aws:sqs:us-east-1:123456789012:dead-letters"
 
@@ -80,3 +84,49 @@ def test_provisioned_concurrency_is_refused_where_aws_refuses_it(lam, qualifier,
         lam.put_provisioned_concurrency_config(FunctionName="extras", Qualifier=qualifier,
                                                ProvisionedConcurrentExecutions=1)
     assert _code(refused) == code
+
+
+# --- Step Functions -------------------------------------------------------------------------------
+
+PASS = {"StartAt": "Wait", "States": {"Wait": {"Type": "Pass", "End": True}}}
+
+
+@pytest.mark.parametrize("definition, result", [
+    (json.dumps(PASS), "OK"),
+    ("{not json", "FAIL"),
+    (json.dumps({"StartAt": "Nowhere", "States": PASS["States"]}), "FAIL"),
+    (json.dumps({"StartAt": "Wait"}), "FAIL"),
+])
+def test_a_definition_is_validated_by_its_shape(moto_endpoint, definition, result):
+    states = boto3.client("stepfunctions", endpoint_url=moto_endpoint, region_name="us-east-1",
+                          aws_access_key_id="test", aws_secret_access_key="test")
+    answer = states.validate_state_machine_definition(definition=definition)
+    assert answer["result"] == result
+    assert bool(answer["diagnostics"]) == (result == "FAIL")
+
+
+@pytest.mark.terraform
+def test_terraform_creates_and_updates_a_state_machine_on_the_emulator_and_a_second_plan_is_empty(aws_env,
+                                                                                                   tmp_path):
+    def configure(definition: dict) -> None:
+        trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                          "Principal": {"Service": "states.amazonaws.com"}}]}
+        config = {"resource": {
+            "aws_iam_role": {"rollout": {"name": "extras-rollout", "assume_role_policy": json.dumps(trust)}},
+            "aws_sfn_state_machine": {"rollout": {"name": "extras-rollout", "role_arn": "${aws_iam_role.rollout.arn}",
+                                                  "definition": json.dumps(definition), "publish": True}}}}
+        (tmp_path / "main.tf.json").write_text(json.dumps(config))
+
+    configure(PASS)
+    terraform(["init"], tmp_path, aws_env)
+    terraform(["apply", "-auto-approve"], tmp_path, aws_env)
+    configure({"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 1, "End": True}}})
+    terraform(["apply", "-auto-approve"], tmp_path, aws_env)
+    assert terraform(["plan", "-detailed-exitcode"], tmp_path, aws_env, check=False).returncode == 0
+    states = boto3.client("stepfunctions", endpoint_url=aws_env["AWS_ENDPOINT_URL"], region_name="us-east-1",
+                          aws_access_key_id="test", aws_secret_access_key="test")
+    (machine,) = states.list_state_machines()["stateMachines"]
+    assert json.loads(states.describe_state_machine(stateMachineArn=machine["stateMachineArn"])["definition"]) == \
+        {"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 1, "End": True}}}
+    versions = states.list_state_machine_versions(stateMachineArn=machine["stateMachineArn"])["stateMachineVersions"]
+    assert [v["stateMachineVersionArn"].rsplit(":", 1)[1] for v in versions] == ["2", "1"]

@@ -11,6 +11,10 @@ that uses the features below could not be applied locally at all, or would plan 
   ``ListProvisionedConcurrencyConfigs``): kept per function and qualifier and reported READY at
   once. As AWS does, it refuses ``$LATEST`` and an alias that routes to two versions
   (docs/aws-rules.md#r26-provisioned-concurrency-per-version).
+- **Step Functions** ``ValidateStateMachineDefinition`` and ``ListStateMachineVersions``, which
+  hashicorp/aws 5.100.0 calls for every ``aws_sfn_state_machine`` and then retries until it times
+  out when they fail: the definition is checked as far as its shape goes (JSON, ``StartAt``
+  naming one of its ``States``), and the versions are those moto publishes.
 
 Each answer is the documented shape of the Lambda API reference for that operation. Only ever
 bound to loopback (``emulator.LOOPBACK``).
@@ -37,6 +41,10 @@ def install() -> None:
     urls.url_paths[PROVISIONED_PATH] = responses.LambdaResponse.dispatch
     for name, method in _PROVISIONED_CONCURRENCY.items():
         setattr(responses.LambdaResponse, name, method)
+    from moto.stepfunctions import responses as stepfunctions
+
+    for name, method in _STEP_FUNCTIONS.items():
+        setattr(stepfunctions.StepFunctionResponse, name, method)
     setattr(models.LambdaFunction, "_bluegreen_extras", True)  # noqa: B010 (an attribute moto does not declare)
 
 
@@ -139,6 +147,47 @@ _PROVISIONED_CONCURRENCY = {
     "get_provisioned_concurrency_config": _get,
     "list_provisioned_concurrency_configs": _get,
     "delete_provisioned_concurrency_config": _delete,
+}
+
+
+# --- Step Functions, as methods of moto's StepFunctionResponse ------------------------------------
+
+def _validate_definition(self: Any) -> tuple[str, dict]:
+    problems = _definition_problems(self._get_param("definition"))
+    diagnostics = [{"severity": "ERROR", "code": "SCHEMA_VALIDATION_FAILED", "message": text} for text in problems]
+    return _answer(200, json.dumps({"result": "FAIL" if problems else "OK", "diagnostics": diagnostics,
+                                    "truncated": False}))
+
+
+def _definition_problems(definition: Any) -> list[str]:
+    try:
+        document = json.loads(definition)
+    except (TypeError, ValueError) as error:
+        return [f"the definition is not JSON: {error}"]
+    states = document.get("States") if isinstance(document, dict) else None
+    if not isinstance(states, dict) or not states:
+        return ["the definition has no States"]
+    if document.get("StartAt") not in states:
+        return [f"StartAt names no state: {document.get('StartAt')!r}"]
+    return []
+
+
+def _list_versions(self: Any) -> tuple[str, dict]:
+    machine = self.stepfunction_backend.describe_state_machine(self._get_param("stateMachineArn"))
+    # Timestamps are epoch seconds in this JSON protocol; moto keeps them as ISO 8601 text.
+    versions = [{"stateMachineVersionArn": version.arn, "creationDate": _epoch(version.creation_date)}
+                for _, version in sorted(machine.versions.items(), reverse=True)]
+    return _answer(200, json.dumps({"stateMachineVersions": versions}))
+
+
+def _epoch(value: Any) -> float:
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return moment.timestamp()
+
+
+_STEP_FUNCTIONS = {
+    "validate_state_machine_definition": _validate_definition,
+    "list_state_machine_versions": _list_versions,
 }
 
 
