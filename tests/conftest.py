@@ -135,6 +135,24 @@ def aws_env(terraform_env, moto_endpoint) -> dict[str, str]:
     return env
 
 
+def var_args(deployment: str, **variables) -> list[str]:
+    """``-var <deployment>_<name>=<value>`` for each of ``variables`` (``blue_version=1``...)."""
+    return [arg for name, value in variables.items() for arg in ("-var", f"{deployment}_{name}={value}")]
+
+
+def unwrapped(text: str) -> str:
+    """Terraform wraps messages at 80 columns; join the lines back for matching."""
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def base_dir(tmp_path: Path) -> Path:
+    """A stack file's folder holding ``src/`` with one handler file (tests may override it)."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text("def handler(event, context):\n    return event\n")
+    return tmp_path
+
+
 def copy_example(folder: Path) -> Path:
     """Copy stacks/ into ``folder`` so a test may edit the example's code; the copy's hello.py."""
     target = folder / "stacks"

@@ -53,13 +53,6 @@ GLOBAL_WEB_ACL = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/shop/a1b2c3
 GATEWAY = FIXTURES / "gateway" / "gateway.py"
 
 
-@pytest.fixture
-def base_dir(tmp_path: Path) -> Path:
-    (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "app.py").write_text("def handler(event, context):\n    return event\n")
-    return tmp_path
-
-
 def api(routes=None, **changes) -> RestApi:
     return RestApi(routes=routes or [Route("GET", "/orders")], **changes)
 

@@ -35,13 +35,6 @@ KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890
 POLICY = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
 
 
-@pytest.fixture
-def base_dir(tmp_path: Path) -> Path:
-    (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "app.py").write_text("def handler(event, context):\n    return event\n")
-    return tmp_path
-
-
 def deployment(provisioned_concurrency=None, **function_changes) -> Deployment:
     fields = dict(source="src", handler="app.handler", runtime="python3.12")
     fields.update(function_changes)

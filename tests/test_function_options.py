@@ -24,13 +24,6 @@ AT = "shop.orders.function"
 LAYER = "arn:aws:lambda:us-east-1:123456789012:layer:deps:3"
 
 
-@pytest.fixture
-def base_dir(tmp_path: Path) -> Path:
-    (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "app.py").write_text("def handler(event, context):\n    return event\n")
-    return tmp_path
-
-
 def function(**changes) -> Function:
     fields = dict(source="src", handler="app.handler", runtime="python3.12")
     fields.update(changes)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import boto3
 import pytest
-from conftest import synth_to, terraform
+from conftest import synth_to, terraform, unwrapped, var_args
 
 from generator.model import naming
 from generator.model.stack import Deployment, Function
@@ -60,7 +60,7 @@ class Stack:
             terraform(["init"], self.stack_dir, self.env)
 
     def plan(self, check: bool = True, **variables):
-        args = ["plan", "-out", "plan.bin"] + [a for k, v in variables.items() for a in ("-var", f"svc_{k}={v}")]
+        args = ["plan", "-out", "plan.bin", *var_args("svc", **variables)]
         return terraform(args, self.stack_dir, self.env, check=check)
 
     def plan_json(self, **variables) -> dict:
@@ -80,17 +80,12 @@ def released(aws_env, tmp_path_factory) -> Stack:
     return stack
 
 
-def _unwrapped(text: str) -> str:
-    # Terraform wraps messages at 80 columns, with the box drawing of its diagnostics.
-    return " ".join(line.strip(" │╷╵") for line in text.splitlines())
-
-
 def test_a_canary_of_a_version_with_another_dead_letter_target_is_refused_at_plan(released):
     result = released.plan(check=False, blue_version=1, green_version=2, green_weight=0.25)
     assert result.returncode != 0
     assert "Resource precondition failed" in result.stderr
     assert ("var.svc_green_weight is between 0 and 1, but the versions in var.svc_blue_version and "
-            "var.svc_green_version have different execution roles or dead-letter targets") in _unwrapped(result.stderr)
+            "var.svc_green_version have different execution roles or dead-letter targets") in unwrapped(result.stderr)
 
 
 @pytest.mark.parametrize("weight", [0, 1])
@@ -148,7 +143,7 @@ def test_the_alias_waits_for_the_configs_in_the_plan_and_in_terraforms_apply_gra
 
 
 def _apply(stack: Stack, **variables) -> str:
-    args = ["apply", "-auto-approve"] + [a for k, v in variables.items() for a in ("-var", f"svc_{k}={v}")]
+    args = ["apply", "-auto-approve", *var_args("svc", **variables)]
     return terraform(args, stack.stack_dir, stack.env).stdout
 
 

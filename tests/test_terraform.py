@@ -12,7 +12,7 @@ from pathlib import Path
 
 import boto3
 import pytest
-from conftest import EXAMPLE, FIXTURES, copy_example, synth_to, terraform
+from conftest import EXAMPLE, FIXTURES, copy_example, synth_to, terraform, unwrapped, var_args
 
 pytestmark = pytest.mark.terraform
 ALIAS = "aws_lambda_alias.hello"
@@ -50,7 +50,7 @@ def two_versions(aws_env, tmp_path_factory) -> Path:
 
 
 def plan(stack_dir: Path, env: dict, **variables) -> dict:
-    args = ["plan", "-out", "plan.bin"] + [a for k, v in variables.items() for a in ("-var", f"hello_{k}={v}")]
+    args = ["plan", "-out", "plan.bin", *var_args("hello", **variables)]
     terraform(args, stack_dir, env)
     return json.loads(terraform(["show", "-json", "plan.bin"], stack_dir, env).stdout)
 
@@ -111,24 +111,24 @@ def test_unpinned_blue_stays_on_the_first_version_published(two_versions, aws_en
     ({"blue_version": 2, "green_version": 2, "green_weight": 0.5}, "name the same version: a weight needs two versions"),
 ])
 def test_terraform_plan_refuses_traffic_that_names_no_real_green(two_versions, aws_env, variables, message):
-    args = ["plan"] + [a for k, v in variables.items() for a in ("-var", f"hello_{k}={v}")]
+    args = ["plan", *var_args("hello", **variables)]
     result = terraform(args, two_versions, aws_env, check=False)
     assert result.returncode != 0
     assert "Resource precondition failed" in result.stderr
-    assert message in _unwrapped(result.stderr)
+    assert message in unwrapped(result.stderr)
 
 
 def test_terraform_refuses_a_weight_outside_zero_to_one(two_versions, aws_env):
     result = terraform(["plan", "-var", "hello_green_weight=1.5"], two_versions, aws_env, check=False)
     assert result.returncode != 0
-    assert "hello_green_weight must be a number from 0 to 1" in _unwrapped(result.stderr)
+    assert "hello_green_weight must be a number from 0 to 1" in unwrapped(result.stderr)
 
 
 def test_terraform_refuses_a_blue_version_that_was_never_published(two_versions, aws_env):
     result = terraform(["plan", "-var", "hello_blue_version=9"], two_versions, aws_env, check=False)
     assert result.returncode != 0
     assert "Resource precondition failed" in result.stderr
-    assert "must be a version this function has published" in _unwrapped(result.stderr)
+    assert "must be a version this function has published" in unwrapped(result.stderr)
 
 
 def test_an_applied_canary_sets_the_live_alias_weights_and_rollback_clears_them(two_versions, aws_env):
@@ -145,11 +145,6 @@ def test_an_applied_canary_sets_the_live_alias_weights_and_rollback_clears_them(
     live = lam.get_alias(FunctionName="hello-hello", Name="live")
     assert live["FunctionVersion"] == "1"
     assert not live.get("RoutingConfig", {}).get("AdditionalVersionWeights")
-
-
-def _unwrapped(text: str) -> str:
-    """Terraform wraps messages at 80 columns; join the lines back for matching."""
-    return " ".join(text.split())
 
 
 def test_the_openapi_document_creates_every_route_and_a_second_plan_is_empty(aws_env, tmp_path):

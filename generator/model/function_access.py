@@ -18,6 +18,7 @@ from ..core.errors import Field, Problem
 from ..core.messages import function as msg
 from ..core.values import is_whole_number
 from . import aws_limits as aws
+from . import iam_policy
 from .stack import Deployment, Function, PolicyStatement, Vpc
 
 
@@ -53,7 +54,7 @@ def provisioned_concurrency_problems(deployment: Deployment, at: str) -> Iterato
 
 def statements_policy(statements: Iterable[PolicyStatement]) -> dict:
     """The IAM policy document of ``statements``, as synthesis writes it (keys in IAM's order of use)."""
-    return {"Version": "2012-10-17", "Statement": [_statement(s) for s in statements]}
+    return iam_policy.policy(_statement(s) for s in statements)
 
 
 def _statement(statement: PolicyStatement) -> dict:

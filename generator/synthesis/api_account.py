@@ -18,7 +18,6 @@ Stages that log depend on the account setting, so none is created before API Gat
 
 from __future__ import annotations
 
-import json
 import weakref
 from dataclasses import dataclass
 
@@ -28,25 +27,18 @@ from constructs import Construct
 from ..core.errors import Field, InvalidInput, Problem
 from ..core.messages import api as msg
 from ..model import aws_limits as aws
-from ..model import naming
+from ..model import iam_policy, naming
 from ..model.api_options import CREATE_ROLE, EXISTING_ROLE
 from ..model.naming import ref
 from .provider import ApiGatewayAccount, IamRole, IamRolePolicy
 from .terraform_text import literal
 
-APIGATEWAY_TRUST_POLICY = json.dumps({
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                   "Principal": {"Service": "apigateway.amazonaws.com"}}],
-}, sort_keys=True)
+APIGATEWAY_TRUST_POLICY = iam_policy.document(iam_policy.trust("apigateway.amazonaws.com"))
 # The statement of AWS's managed policy AmazonAPIGatewayPushToCloudWatchLogs, as the role's own
 # inline policy: the local emulator (moto) holds no AWS managed policies, so attaching that one
 # would fail there, and an inline policy needs no partition in its ARN.
 PUSH_LOGS_POLICY_NAME = "push-logs-to-cloudwatch"
-PUSH_LOGS_POLICY = json.dumps({
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Resource": "*", "Action": list(aws.APIGATEWAY_CLOUDWATCH_ACTIONS)}],
-}, sort_keys=True)
+PUSH_LOGS_POLICY = iam_policy.document(iam_policy.allow(aws.APIGATEWAY_CLOUDWATCH_ACTIONS, "*"))
 
 
 @dataclass(frozen=True)

@@ -10,24 +10,18 @@ a plan names why a permission appears: ``write-xray-traces`` (tracing), ``stack-
 
 from __future__ import annotations
 
-import json
-
 from cdktf import TerraformIterator, Token
 from constructs import Construct
 
 from ..model import aws_limits as aws
-from ..model import naming
+from ..model import iam_policy, naming
 from ..model.function_access import statements_policy
 from ..model.naming import ref
 from ..model.stack import Deployment
 from .provider import CloudwatchLogGroup, IamRole, IamRolePolicy, IamRolePolicyAttachment
 from .terraform_text import literal
 
-LAMBDA_TRUST_POLICY = json.dumps({
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                   "Principal": {"Service": "lambda.amazonaws.com"}}],
-}, sort_keys=True)
+LAMBDA_TRUST_POLICY = iam_policy.document(iam_policy.trust("lambda.amazonaws.com"))
 
 
 def execution_role(scope: Construct, deployment: Deployment, name_prefix: str) -> list[Construct]:
@@ -48,10 +42,11 @@ def execution_role(scope: Construct, deployment: Deployment, name_prefix: str) -
                               kms_key_id=literal(function.log_kms_key_arn) if function.log_kms_key_arn else None)
     logs.override_logical_id(naming.logical_id(at.log_group))
     grants: list[Construct] = [logs, _policy(scope, at, at.log_policy, "write-own-logs",
-                                             _log_policy(ref(at.log_group, "arn")))]
+                                             iam_policy.allow(["logs:CreateLogStream", "logs:PutLogEvents"],
+                                                              f"{ref(at.log_group, 'arn')}:*"))]
     if function.tracing:
         # These two actions take no resource-level permissions, so "*" (#r32-function-options).
-        grants.append(_policy(scope, at, at.tracing_policy, "write-xray-traces", _single_statement(
+        grants.append(_policy(scope, at, at.tracing_policy, "write-xray-traces", iam_policy.allow(
             ["xray:PutTelemetryRecords", "xray:PutTraceSegments"], "*")))
     if function.policy_statements:
         # User text (ARNs, condition values): written literally, never evaluated (#r24-terraform-json-templates).
@@ -59,10 +54,10 @@ def execution_role(scope: Construct, deployment: Deployment, name_prefix: str) -
                               statements_policy(function.policy_statements), user_text=True))
     if function.dead_letter_target:
         service = function.dead_letter_target.split(":")[2]
-        grants.append(_policy(scope, at, at.dead_letter_policy, "send-dead-letters", _single_statement(
+        grants.append(_policy(scope, at, at.dead_letter_policy, "send-dead-letters", iam_policy.allow(
             [aws.DEAD_LETTER_ACTIONS[service]], function.dead_letter_target), user_text=True))
     if function.kms_key_arn:
-        grants.append(_policy(scope, at, at.environment_key_policy, "decrypt-environment", _single_statement(
+        grants.append(_policy(scope, at, at.environment_key_policy, "decrypt-environment", iam_policy.allow(
             ["kms:Decrypt"], function.kms_key_arn), user_text=True))
     grants += _attachments(scope, deployment, at)
     return grants
@@ -89,20 +84,8 @@ def _attachments(scope: Construct, deployment: Deployment, at: naming.Addresses)
 
 def _policy(scope: Construct, at: naming.Addresses, address: str, name: str, document: dict,
             user_text: bool = False) -> IamRolePolicy:
-    text = json.dumps(document, sort_keys=True)
+    text = iam_policy.document(document)
     policy = IamRolePolicy(scope, naming.logical_id(address), name=name, role=ref(at.role, "id"),
                            policy=literal(text) if user_text else text)
     policy.override_logical_id(naming.logical_id(address))
     return policy
-
-
-def _single_statement(actions: list[str], resource: str) -> dict:
-    return {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": resource}]}
-
-
-def _log_policy(log_group_arn: str) -> dict:
-    return {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                       "Resource": f"{log_group_arn}:*"}],
-    }
