@@ -6,12 +6,12 @@ never imports cdktf. ``BlueGreenDeployment`` (the cdktf construct for your own s
 """
 
 from .core.errors import InvalidInput, Problem
-from .model import Deployment, Function, PolicyStatement, RestApi, Route, S3Backend, Stack, Vpc
+from .model import Deployment, Function, PolicyStatement, RestApi, Rollout, Route, S3Backend, Stack, Vpc
 from .model.api_options import AccessLogs, ApiKeys, CognitoAuthorizer, CustomDomain, LambdaAuthorizer, Quota, Throttle
 
 __all__ = ["AccessLogs", "ApiKeys", "BlueGreenDeployment", "BlueGreenStack", "CognitoAuthorizer",
            "CustomDomain", "Deployment", "Function", "InvalidInput", "LambdaAuthorizer", "PolicyStatement",
-           "Problem", "Quota", "RestApi", "Route", "S3Backend", "Stack", "Throttle", "Vpc", "synthesize"]
+           "Problem", "Quota", "RestApi", "Rollout", "Route", "S3Backend", "Stack", "Throttle", "Vpc", "synthesize"]
 
 _LAZY_EXPORTS = {"BlueGreenDeployment": ".synthesis.deployment", "BlueGreenStack": ".synthesis.stack",
                  "synthesize": ".output.folder"}

@@ -17,9 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.core.errors import ToolMissing
+from generator.core.errors import InvalidInput, ToolMissing
 from generator.local.emulator import server_command
 from generator.model.loader import load_stack_file
+from generator.model.stack import Stack
+from generator.model.validation import validate_stacks
 from generator.terraform.mirror import terraform_binary
 from generator.terraform.runner import Terraform, mirror_environment
 
@@ -163,3 +165,12 @@ def copy_example(folder: Path) -> Path:
 @pytest.fixture
 def example_copy(tmp_path) -> Path:
     return copy_example(tmp_path)
+
+
+def validation_problems(deployment, base_dir: Path, stack_name: str = "shop") -> list:
+    """The problems ``validate_stacks`` finds in a stack of ``deployment`` alone; [] when it passes."""
+    try:
+        validate_stacks([Stack(name=stack_name, region="us-east-1", deployments=[deployment])], base_dir)
+    except InvalidInput as error:
+        return error.problems
+    return []

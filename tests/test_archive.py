@@ -304,7 +304,8 @@ def test_bluegreen_and_terraform_files_in_a_source_folder_are_left_out(tmp_path)
     source = make_source(tmp_path / "src", {
         "app.py": b"x", "cdktf.out/manifest.json": b"{}", ".bluegreen/emulator.json": b"{}",
         ".terraform/providers/x": b"p", "terraform.tfstate": b"s", "terraform.tfstate.backup": b"s",
-        "shop.traffic.json": b"{}", "traffic.auto.tfvars.json": b"{}", ".terraform.lock.hcl": b"l"})
+        "shop.traffic.json": b"{}", "shop.rollouts.json": b"{}", "traffic.auto.tfvars.json": b"{}",
+        ".terraform.lock.hcl": b"l"})
     assert [info.filename for info in entries(build_archive(source))] == ["app.py"]
 
 
@@ -447,12 +448,14 @@ def test_a_symlink_to_a_file_outside_the_folder_is_refused_naming_link_and_targe
     secret = tmp_path / "secret"
     secret.write_bytes(b"root:x:0:0")
     (source / "x").symlink_to(secret)
-    expected = (f"{AT}: must not hold a symlink that leads outside the folder (its target would be zipped "
-                f"into the function), got: 'src/x' -> {str(secret)!r}")
+    # Built with the catalogue's function: it shortens a long temporary path as the message does.
+    expected = f"{AT}: {msg.must_not_link_outside_the_folder('src/x', str(secret))}"
+    assert expected.startswith(f"{AT}: must not hold a symlink that leads outside the folder (its target would be "
+                               "zipped into the function), got: 'src/x' -> ")
     assert source_problem_texts(tmp_path) == [expected]
     with pytest.raises(InvalidInput, match="symlink that leads outside the folder") as raised:
         build_archive(source)
-    assert str(secret) in str(raised.value) and f"{source}/x" in str(raised.value)
+    assert str(raised.value) == f"function.source: {msg.must_not_link_outside_the_folder(f'{source}/x', str(secret))}"
 
 
 def test_a_relative_symlink_that_climbs_out_of_the_folder_is_refused(tmp_path):
@@ -460,7 +463,8 @@ def test_a_relative_symlink_that_climbs_out_of_the_folder_is_refused(tmp_path):
     (tmp_path / "outside.py").write_bytes(b"secret")
     (source / "lib" / "up.py").symlink_to("../../outside.py")
     (problem,) = source_problem_texts(tmp_path)
-    assert problem.endswith(f"got: 'src/lib/up.py' -> {str((tmp_path / 'outside.py').resolve())!r}")
+    target = str((tmp_path / "outside.py").resolve())
+    assert problem == f"{AT}: {msg.must_not_link_outside_the_folder('src/lib/up.py', target)}"
 
 
 def test_a_symlink_to_a_folder_outside_the_folder_is_refused(tmp_path):
@@ -575,8 +579,9 @@ def test_an_unreadable_file_is_invalid_input_naming_it(tmp_path, monkeypatch):
     deny(monkeypatch, source / "lib" / "util.py")
     expected = f"{AT}: must hold only files and folders that can be read, got the unreadable file: 'src/lib/util.py'"
     assert source_problem_texts(tmp_path) == [expected]
-    with pytest.raises(InvalidInput, match="unreadable file: '.*/src/lib/util.py'"):
+    with pytest.raises(InvalidInput) as raised:
         build_archive(source)
+    assert str(raised.value).endswith(msg.must_hold_only_readable_entries("file", str(source / "lib/util.py")))
 
 
 def test_an_unreadable_folder_is_invalid_input_not_silently_left_out(tmp_path, monkeypatch):

@@ -16,14 +16,13 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, validation_problems
 
-from generator import Deployment, Function, InvalidInput, PolicyStatement, Problem, Stack, Vpc
+from generator import Deployment, Function, PolicyStatement, Problem, Vpc
 from generator.core.errors import Field
 from generator.core.messages import function as msg
 from generator.core.messages import releasing as releasing_msg
 from generator.model import naming
-from generator.model.validation import validate_stacks
 from generator.releasing.plan_summary import summarize
 
 AT = "shop.orders.function"
@@ -42,13 +41,7 @@ def deployment(provisioned_concurrency=None, **function_changes) -> Deployment:
 
 
 def problems(base_dir: Path, provisioned_concurrency=None, **function_changes) -> list[Problem]:
-    stack = Stack(name="shop", region="us-east-1",
-                  deployments=[deployment(provisioned_concurrency, **function_changes)])
-    try:
-        validate_stacks([stack], base_dir)
-    except InvalidInput as error:
-        return error.problems
-    return []
+    return validation_problems(deployment(provisioned_concurrency, **function_changes), base_dir)
 
 
 def only(base_dir: Path, **changes) -> Problem:

@@ -44,6 +44,7 @@ STACK_FILES = {
     "options": FIXTURES / "options" / "options.py",
     "gateway": FIXTURES / "gateway" / "gateway.py",
     "hardened": FIXTURES / "hardened" / "hardened.py",
+    "rollout": FIXTURES / "rollout" / "rollout.py",
 }
 HARDENED = "hardened"
 

@@ -13,7 +13,8 @@ from generator.core.errors import InvalidInput
 
 UPDATE = os.environ.get("BLUEGREEN_UPDATE_GOLDENS") == "1"
 CASES = {"hello": EXAMPLE, "shop": FIXTURES / "shop" / "shop.py",
-         "options": FIXTURES / "options" / "options.py", "gateway": FIXTURES / "gateway" / "gateway.py"}
+         "options": FIXTURES / "options" / "options.py", "gateway": FIXTURES / "gateway" / "gateway.py",
+         "ship": FIXTURES / "rollout" / "rollout.py"}
 
 
 @pytest.fixture(scope="module")

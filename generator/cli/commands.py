@@ -14,12 +14,17 @@ from ..core.layout import CONFIG
 from ..core.messages import cli as msg
 from ..model import naming
 from ..model.loader import load_stack_file
+from ..model.rollout_record import FAILED, INTERFERED, PROMOTED
 from ..model.traffic import VERSION, Traffic, format_weight, parse_weight
 from ..output.folder import synthesize
 from ..output.workspace import Workspace
+from ..releasing.aws import Access
 from ..releasing.operations import Target, locate, promote, rollback, shift
 
-EXIT_OK, EXIT_DIFFERS = 0, 1
+EXIT_OK, EXIT_DIFFERS, EXIT_TOOL_FAILED = 0, 1, 3
+# A rollout that did not promote: rolled back (an alarm, the smoke test, a failed call) or
+# aborted, traffic back on blue; or interfered with, the alias left as someone else set it.
+EXIT_ROLLED_BACK, EXIT_INTERFERED = 4, 5
 
 
 def synth(args: argparse.Namespace) -> int:
@@ -87,7 +92,9 @@ def status_command(args: argparse.Namespace) -> int:
     from ..releasing.status import collect_status, render_status_json, render_status_text
 
     stack_file = load_stack_file(args.stack_file)
-    rows = collect_status(stack_file, Workspace.from_args(args, stack_file))
+    workspace = Workspace.from_args(args, stack_file)
+    # AWS (or the emulator) is asked only about deployments with a rollout.
+    rows = collect_status(stack_file, workspace, lambda region: _access(args, workspace, region))
     sys.stdout.write(render_status_json(rows) if args.json else render_status_text(rows))
     return EXIT_OK
 
@@ -100,14 +107,8 @@ def prune_command(args: argparse.Namespace) -> int:
     workspace = Workspace.from_args(args, stack_file)
     target = locate(stack_file, args.deployment, workspace)
     function = naming.function_name(target.stack.name, target.deployment)
-    if args.local:  # the recorded emulator, with its test credentials, whatever AWS_* says
-        from ..local import emulator
-
-        variables = emulator.emulator_variables(emulator.running_emulator(workspace), workspace)
-        client = lambda_client(target.stack.region, function, variables["AWS_ENDPOINT_URL"],
-                               (variables["AWS_ACCESS_KEY_ID"], variables["AWS_SECRET_ACCESS_KEY"]))
-    else:
-        client = lambda_client(target.stack.region, function)
+    access = _access(args, workspace, target.stack.region)
+    client = lambda_client(access.region, function, access.endpoint, access.credentials)
     prune(target, keep, LambdaVersions(client, function), dry_run=args.dry_run,
           echo=lambda line: print(line, flush=True))  # each deletion shows at once, even if a later one fails
     return EXIT_OK
@@ -165,6 +166,44 @@ def env_command(args: argparse.Namespace) -> int:
     for name, value in variables.items():
         print(f"export {name}={shlex.quote(value)}")
     return EXIT_OK
+
+
+def rollout_command(args: argparse.Namespace) -> int:
+    from .rollout_runner import STARTED, run_rollout
+
+    stack_file = load_stack_file(args.stack_file)
+    workspace = Workspace.from_args(args, stack_file)
+    target = locate(stack_file, args.deployment, workspace)
+    result = run_rollout(args, target, _access(args, workspace, target.stack.region))
+    exits = {STARTED: EXIT_OK, PROMOTED: EXIT_OK, INTERFERED: EXIT_INTERFERED, FAILED: EXIT_TOOL_FAILED}
+    return exits.get(result, EXIT_ROLLED_BACK)  # rolled back or aborted
+
+
+def guard_command(args: argparse.Namespace) -> int:
+    from .rollout_runner import blocking_rollouts
+
+    stack_file = load_stack_file(args.stack_file)
+    workspace = Workspace.from_args(args, stack_file)
+    blocking = blocking_rollouts(stack_file, workspace, lambda region: _access(args, workspace, region))
+    for line in blocking:
+        print(line)
+    if blocking:
+        print(f"{len(blocking)} rollout(s) block terraform apply: it would set their aliases back", file=sys.stderr)
+        return EXIT_DIFFERS
+    print("no rollout is running or waiting to be written: terraform apply may go ahead")
+    return EXIT_OK
+
+
+def _access(args: argparse.Namespace, workspace: Workspace, region: str) -> Access:
+    """AWS as boto3 finds it, or with ``--local`` the recorded emulator with its test credentials,
+    whatever AWS_* says."""
+    if not args.local:
+        return Access(region)
+    from ..local import emulator
+
+    variables = emulator.emulator_variables(emulator.running_emulator(workspace), workspace)
+    return Access(region, variables["AWS_ENDPOINT_URL"],
+                  (variables["AWS_ACCESS_KEY_ID"], variables["AWS_SECRET_ACCESS_KEY"]))
 
 
 def _check_version(version: str | None) -> None:

@@ -21,8 +21,9 @@ from ..core.errors import ExternalToolFailed, InvalidInput, ToolMissing
 from ..core.layout import CONFIG, MODULE_TRAFFIC, MODULES, STACKS, TFVARS
 from ..releasing.prune import DEFAULT_KEEP
 from . import commands
+from .commands import EXIT_INTERFERED, EXIT_ROLLED_BACK, EXIT_TOOL_FAILED
 
-EXIT_UNEXPECTED, EXIT_INVALID, EXIT_TOOL_FAILED, EXIT_INTERRUPTED = 1, 2, 3, 130
+EXIT_UNEXPECTED, EXIT_INVALID, EXIT_INTERRUPTED = 1, 2, 130
 EPILOG = f"""\
 exit status:
   0    done
@@ -32,7 +33,12 @@ exit status:
        record, named in the message), or a required tool missing (Node.js,
        Terraform, the local extra)
   {EXIT_TOOL_FAILED}    an external tool failed: terraform, the moto emulator, or a call to AWS
-       (prune; missing credentials too)
+       (prune, rollout, guard; missing credentials too), or a rollout failed
+       to put traffic back on blue
+  {EXIT_ROLLED_BACK}    rollout: rolled back (an alarm, the smoke test, a failed call) or
+       aborted; traffic is back on blue and the traffic file says so
+  {EXIT_INTERFERED}    rollout: someone changed the alias during the rollout; it was left
+       as they set it, and the traffic file now says what it serves
   {EXIT_INTERRUPTED}  interrupted
 
 Paths: .bluegreen/ and the default --out (cdktf.out) are at the project root, the
@@ -114,6 +120,32 @@ def build_parser() -> argparse.ArgumentParser:
                        help="how many of the newest versions to keep besides the protected ones (0 keeps "
                        "only those)")
     prune.add_argument("--dry-run", action="store_true", help="report what would be deleted; delete nothing")
+
+    rollout = _command(sub, "rollout", commands.rollout_command,
+                       "roll the newest version out through the deployment's steps, in AWS Step Functions",
+                       "Start the deployment's rollout state machine for its newest applied version (the "
+                       "execution is named after the deployment and that version, so running this again picks "
+                       "it up instead of starting another), show its progress, and when it ends write the "
+                       "outcome to the traffic file and <stack>.rollouts.json: promoted (blue := green, weight "
+                       "0, exit 0), rolled back or aborted (weight 0, exit 4), interfered (what the alias "
+                       "serves, exit 5). Before a start: blue pinned, green weight 0 in the traffic file, the "
+                       "applied alias on blue alone, and a newer version than blue applied.", deployment=True)
+    rollout.add_argument("--json", action="store_true", help="print one JSON object per event")
+    rollout.add_argument("--no-wait", action="store_true", help="return once the execution is started (or "
+                         "found); write nothing: a later run or --attach writes the outcome")
+    choice = rollout.add_mutually_exclusive_group()
+    choice.add_argument("--attach", action="store_true", help="only pick up the execution for the newest "
+                        "version, running or ended; never start one")
+    choice.add_argument("--retry", action="store_true", help="start another attempt for the same version "
+                        "when the last one has ended")
+    choice.add_argument("--abort", action="store_true", help="stop the running execution, put the alias back "
+                        "on blue and write weight 0")
+    rollout.add_argument("--reason", metavar="TEXT", help="with --abort: why, recorded as the execution's cause "
+                         "and in <stack>.rollouts.json")
+    _command(sub, "guard", commands.guard_command, "fail while terraform apply would undo a rollout",
+             "Exit 1, naming them, while a deployment's rollout is running or has ended without its outcome "
+             "in the traffic file: an apply then would set the alias back. Run it in CI before terraform "
+             "apply. Talks to AWS Step Functions (or the emulator with --local).")
 
     summary = _subcommand(sub, "summary", commands.summary_command, "summarize a Terraform plan for reviewers",
                           "Read `terraform show -json PLAN` output and print its traffic change, warnings "

@@ -9,6 +9,8 @@ no file bluegreen reads is more than a few dozen deep, so a deeper one is damage
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -40,3 +42,23 @@ def parse_json(text: str, where: Location, *, not_json: Callable[[Exception], st
         raise InvalidInput(Problem(where, too_deep)) from None
     except ValueError as error:
         raise InvalidInput(Problem(where, not_json(error))) from None
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` atomically: readers see the old file or the new one, never a mix.
+
+    A symlinked file is written through: the link stays, its target is replaced. The file keeps
+    its permissions (0644 when new).
+    """
+    path = path.resolve() if path.is_symlink() else path
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

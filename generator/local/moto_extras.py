@@ -1,4 +1,4 @@
-"""The local emulator's server: moto, plus the Lambda answers bluegreen's Terraform needs and moto 5 lacks.
+"""The local emulator's server: moto, plus the answers bluegreen's Terraform and rollouts need and moto 5 lacks.
 
 Run as ``python -m generator.local.moto_extras -H 127.0.0.1 -p PORT`` (moto.server's own
 arguments); ``up --local`` and the tests start the emulator this way. Without these answers a stack
@@ -15,6 +15,10 @@ that uses the features below could not be applied locally at all, or would plan 
   hashicorp/aws 5.100.0 calls for every ``aws_sfn_state_machine`` and then retries until it times
   out when they fail: the definition is checked as far as its shape goes (JSON, ``StartAt``
   naming one of its ``States``), and the versions are those moto publishes.
+- **Rollouts** (docs/aws-rules.md#r47-rollouts-run-by-step-functions): moto runs state machines
+  (``run_rollouts``); an alias gets a new revision id on every update and ``UpdateAlias`` with a
+  stale ``RevisionId`` is refused with 412, which the rollout's interference check relies on; and
+  ``DescribeAlarms`` applies ``AlarmNames``, ``StateValue`` and ``AlarmTypes`` together.
 
 Each answer is the documented shape of the Lambda API reference for that operation. Only ever
 bound to loopback (``emulator.LOOPBACK``).
@@ -23,7 +27,9 @@ bound to loopback (``emulator.LOOPBACK``).
 from __future__ import annotations
 
 import json
+import os
 import sys
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
@@ -45,6 +51,8 @@ def install() -> None:
 
     for name, method in _STEP_FUNCTIONS.items():
         setattr(stepfunctions.StepFunctionResponse, name, method)
+    _alias_revisions(models.LambdaAlias, responses.LambdaResponse)
+    _alarm_filters()
     setattr(models.LambdaFunction, "_bluegreen_extras", True)  # noqa: B010 (an attribute moto does not declare)
 
 
@@ -150,6 +158,51 @@ _PROVISIONED_CONCURRENCY = {
 }
 
 
+# --- alias revisions and alarm filters, which a rollout relies on ---------------------------------
+
+def _alias_revisions(alias_class: Any, response_class: Any) -> None:
+    """A new revision id on every alias update, and UpdateAlias refused (412) when its
+    ``RevisionId`` is not the alias's: moto keeps one id forever and ignores the parameter."""
+    update, respond = alias_class.update, response_class.update_alias
+
+    def changed(self: Any, *args: Any, **kwargs: Any) -> None:
+        update(self, *args, **kwargs)
+        self.revision_id = str(uuid.uuid4())
+
+    def update_alias(self: Any) -> Any:
+        expected = json.loads(self.body or "{}").get("RevisionId")
+        if expected:
+            function_name = unquote(self.path.rsplit("/")[-3])
+            alias_name = unquote(self.path.rsplit("/", 2)[-1])
+            if self.backend.get_alias(alias_name, function_name).revision_id != expected:
+                raise _error(412, "PreconditionFailedException",
+                             "The Revision Id provided does not match the latest Revision Id. Call the GetAlias "
+                             "API to retrieve the latest Revision Id")
+        return respond(self)
+
+    alias_class.update = changed
+    response_class.update_alias = update_alias
+
+
+def _alarm_filters() -> None:
+    """DescribeAlarms with ``AlarmNames`` and ``StateValue`` (or ``AlarmTypes``) applies them all,
+    as CloudWatch does; moto applies only the first it finds."""
+    from moto.cloudwatch import responses as cloudwatch
+
+    describe = cloudwatch.CloudWatchResponse.describe_alarms
+
+    def describe_alarms(self: Any) -> Any:
+        result: Any = describe(self).result
+        state, types = self._get_param("StateValue"), self._get_param("AlarmTypes") or ["MetricAlarm"]
+        kinds = {"MetricAlarms": "MetricAlarm", "CompositeAlarms": "CompositeAlarm"}
+        for key, kind in kinds.items():
+            alarms = result[key] if kind in types else []
+            result[key] = [a for a in alarms if state is None or a.state_value == state]
+        return cloudwatch.ActionResult(result)
+
+    setattr(cloudwatch.CloudWatchResponse, "describe_alarms", describe_alarms)  # noqa: B010 (mypy: a method)
+
+
 # --- Step Functions, as methods of moto's StepFunctionResponse ------------------------------------
 
 def _validate_definition(self: Any) -> tuple[str, dict]:
@@ -192,10 +245,35 @@ _STEP_FUNCTIONS = {
 
 
 def main(argv: list[str] | None = None) -> None:
+    arguments = argv if argv is not None else sys.argv[1:]
     install()
+    run_rollouts(_port(arguments))
     from moto.server import main as moto_main
 
-    moto_main(argv if argv is not None else sys.argv[1:])
+    moto_main(arguments)
+
+
+def run_rollouts(port: str | None) -> None:
+    """Let moto run state machines (rollouts) and their Lambda and CloudWatch tasks.
+
+    Set before any state machine is created: moto keeps executable state machines in a backend
+    of their own. The tasks call back into this server through ``MOTO_PORT``. Lambda invokes use
+    moto's Docker-free backend, which answers with the event (or a queued result) and never
+    runs the handler: enough for a rollout's smoke test, which only reads the answer.
+    """
+    from moto.core.config import default_user_config
+
+    default_user_config["stepfunctions"] = {"execute_state_machine": True}
+    default_user_config["lambda"] = {"use_docker": False}
+    if port is not None:
+        os.environ["MOTO_PORT"] = port
+
+
+def _port(arguments: list[str]) -> str | None:
+    for flag in ("-p", "--port"):
+        if flag in arguments[:-1]:
+            return arguments[arguments.index(flag) + 1]
+    return None
 
 
 if __name__ == "__main__":

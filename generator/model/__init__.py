@@ -7,8 +7,9 @@ is values (``traffic``) kept in a reviewed file (``traffic_file``). Nothing here
 """
 
 from .api_options import AccessLogs, ApiKeys, CognitoAuthorizer, CustomDomain, LambdaAuthorizer, Quota, Throttle
+from .rollout import Rollout
 from .stack import Deployment, Function, PolicyStatement, RestApi, Route, S3Backend, Stack, Vpc
 
 __all__ = ["AccessLogs", "ApiKeys", "CognitoAuthorizer", "CustomDomain", "Deployment", "Function",
-           "LambdaAuthorizer", "PolicyStatement", "Quota", "RestApi", "Route", "S3Backend", "Stack",
+           "LambdaAuthorizer", "PolicyStatement", "Quota", "RestApi", "Rollout", "Route", "S3Backend", "Stack",
            "Throttle", "Vpc"]

@@ -27,7 +27,7 @@ from ..core.values import is_utf8
 # synth or traffic change (and ship Terraform state inside the function).
 IGNORED_DIRECTORIES = frozenset({"__pycache__", ".git", ".pytest_cache", ".mypy_cache",
                                  "cdktf.out", ".bluegreen", ".terraform"})
-IGNORED_SUFFIXES = (".pyc", ".pyo", ".tfstate", ".tfstate.backup", ".traffic.json", ".tfvars.json")
+IGNORED_SUFFIXES = (".pyc", ".pyo", ".tfstate", ".tfstate.backup", ".traffic.json", ".rollouts.json", ".tfvars.json")
 IGNORED_NAMES = frozenset({".DS_Store", ".terraform.lock.hcl"})
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .api_options import CREATE_ROLE, EXISTING_ROLE, lambda_authorizers
+from .rollout_names import STATE_MACHINE_OUTPUT, RolloutAddresses
 from .stack import Deployment, Stack
 
 # Terraform identifiers may hold letters, digits, "_" and "-"; we keep to "_" for readability.
@@ -124,7 +125,8 @@ OUTPUTS = ("blue_version", "green_version", "newest_version", "applied_traffic",
 def outputs_of(deployment: Deployment) -> list[str]:
     """The outputs ``deployment`` has (``what``, for ``output_name``): ``OUTPUTS`` (``invoke_url``
     only with an API) and those of its API options."""
-    return [what for what in OUTPUTS if deployment.api or what != "invoke_url"] + api_outputs(deployment)
+    rollout = [STATE_MACHINE_OUTPUT] if deployment.rollout is not None else []
+    return [what for what in OUTPUTS if deployment.api or what != "invoke_url"] + api_outputs(deployment) + rollout
 
 
 def alias_id(deployment: Deployment) -> str:
@@ -394,6 +396,8 @@ class Addresses:
             by_name += [self.provisioned_concurrency, self.local("provisioned_concurrency")]
         if d.api:
             by_name += [self.rest_api, self.api_deployment, self.permission]
+        if d.rollout is not None:
+            by_name += [*RolloutAddresses(d).all(), f"output.{output_name(d, STATE_MACHINE_OUTPUT)}"]
         addresses = [Address(a, "name", ("deployment", d.name)) for a in by_name]
         if d.api:
             addresses.append(Address(self.stage, "api.stage", ("stage", d.name)))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .api_options import NONE, AccessLogs, ApiKeys, Authorization, CustomDomain, Throttle
 from .aws_limits import ARCHITECTURE_DEFAULT, EPHEMERAL_STORAGE_MB_DEFAULT, INTEGRATION_TIMEOUT_S_DEFAULT
+from .rollout import Rollout
 
 
 @dataclass(frozen=True)
@@ -233,7 +234,9 @@ class Deployment:
     environments kept warm, split between the versions by their traffic, blue ceil(N x (1 - w))
     and green ceil(N x w), each only while it has traffic, never on the alias, which AWS refuses
     while it is weighted (docs/aws-rules.md#r26-provisioned-concurrency-per-version). It starts
-    once blue is pinned (the first ``bluegreen promote``).
+    once blue is pinned (the first ``bluegreen promote``). ``rollout``: None (default) or a
+    ``Rollout``: a state machine that takes the newest version from 0 to 100% through its steps,
+    gated on alarms, started by ``bluegreen rollout`` (docs/aws-rules.md#r47-rollouts-run-by-step-functions).
     """
 
     name: str
@@ -241,6 +244,7 @@ class Deployment:
     alias: str = "live"
     api: RestApi | None = None
     provisioned_concurrency: int | None = None
+    rollout: Rollout | None = None
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,12 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from ..core.errors import InFile, InvalidInput, Problem
-from ..core.json_file import read_json
+from ..core.json_file import read_json, write_atomically
 from ..core.messages import traffic as msg
 from .stack import Stack
 from .traffic import Traffic, file_name, format_weight, parse_entry
@@ -98,25 +97,5 @@ def traffic_lock(path: Path):
 
 
 def write_traffic(path: Path, stack: Stack, traffic: dict[str, Traffic]) -> None:
-    """Replace ``path`` atomically: readers see the old file or the new one, never a mix.
-
-    A symlinked traffic file is written through: the link stays, its target is replaced.
-    """
-    text = render_traffic(stack, traffic)
-    path = path.resolve() if path.is_symlink() else path
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
+    """Replace ``path`` atomically (``core.json_file.write_atomically``)."""
+    write_atomically(path, render_traffic(stack, traffic))

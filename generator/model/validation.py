@@ -25,6 +25,7 @@ from .archive import source_files, source_problems
 from .backend_validation import backend_problems
 from .function_access import function_access_problems, provisioned_concurrency_problems
 from .function_options import function_option_problems, tag_problems
+from .rollout_validation import rollout_problems
 from .stack import Deployment, Function, RestApi, Stack
 
 STACK_NAME = re.compile(r"[a-z][a-z0-9-]{0,30}[a-z0-9]|[a-z]")
@@ -124,6 +125,8 @@ def _deployment_problems(name_prefix: Any, deployment: Deployment, at: str,
     else:
         yield Problem(Field(f"{at}.function"), msg.must_be_a_function(deployment.function))
     yield from provisioned_concurrency_problems(deployment, at)
+    if isinstance(name_prefix, str):
+        yield from rollout_problems(name_prefix, deployment, at)
     if deployment.api is not None:
         found = list(api_problems(deployment.api, f"{at}.api"))
         yield from found

@@ -35,12 +35,10 @@ from ..model.traffic import VERSION
 from ..model.traffic_file import read_traffic
 from ..terraform.state import read_state
 from .applied import applied
+from .aws import Access, client_error
 from .operations import Target
 
 DEFAULT_KEEP = 5  # a few rollbacks' worth; the protected versions are kept on top of these
-# An emulator reached with few retries: moto answers 500 for what it lacks, and the SDK would retry.
-_EMULATOR_ATTEMPTS = 2
-_DETAIL_CHARS = 300  # an AWS error message in ours; an endpoint's answer to an unknown call can be a whole page
 
 
 @dataclass(frozen=True)
@@ -158,22 +156,9 @@ class LambdaCallFailed(ExternalToolFailed):
 
 def lambda_client(region: str, function: str, endpoint: str | None = None,
                   credentials: tuple[str, str] | None = None):
-    """A boto3 Lambda client in ``region`` for ``function``: AWS through the usual chain of credentials and
-    settings (``AWS_PROFILE``, ``AWS_ENDPOINT_URL``, ...), or ``endpoint`` with ``credentials``."""
-    import boto3
-    from botocore.config import Config
-    from botocore.exceptions import BotoCoreError
-
-    options: dict[str, object] = {"region_name": region}
-    if endpoint is not None:
-        options["endpoint_url"] = endpoint
-        options["config"] = Config(retries={"max_attempts": _EMULATOR_ATTEMPTS, "mode": "standard"})
-    if credentials is not None:
-        options["aws_access_key_id"], options["aws_secret_access_key"] = credentials
-    try:
-        return boto3.session.Session().client("lambda", **options)
-    except BotoCoreError as error:  # a profile that is not configured, say
-        raise ExternalToolFailed(msg.aws_call_failed("client set-up", function, error)) from None
+    """A boto3 Lambda client in ``region`` for ``function`` (``aws.Access``)."""
+    return Access(region, endpoint, credentials).client(
+        "lambda", lambda error: msg.aws_call_failed("client set-up", function, error))
 
 
 class LambdaVersions:
@@ -221,7 +206,7 @@ class LambdaVersions:
         except NoCredentialsError:
             raise LambdaCallFailed(msg.aws_credentials_missing(self.function), "no credentials") from None
         except ClientError as error:
-            detail = _client_error(error)
+            detail = client_error(error)
         except BotoCoreError as error:  # no answer: the endpoint is unreachable, a timeout, ...
             detail = str(error)
         raise LambdaCallFailed(msg.aws_call_failed(operation, self.function, detail), detail)
@@ -230,14 +215,6 @@ class LambdaVersions:
 def _alias(alias: dict) -> Alias:
     weights = (alias.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}
     return Alias(str(alias.get("Name")), (str(alias.get("FunctionVersion")), *map(str, weights)))
-
-
-def _client_error(error) -> str:
-    """``CODE: message`` (AWS names every error: ``ResourceNotFoundException``, ...), on one line."""
-    details = error.response.get("Error") or {}
-    code = str(details.get("Code") or "")
-    text = " ".join(str(details.get("Message") or error).split())[:_DETAIL_CHARS]
-    return f"{code}: {text}" if code else text
 
 
 # --- running it, and what it prints ----------------------------------------------------------------

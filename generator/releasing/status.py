@@ -10,7 +10,8 @@ named in a note, and the file's values are still shown.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 
 from ..core.errors import ExternalToolFailed, InvalidInput
 from ..core.messages import releasing as msg
@@ -21,6 +22,9 @@ from ..model.traffic_file import read_traffic
 from ..output.workspace import Workspace
 from ..terraform.state import AppliedState, read_state
 from .applied import applied
+from .aws import Access
+from .operations import locate
+from .rollout_watch import rollout_state
 
 
 @dataclass(frozen=True)
@@ -37,10 +41,13 @@ class DeploymentStatus:
     newest_version: str | None         # the newest published version
     alias_arn: str | None
     notes: list[str] = field(default_factory=list)
+    rollout: str | None = None         # the latest rollout (running, or how it ended); None without one
 
 
-def collect_status(stack_file: StackFile, workspace: Workspace) -> list[DeploymentStatus]:
-    """One row per deployment, from the workspace's traffic files and stack folders."""
+def collect_status(stack_file: StackFile, workspace: Workspace,
+                   access: Callable[[str], Access] | None = None) -> list[DeploymentStatus]:
+    """One row per deployment, from the workspace's traffic files and stack folders; with
+    ``access`` (AWS for a region), deployments with a rollout show its state too."""
     rows = []
     for stack in stack_file.stacks:
         traffic = read_traffic(workspace.traffic_file(stack_file, stack), stack)
@@ -51,7 +58,19 @@ def collect_status(stack_file: StackFile, workspace: Workspace) -> list[Deployme
         except ExternalToolFailed as error:  # remote state, and terraform could not pull it
             state, unreadable = AppliedState(), msg.applied_state_not_read(str(error))
         rows += [_row(stack.name, d, traffic[d.name], state, unreadable) for d in stack.deployments]
-    return rows
+    return [_with_rollout(row, stack_file, workspace, access) for row in rows] if access else rows
+
+
+def _with_rollout(row: DeploymentStatus, stack_file: StackFile, workspace: Workspace,
+                  access: Callable[[str], Access]) -> DeploymentStatus:
+    target = locate(stack_file, f"{row.stack}/{row.deployment}", workspace)
+    if target.deployment.rollout is None:
+        return row
+    try:
+        found = rollout_state(target, access(target.stack.region))
+    except ExternalToolFailed as error:
+        return replace(row, notes=[*row.notes, msg.rollout_state_not_read(str(error))])
+    return replace(row, rollout=f"{found[0]}: {found[1]}" if found else None)
 
 
 def _row(stack: str, deployment: Deployment, committed: Traffic, state: AppliedState,
@@ -93,5 +112,7 @@ def render_status_text(rows: list[DeploymentStatus]) -> str:
         newest = f", newest v{row.newest_version}" if row.newest_version else ", not applied yet"
         lines.append(f"{row.stack}/{row.deployment}: {row.phase} ({row.phase_from}), blue {blue}, {green}, "
                      f"green weight {format_weight(shown.green_weight)}{newest}")
+        if row.rollout:
+            lines.append(f"  rollout {row.rollout}")
         lines += [f"  note: {note}" for note in row.notes]
     return "\n".join(lines) + "\n"

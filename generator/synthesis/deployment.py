@@ -65,6 +65,11 @@ class BlueGreenDeployment(Construct):
         self.function = self._function(name_prefix, archive or build_archive(base_dir / deployment.function.source))
         self.alias = self._alias()
         self.api = BlueGreenApi(self, deployment=deployment, name_prefix=name_prefix) if deployment.api else None
+        if deployment.rollout is not None:
+            # Imported here: its alarm and state machine bindings load only for stacks that use them.
+            from .rollout import rollout
+
+            rollout(self, deployment, name_prefix)
         if add_variables_and_outputs:
             self._interface()
 

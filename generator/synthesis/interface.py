@@ -21,6 +21,7 @@ The versions, exactly:
 from __future__ import annotations
 
 from ..model import naming
+from ..model.rollout_names import STATE_MACHINE_OUTPUT, RolloutAddresses
 from ..model.stack import Deployment
 from ..model.traffic import WEIGHT_DECIMALS
 
@@ -134,6 +135,9 @@ def _outputs(deployment: Deployment) -> dict[str, tuple[str, str]]:
     if deployment.api:
         outputs["invoke_url"] = ("The API stage's URL.", naming.ref(at.stage, "invoke_url"))
         outputs.update(_api_option_outputs(deployment))
+    if deployment.rollout is not None:
+        outputs[STATE_MACHINE_OUTPUT] = ("The rollout's state machine: bluegreen rollout starts its executions.",
+                                         naming.ref(RolloutAddresses(deployment).state_machine, "arn"))
     return outputs
 
 

@@ -21,6 +21,7 @@ One module per layer that states the rules:
 - ``synthesis``: the cdktf construct;
 - ``output``: the output folder (``--out``, manifest, swap journal);
 - ``releasing``: shift, promote, the applied state, the plan summary and status notes;
+- ``rollout``: a deployment's ``Rollout`` fields, ``bluegreen rollout`` and its record file;
 - ``local``: the emulator's record and ``--local``;
 - ``tools``: programs bluegreen runs, missing or failed (Terraform, Node.js, moto);
 - ``cli``: the command line's own arguments (``init``, ``--check``, ``--version``).
@@ -28,7 +29,21 @@ One module per layer that states the rules:
 Like all of ``core``, it imports nothing from bluegreen's other packages.
 """
 
-from . import api, archive, cli, function, local, model, output, releasing, synthesis, terraform, tools, traffic
+from . import (
+           api,
+           archive,
+           cli,
+           function,
+           local,
+           model,
+           output,
+           releasing,
+           rollout,
+           synthesis,
+           terraform,
+           tools,
+           traffic,
+)
 
-__all__ = ["api", "archive", "cli", "function", "local", "model", "output", "releasing", "synthesis", "terraform",
-           "tools", "traffic"]
+__all__ = ["api", "archive", "cli", "function", "local", "model", "output", "releasing", "rollout", "synthesis",
+           "terraform", "tools", "traffic"]

@@ -170,3 +170,7 @@ def prune_stopped(function: str, version: str, error: object, deleted: list[str]
     before = (f"deleted before the failure: {', '.join(f'v{v}' for v in deleted)} ({freed} freed)"
               if deleted else "nothing was deleted before it")
     return f"deleting version {version} of Lambda function {function} failed: {error}; {before}"
+
+
+def rollout_state_not_read(error: str) -> str:
+    return f"the rollout's state could not be read: {error}"

@@ -1,0 +1,138 @@
+"""``bluegreen rollout`` and ``bluegreen guard`` on the command line: what they print, in what order.
+
+``run_rollout`` finds the deployment's execution for its newest version (``releasing.rollout``),
+starts one when there is none (or ``--retry`` after an ended one), follows it
+(``releasing.rollout_watch``) and writes its outcome. On a terminal the progress is one line,
+rewritten in place; in a CI log, a line per change; with ``--json``, one JSON object per change.
+``blocking_rollouts`` is the guard CI runs before ``terraform apply``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import asdict
+
+from ..core.errors import Argument, InvalidInput, Problem
+from ..core.messages import rollout as msg
+from ..model.loader import StackFile
+from ..model.rollout_record import Outcome, record_path
+from ..output.workspace import Workspace
+from ..releasing.aws import Access
+from ..releasing.operations import Target, locate
+from ..releasing.rollout import RUNNING, Executions, applied_rollout, check_can_start, settle
+from ..releasing.rollout_watch import RUNNING_NOW, WRITTEN, Snapshot, follow, poll_interval, render, rollout_state
+
+DEFAULT_ABORT_REASON = "aborted with bluegreen rollout --abort"
+STARTED = "started"  # --no-wait's result: the execution runs on, its outcome is written later
+
+
+def run_rollout(args: argparse.Namespace, target: Target, access: Access) -> str:
+    """Start or pick up the rollout, follow it unless ``--no-wait``, write its outcome; its result."""
+    rollout = applied_rollout(target)
+    executions = Executions(rollout, access)
+    current = executions.current()
+    emit = _emitter(args.json)
+    if args.reason is not None and not args.abort:
+        raise InvalidInput(Problem(Argument("--reason"), msg.REASON_NEEDS_ABORT))
+    if args.abort:
+        return _abort(args, executions, current, emit)
+    if current is None and args.attach:
+        raise InvalidInput(Problem(Argument("--attach"), msg.no_rollout_to_attach(rollout.green)))
+    if current is None or (args.retry and current[1].get("status") != RUNNING):
+        check_can_start(rollout, executions.alarm_states())
+        attempt = current[0] + 1 if current else 1
+        arn, event = executions.start(attempt), "started"
+    else:
+        attempt, arn, event = current[0], str(current[1]["executionArn"]), "attached"
+    name = rollout.execution_name(attempt)
+    emit({"event": event, "execution": name, "execution_arn": arn, "green_version": rollout.green},
+         f"{rollout.name}: {event} {name} (v{rollout.green}): {arn}")
+    if args.no_wait:
+        return STARTED
+    return _follow_and_settle(executions, arn, name, emit).result
+
+
+def _abort(args: argparse.Namespace, executions: Executions, current: tuple[int, dict] | None, emit) -> str:
+    rollout = executions.rollout
+    status = current[1].get("status") if current else None
+    if current is None or status != RUNNING:
+        raise InvalidInput(Problem(Argument("--abort"), msg.no_running_rollout(rollout.green, str(status or "none"))))
+    name, arn = rollout.execution_name(current[0]), str(current[1]["executionArn"])
+    reason = args.reason or DEFAULT_ABORT_REASON
+    executions.stop(arn, reason)
+    emit({"event": "aborting", "execution": name}, f"{rollout.name}: stopped {name}; putting the alias back on blue")
+    return _follow_and_settle(executions, arn, name, emit, reason).result
+
+
+def _follow_and_settle(executions: Executions, arn: str, name: str, emit, stopped_because: str | None = None
+                       ) -> Outcome:
+    rollout = executions.rollout
+    plan = rollout.target.deployment.rollout
+    assert plan is not None
+    shown = last = None
+    for last in follow(executions, arn, name, poll_interval(plan)):
+        snapshot = last[0]
+        if _is_news(snapshot, shown):
+            emit({"event": "progress", **asdict(snapshot)}, render(snapshot), same_line=True)
+            shown = snapshot
+    assert last is not None, "follow yields at least once"
+    _, tracker, description = last
+    outcome = settle(executions, name, description, tracker.blue, stopped_because)
+    target = rollout.target
+    traffic_file, record = os.path.relpath(target.traffic_file), os.path.relpath(record_path(target.traffic_file,
+                                                                                            target.stack))
+    reason = f": {outcome.reason}" if outcome.reason else ""
+    emit({"event": "ended", **asdict(outcome), "traffic_file": traffic_file, "record_file": record},
+         f"{rollout.name}: {outcome.result}{reason}\nwrote {traffic_file} and {record}: commit them, so that Git "
+         "says what the alias serves")
+    return outcome
+
+
+def _is_news(snapshot: Snapshot, shown: Snapshot | None) -> bool:
+    """A change worth a line: anything but the bake's countdown (a terminal redraws that anyway)."""
+    if shown is None or sys.stdout.isatty():
+        return True
+    return (snapshot.status, snapshot.phase, snapshot.step, snapshot.alarms) != \
+        (shown.status, shown.phase, shown.step, shown.alarms)
+
+
+def _emitter(as_json: bool) -> Callable[..., None]:
+    on_terminal = sys.stdout.isatty() and not as_json
+    drawn = [False]
+
+    def emit(event: dict, text: str, same_line: bool = False) -> None:
+        if as_json:
+            print(json.dumps(event, sort_keys=True, default=str), flush=True)
+        elif on_terminal and same_line:
+            sys.stdout.write("\r\x1b[2K" + text)
+            sys.stdout.flush()
+            drawn[0] = True
+        else:
+            if drawn[0]:
+                sys.stdout.write("\n")
+                drawn[0] = False
+            print(text, flush=True)
+    return emit
+
+
+def blocking_rollouts(stack_file: StackFile, workspace: Workspace, access: Callable[[str], Access]) -> list[str]:
+    """A line per deployment whose rollout ``terraform apply`` would undo: running, or ended with
+    its outcome not yet written to the traffic file."""
+    lines = []
+    for stack in stack_file.stacks:
+        for deployment in stack.deployments:
+            if deployment.rollout is None:
+                continue
+            target = locate(stack_file, f"{stack.name}/{deployment.name}", workspace)
+            found = rollout_state(target, access(stack.region))
+            if found is None or found[0] == WRITTEN:
+                continue
+            kind, line = found
+            fix = ("wait for it (bluegreen rollout --attach) or stop it (--abort)" if kind == RUNNING_NOW
+                   else "run bluegreen rollout --attach and commit what it writes")
+            lines.append(f"{stack.name}/{deployment.name}: {kind}: {line}; {fix}")
+    return lines

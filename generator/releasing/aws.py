@@ -1,0 +1,55 @@
+"""boto3 clients for the commands that talk to AWS (``prune``, ``rollout``, ``guard``, ``status``).
+
+One place decides how a client is made: AWS through boto3's usual chain of credentials and
+settings (``AWS_PROFILE``, ``AWS_ENDPOINT_URL``, ...), or, with ``--local``, the emulator's
+endpoint and test credentials, with few retries (moto answers 500 for what it lacks, and the SDK
+would retry for minutes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..core.errors import ExternalToolFailed
+
+_EMULATOR_ATTEMPTS = 2
+_DETAIL_CHARS = 300  # an AWS error message in ours; an endpoint's answer to an unknown call can be a whole page
+
+
+@dataclass(frozen=True)
+class Access:
+    """Where AWS is: ``region``, and the emulator's ``endpoint`` and ``credentials`` with ``--local``."""
+
+    region: str
+    endpoint: str | None = None
+    credentials: tuple[str, str] | None = None
+
+    def client(self, service: str, failed: Any) -> Any:
+        """A boto3 client; ``failed(error)`` is the message when even that fails (a bad profile)."""
+        import boto3
+        from botocore.config import Config
+        from botocore.exceptions import BotoCoreError
+
+        options: dict[str, object] = {"region_name": self.region}
+        if self.endpoint is not None:
+            options["endpoint_url"] = self.endpoint
+            options["config"] = Config(retries={"max_attempts": _EMULATOR_ATTEMPTS, "mode": "standard"})
+        if self.credentials is not None:
+            options["aws_access_key_id"], options["aws_secret_access_key"] = self.credentials
+        try:
+            return boto3.session.Session().client(service, **options)
+        except BotoCoreError as error:
+            raise ExternalToolFailed(failed(error)) from None
+
+
+def client_error(error: Any) -> str:
+    """``CODE: message`` (AWS names every error: ``ResourceNotFoundException``, ...), on one line."""
+    details = error.response.get("Error") or {}
+    code = str(details.get("Code") or "")
+    text = " ".join(str(details.get("Message") or error).split())[:_DETAIL_CHARS]
+    return f"{code}: {text}" if code else text
+
+
+def error_code(error: Any) -> str:
+    return str((getattr(error, "response", None) or {}).get("Error", {}).get("Code") or "")

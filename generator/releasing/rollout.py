@@ -1,0 +1,267 @@
+"""``bluegreen rollout``: start a deployment's rollout, pick it back up, abort it, write its outcome.
+
+The rollout itself runs in AWS Step Functions (``model.rollout_machine``), so it carries on if
+this process dies (docs/aws-rules.md#r47-rollouts-run-by-step-functions). This module:
+
+- checks the preconditions before starting (blue pinned, the committed weight 0, the applied
+  alias on blue, a newest version other than blue) and names the first that fails;
+- names executions after the deployment and the green version (``svc-v4``; ``svc-v4-2`` for a
+  second attempt with ``--retry``), so running the command again, or in a retried CI job,
+  finds the execution instead of starting another;
+- when the execution has ended, writes the outcome to the traffic file and the record file
+  (``model.rollout_record``) so that Git says what AWS serves and the next plan is empty
+  (docs/aws-rules.md#r50-git-kept-equal-to-aws-after-a-rollout): promoted is blue := green,
+  weight 0; anything else is what the alias serves, read back from Lambda, after putting an
+  aborted rollout's alias back on blue.
+
+Following an execution is ``rollout_watch``; this module never prints.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from ..core.errors import ExternalToolFailed, InvalidInput, Problem
+from ..core.messages import releasing as releasing_msg
+from ..core.messages import rollout as msg
+from ..model import naming, rollout_machine
+from ..model.rollout_names import STATE_MACHINE_OUTPUT, gating_alarm_names
+from ..model.rollout_record import (
+    ABORTED,
+    FAILED,
+    INTERFERED,
+    PROMOTED,
+    ROLLED_BACK,
+    Outcome,
+    record_path,
+    write_record,
+)
+from ..model.traffic import Traffic
+from ..model.traffic_file import read_traffic, traffic_lock, write_traffic
+from ..terraform.state import read_state
+from .applied import applied
+from .aws import Access, client_error, error_code
+from .operations import Target
+
+RUNNING = "RUNNING"
+MISSING = "missing"  # an alarm's "state" when CloudWatch has no alarm of that name
+_RESULTS = {rollout_machine.ROLLED_BACK_ERROR: ROLLED_BACK, rollout_machine.NOT_STARTED_ERROR: ROLLED_BACK,
+            rollout_machine.INTERFERED_ERROR: INTERFERED}
+
+
+@dataclass(frozen=True)
+class Rollout:
+    """One deployment's rollout as applied: where its state machine is and what it rolls out."""
+
+    target: Target
+    function_name: str
+    machine_arn: str
+    green: str                   # the newest applied version: what the state machine rolls out
+    committed: Traffic           # the traffic file's entry
+    alarm_names: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return f"{self.target.stack.name}/{self.target.deployment.name}"
+
+    def execution_name(self, attempt: int) -> str:
+        """``svc-v4``, then ``svc-v4-2``...: no ``:`` or ``/``, which execution names may not hold."""
+        base = f"{self.target.deployment.name}-v{self.green}"
+        return base if attempt == 1 else f"{base}-{attempt}"
+
+    def execution_arn(self, name: str) -> str:
+        # arn:<partition>:states:<region>:<account>:stateMachine:<machine> -> ...:execution:<machine>:<name>
+        return f"{self.machine_arn.replace(':stateMachine:', ':execution:', 1)}:{name}"
+
+
+def applied_rollout(target: Target) -> Rollout:
+    """The deployment's applied rollout; ``InvalidInput`` (exit 2) when it has none applied."""
+    deployment = target.deployment
+    if deployment.rollout is None:
+        raise InvalidInput(Problem(target.where, msg.deployment_has_no_rollout(deployment.name)))
+    state = read_state(target.stack_dir, target.remote_state)
+    live, machine = applied(deployment, state), state.outputs.get(naming.output_name(deployment,
+                                                                                      STATE_MACHINE_OUTPUT))
+    if live is None or not isinstance(machine, str) or live.newest_version is None:
+        raise InvalidInput(Problem(target.where, msg.rollout_must_be_applied(str(target.stack_dir))))
+    function_name = naming.function_name(target.stack.name, deployment)
+    committed = read_traffic(target.traffic_file, target.stack)[deployment.name]
+    return Rollout(target, function_name, machine, live.newest_version, committed,
+                   tuple(gating_alarm_names(function_name, deployment)))
+
+
+def check_can_start(rollout: Rollout, alarm_states: dict[str, str]) -> None:
+    """The preconditions of a new execution, each failing with its reason (exit 2).
+
+    ``alarm_states``: each gating alarm's state (``Executions.alarm_states``); one that does not
+    exist could never stop the rollout, so it is refused rather than silently not watched.
+    """
+    target, committed = rollout.target, rollout.committed
+    live = applied(target.deployment, read_state(target.stack_dir, target.remote_state))
+    assert live is not None, "applied_rollout found the alias applied"
+    if committed.blue_version is None:
+        raise InvalidInput(Problem(target.where, releasing_msg.BLUE_MUST_BE_PINNED))
+    if committed.green_weight != 0:
+        raise InvalidInput(Problem(target.where, msg.committed_weight_must_be_zero(committed.describe())))
+    if rollout.green == committed.blue_version:
+        raise InvalidInput(Problem(target.where, msg.nothing_to_roll_out(rollout.green)))
+    if live.traffic != Traffic(committed.blue_version, None, 0):
+        raise InvalidInput(Problem(target.where, msg.alias_must_serve_blue(committed.blue_version,
+                                                                            live.traffic.describe())))
+    missing = [name for name, state in alarm_states.items() if state == MISSING]
+    if missing:
+        raise InvalidInput(Problem(target.where, msg.gate_alarms_must_exist(missing)))
+
+
+class Executions:
+    """The rollout's executions in Step Functions, and its alias in Lambda, through boto3."""
+
+    def __init__(self, rollout: Rollout, access: Access):
+        self.rollout = rollout
+
+        def failed(error: object) -> str:
+            return msg.aws_call_failed("client set-up", rollout.name, error)
+        self.sfn = access.client("stepfunctions", failed)
+        self.lam = access.client("lambda", failed)
+        self.cloudwatch = access.client("cloudwatch", failed)
+
+    def current(self) -> tuple[int, dict] | None:
+        """The latest attempt for the green version and its description; None before the first."""
+        found, attempt = None, 1
+        while True:
+            try:
+                arn = self.rollout.execution_arn(self.rollout.execution_name(attempt))
+                described = self.call("DescribeExecution", partial(self.sfn.describe_execution, executionArn=arn),
+                                      quiet=("ExecutionDoesNotExist",))
+            except _Missing:
+                return found
+            found, attempt = (attempt, described), attempt + 1
+
+    def start(self, attempt: int) -> str:
+        """Start attempt ``attempt``; its ARN. An execution of that name that exists already is
+        returned instead (StartExecution is idempotent for a running one; an ended one is picked up)."""
+        arn = self.rollout.execution_arn(self.rollout.execution_name(attempt))
+        try:
+            self.call("StartExecution", lambda: self.sfn.start_execution(
+                stateMachineArn=self.rollout.machine_arn, name=self.rollout.execution_name(attempt), input="{}"),
+                quiet=("ExecutionAlreadyExists",))
+        except _Missing:
+            pass  # started meanwhile by another run: follow that one
+        return arn
+
+    def describe(self, arn: str) -> dict:
+        return self.call("DescribeExecution", lambda: self.sfn.describe_execution(executionArn=arn))
+
+    def history(self, arn: str, after_id: int) -> list[dict]:
+        """The events after ``after_id``, oldest first (read newest first, stopping at the known ones)."""
+        events: list[dict] = []
+        token: str | None = None
+        while True:
+            paging = {"nextToken": token} if token else {}
+            page = self.call("GetExecutionHistory", partial(self.sfn.get_execution_history, executionArn=arn,
+                                                            reverseOrder=True, maxResults=200, **paging))
+            new = [e for e in page.get("events", []) if int(e.get("id", 0)) > after_id]
+            events += new
+            token = page.get("nextToken")
+            if not token or len(new) < len(page.get("events", [])):
+                return sorted(events, key=lambda e: int(e.get("id", 0)))
+
+    def alarm_states(self) -> dict[str, str]:
+        """Each gating alarm's state (``OK``, ``ALARM``, ``INSUFFICIENT_DATA``; ``missing`` if absent)."""
+        names = list(self.rollout.alarm_names)
+        answer = self.call("DescribeAlarms", lambda: self.cloudwatch.describe_alarms(
+            AlarmNames=names, AlarmTypes=["MetricAlarm", "CompositeAlarm"]))
+        found = {a["AlarmName"]: a["StateValue"] for key in ("MetricAlarms", "CompositeAlarms")
+                 for a in answer.get(key, [])}
+        return {name: found.get(name, MISSING) for name in names}
+
+    def stop(self, arn: str, reason: str) -> None:
+        self.call("StopExecution", lambda: self.sfn.stop_execution(executionArn=arn, error="Aborted",
+                                                                   cause=reason))
+
+    def serve_blue(self, blue: str) -> None:
+        """Put the alias back on ``blue`` with an empty routing configuration, as the rollback does."""
+        deployment = self.rollout.target.deployment
+        # The empty configuration, as Terraform's provider sends it (docs/aws-rules.md#r6-clearing-weights).
+        self.call("UpdateAlias", lambda: self.lam.update_alias(
+            FunctionName=self.rollout.function_name, Name=deployment.alias, FunctionVersion=blue, RoutingConfig={}))
+
+    def served(self) -> Traffic:
+        """What the alias serves now, as traffic-file values."""
+        alias = self.call("GetAlias", lambda: self.lam.get_alias(FunctionName=self.rollout.function_name,
+                                                                 Name=self.rollout.target.deployment.alias))
+        weights = (alias.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}
+        if weights:
+            (green, weight), = weights.items()
+            return Traffic(str(alias["FunctionVersion"]), str(green), float(weight))
+        return Traffic(str(alias["FunctionVersion"]), None, 0)
+
+    def call(self, operation: str, call: Callable[[], Any], quiet: tuple[str, ...] = ()) -> Any:
+        from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+        try:
+            return call()
+        except NoCredentialsError:
+            raise ExternalToolFailed(msg.aws_credentials_missing(self.rollout.name)) from None
+        except ClientError as error:
+            if error_code(error) in quiet:
+                raise _Missing() from None
+            detail = client_error(error)
+        except BotoCoreError as error:  # no answer: the endpoint is unreachable, a timeout, ...
+            detail = str(error)
+        raise ExternalToolFailed(msg.aws_call_failed(operation, self.rollout.name, detail))
+
+
+class _Missing(Exception):
+    """An expected AWS answer (no such execution yet; one of that name exists already)."""
+
+
+def blue_of(events: list[dict]) -> str | None:
+    """The blue version an execution started from (its ``Start`` state's output), if it got there."""
+    for event in events:
+        details = event.get("stateExitedEventDetails") or {}
+        if details.get("name") == rollout_machine.START:
+            try:
+                blue = json.loads(details.get("output") or "{}").get("blue")
+            except ValueError:
+                return None
+            return blue if isinstance(blue, str) else None
+    return None
+
+
+def settle(executions: Executions, name: str, description: dict, blue: str | None,
+           stopped_because: str | None = None) -> Outcome:
+    """Write the ended execution's outcome to the traffic file and the record file.
+
+    ``stopped_because``: the reason this process stopped it with (``--abort``), which the
+    execution's description may not carry.
+    """
+    rollout = executions.rollout
+    status, error = description.get("status"), description.get("error")
+    if status == "SUCCEEDED":
+        result, reason, traffic = PROMOTED, None, Traffic(rollout.green, None, 0)
+    else:
+        if status in ("ABORTED", "TIMED_OUT") and blue is not None:
+            executions.serve_blue(blue)  # a stopped execution leaves the alias where it was
+        result = ABORTED if status in ("ABORTED", "TIMED_OUT") else _RESULTS.get(str(error), FAILED)
+        reason = str(stopped_because or description.get("cause") or error or status)
+        traffic = executions.served()
+    outcome = Outcome(execution=name, result=result, reason=reason, blue_version=blue or rollout.committed.blue_version,
+                      green_version=rollout.green, started=_time(description.get("startDate")),
+                      ended=_time(description.get("stopDate")))
+    target = rollout.target
+    with traffic_lock(target.traffic_file):
+        entries = read_traffic(target.traffic_file, target.stack)
+        if entries[target.deployment.name] != traffic:
+            entries[target.deployment.name] = traffic
+            write_traffic(target.traffic_file, target.stack, entries)
+        write_record(record_path(target.traffic_file, target.stack), target.stack, target.deployment.name, outcome)
+    return outcome
+
+
+def _time(value: Any) -> str:
+    return value.isoformat(timespec="seconds") if hasattr(value, "isoformat") else str(value or "")

@@ -1,0 +1,307 @@
+"""``bluegreen rollout --local`` end to end: the state machine runs on the emulator and moves the alias.
+
+One project and one emulator for the module (``up --local``); each test publishes a new version
+with ``up --local`` and rolls it out with bakes of two seconds, checked every second. moto never
+evaluates alarms, so the tests set their states (``set_alarm_state``); it never runs the handler,
+so the smoke test's failing answer is queued (``/moto-api/static/lambda-simple/response``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from generator.core.messages import rollout as msg
+
+pytestmark = pytest.mark.terraform
+BIN = Path(sys.executable).parent
+CHECK_EVERY_S = 1
+STACK = f'''
+from generator import Deployment, Function, Rollout, Stack
+
+STACKS = [Stack(name="ship", region="us-east-1", deployments=[Deployment(
+    name="svc", function=Function(source="src", handler="app.handler", runtime="python3.12", timeout_s=5),
+    rollout=Rollout(steps=(0.1, 0.5), bake_s=2, check_every_s={CHECK_EVERY_S}, max_error_rate=0.01,
+                    gate_alarms=("ship-gate",), smoke_event={{"path": "/health"}}))])]
+'''
+GREEN_ALARM = "ship-svc-live-green-error-rate"
+
+
+class Project:
+    def __init__(self, root: Path, env: dict[str, str]):
+        self.root, self.env, self.release = root, env, 0
+        self.traffic = root / ".bluegreen/local/traffic/ship.traffic.json"
+        self.record = root / ".bluegreen/local/traffic/ship.rollouts.json"
+
+    def run(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(BIN / "bluegreen"), *args], cwd=self.root, env=self.env, capture_output=True,
+                              text=True, timeout=600)
+
+    def start(self, *args: str) -> subprocess.Popen:
+        return subprocess.Popen([str(BIN / "bluegreen"), "rollout", "ship.py", "svc", "--local", "--json", *args],
+                                cwd=self.root, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def publish(self) -> str:
+        """A new version of the code, applied: the newest version, which the rollout takes."""
+        self.release += 1
+        (self.root / "src/app.py").write_text(f"def handler(event, context):\n    return {self.release}\n")
+        up = self.run("up", "ship.py", "--local")
+        assert up.returncode == 0, up.stderr
+        return max(v["Version"] for v in self.aws("lambda").list_versions_by_function(
+            FunctionName="ship-svc")["Versions"] if v["Version"] != "$LATEST")
+
+    @property
+    def endpoint(self) -> str:
+        return json.loads((self.root / ".bluegreen/emulator.json").read_text())["endpoint"]
+
+    def aws(self, service: str):
+        import boto3
+
+        return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1",
+                            aws_access_key_id="test", aws_secret_access_key="test")
+
+    def alias(self) -> tuple[str, dict]:
+        alias = self.aws("lambda").get_alias(FunctionName="ship-svc", Name="live")
+        return alias["FunctionVersion"], (alias.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}
+
+    def committed(self) -> dict:
+        return json.loads(self.traffic.read_text())["svc"]
+
+    def outcome(self) -> dict:
+        return json.loads(self.record.read_text())["svc"]
+
+    def set_alarm(self, name: str, state: str) -> None:
+        self.aws("cloudwatch").set_alarm_state(AlarmName=name, StateValue=state, StateReason="test")
+
+
+@pytest.fixture(scope="module")
+def project(terraform_env, tmp_path_factory):
+    root = tmp_path_factory.mktemp("rollout")
+    (root / "src").mkdir()
+    (root / "ship.py").write_text(STACK)
+    env = {k: v for k, v in terraform_env.items() if k != "TF_CLI_CONFIG_FILE"}
+    env.pop("AWS_PROFILE", None)
+    ship = Project(root, env)
+    try:
+        ship.publish()
+        ship.aws("cloudwatch").put_metric_alarm(
+            AlarmName="ship-gate", Namespace="AWS/ApiGateway", MetricName="5XXError", Statistic="Sum", Period=60,
+            EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanThreshold")
+        assert ship.run("promote", "ship.py", "svc", "--local").returncode == 0
+        yield ship
+    finally:
+        ship.run("down")
+
+
+def _events(process: subprocess.Popen, until) -> list[dict]:
+    """The --json lines read so far, up to the first that ``until`` accepts."""
+    assert process.stdout is not None
+    seen = []
+    for line in process.stdout:
+        seen.append(json.loads(line))
+        if until(seen[-1]):
+            return seen
+    raise AssertionError(f"the rollout ended first: {seen} {process.stderr.read() if process.stderr else ''}")
+
+
+def _baking(step: int):
+    return lambda event: event.get("phase") == "baking" and event.get("step") == step
+
+
+def test_preconditions_exit_2_with_the_reason(project):
+    blue = project.committed()["blue_version"]
+    nothing = project.run("rollout", "ship.py", "svc", "--local")
+    assert nothing.returncode == 2 and msg.nothing_to_roll_out(blue) in nothing.stderr, nothing.stderr
+    attach = project.run("rollout", "ship.py", "svc", "--local", "--attach")
+    assert attach.returncode == 2 and msg.no_rollout_to_attach(blue) in attach.stderr, attach.stderr
+    reason = project.run("rollout", "ship.py", "svc", "--local", "--reason", "why")
+    assert reason.returncode == 2 and msg.REASON_NEEDS_ABORT in reason.stderr
+    assert "Traceback" not in nothing.stderr + attach.stderr + reason.stderr
+
+
+def test_a_rollout_promotes_and_the_next_plan_changes_no_resource(project):
+    blue = project.committed()["blue_version"]
+    green = project.publish()
+    assert project.run("shift", "ship.py", "svc", "10%", "--local").returncode == 0
+    weighted = project.run("rollout", "ship.py", "svc", "--local")
+    assert weighted.returncode == 2 and "must have green weight 0 before a rollout" in weighted.stderr
+    assert project.run("rollback", "ship.py", "svc", "--local").returncode == 0
+
+    result = project.run("rollout", "ship.py", "svc", "--local")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"ship/svc: started svc-v{green} (v{green})" in result.stdout
+    assert "step 1/2, green 10%, baking" in result.stdout and "step 2/2, green 50%, baking" in result.stdout
+    assert "ship/svc: promoted\n" in result.stdout
+    assert project.alias() == (green, {})
+    assert project.committed() == {"blue_version": green, "green_version": None, "green_weight": 0}
+    outcome = project.outcome()
+    assert (outcome["execution"], outcome["result"], outcome["reason"], outcome["blue_version"]) == \
+        (f"svc-v{green}", "promoted", None, blue)
+
+    # The next plan changes no resource: only outputs record the new pins, and after that apply
+    # a plan is empty.
+    stack = project.root / ".bluegreen/local/out/stacks/ship"
+    assert project.run("synth", "ship.py", "--local").returncode == 0
+    env = _terraform_env(project)
+    plan = subprocess.run(["terraform", "plan", "-out=next.plan", "-no-color"], cwd=stack, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert plan.returncode == 0, plan.stderr
+    shown = json.loads(subprocess.run(["terraform", "show", "-json", "next.plan"], cwd=stack, env=env,
+                                      capture_output=True, text=True, timeout=300).stdout)
+    changes = {c["address"]: c["change"]["actions"] for c in shown.get("resource_changes", [])}
+    assert changes and all(actions == ["no-op"] for actions in changes.values()), changes
+    apply = subprocess.run(["terraform", "apply", "-no-color", "next.plan"], cwd=stack, env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert "0 added, 0 changed, 0 destroyed" in apply.stdout, apply.stdout + apply.stderr
+    second = subprocess.run(["terraform", "plan", "-detailed-exitcode", "-no-color"], cwd=stack, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert second.returncode == 0, second.stdout + second.stderr
+
+
+def test_an_alarm_during_the_bake_puts_traffic_back_on_blue_within_a_check(project):
+    blue, green = project.committed()["blue_version"], project.publish()
+    rollout = project.start()
+    try:
+        _events(rollout, _baking(1))
+        assert project.alias() == (blue, {green: 0.1})
+        project.set_alarm(GREEN_ALARM, "ALARM")
+        alarmed = time.monotonic()
+        while project.alias()[1]:
+            assert time.monotonic() - alarmed < CHECK_EVERY_S + 3, "traffic not back on blue in time"
+            time.sleep(0.05)
+        assert project.alias() == (blue, {})
+        assert rollout.wait(timeout=60) == 4
+    finally:
+        project.set_alarm(GREEN_ALARM, "OK")
+    ended = json.loads(rollout.stdout.read().splitlines()[-1]) if rollout.stdout else {}
+    assert ended["event"] == "ended" and ended["result"] == "rolled back"
+    assert project.committed() == {"blue_version": blue, "green_version": None, "green_weight": 0}
+    outcome = project.outcome()
+    assert outcome["result"] == "rolled back"
+    assert outcome["reason"] == f"Alarm {GREEN_ALARM} is in ALARM."
+    again = project.run("rollout", "ship.py", "svc", "--local")  # a rerun picks up the ended execution
+    assert again.returncode == 4 and f"attached svc-v{green}" in again.stdout, again.stdout + again.stderr
+
+
+def test_a_killed_cli_leaves_the_rollout_running_and_attach_writes_the_outcome(project):
+    # Another attempt at the version the alarm stopped: --retry starts svc-vN-2.
+    blue, green = project.committed()["blue_version"], project.outcome()["green_version"]
+    rollout = project.start("--retry")
+    _events(rollout, _baking(1))
+    rollout.send_signal(signal.SIGKILL)
+    rollout.wait(timeout=30)
+    name = f"svc-v{green}-2"
+    guard = project.run("guard", "ship.py", "--local")
+    assert guard.returncode == 1 and f"ship/svc: running: {name}: step 1/2" in guard.stdout, guard.stdout
+    status = project.run("status", "ship.py", "--local")
+    assert f"  rollout running: {name}: step" in status.stdout, status.stdout
+    sfn = project.aws("stepfunctions")
+    arn = f"arn:aws:states:us-east-1:123456789012:execution:ship-svc-rollout:{name}"
+    deadline = time.monotonic() + 60
+    while sfn.describe_execution(executionArn=arn)["status"] == "RUNNING":
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    assert project.alias() == (green, {})  # the execution carried on without the CLI
+    assert project.committed()["blue_version"] == blue  # nothing written yet
+    guard = project.run("guard", "ship.py", "--local")
+    assert guard.returncode == 1 and "ended (succeeded) but its outcome is not in the traffic file" in guard.stdout
+    attach = project.run("rollout", "ship.py", "svc", "--local", "--attach")
+    assert attach.returncode == 0, attach.stdout + attach.stderr
+    assert f"ship/svc: attached {name}" in attach.stdout and "ship/svc: promoted" in attach.stdout
+    assert project.committed() == {"blue_version": green, "green_version": None, "green_weight": 0}
+    assert project.run("guard", "ship.py", "--local").returncode == 0
+
+
+def test_a_failing_smoke_test_stops_the_rollout_before_any_traffic(project):
+    blue, green = project.committed()["blue_version"], project.publish()
+    answer = json.dumps({"results": [json.dumps({"statusCode": 500, "body": "down"})], "region": "us-east-1"})
+    urllib.request.urlopen(urllib.request.Request(f"{project.endpoint}/moto-api/static/lambda-simple/response",
+                                                  data=answer.encode(), method="POST"), timeout=10)
+    result = project.run("rollout", "ship.py", "svc", "--local", "--json")
+    assert result.returncode == 4, result.stdout + result.stderr
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    assert all(e.get("step", 0) == 0 for e in events if e["event"] == "progress")  # never a weight
+    assert project.alias() == (blue, {})
+    reason = project.outcome()["reason"]
+    assert reason.startswith(f"The smoke test of version {green} answered with a failure before any traffic")
+    assert '"statusCode":500' in reason.replace(" ", "")
+
+
+def test_abort_stops_the_execution_puts_the_alias_on_blue_and_writes_weight_0(project):
+    blue, green = project.committed()["blue_version"], project.outcome()["green_version"]
+    started = project.run("rollout", "ship.py", "svc", "--local", "--no-wait", "--retry")
+    assert started.returncode == 0 and f"started svc-v{green}-2" in started.stdout, started.stderr
+    deadline = time.monotonic() + 30
+    while not project.alias()[1]:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    abort = project.run("rollout", "ship.py", "svc", "--local", "--abort", "--reason", "a bad deploy")
+    assert abort.returncode == 4, abort.stdout + abort.stderr
+    assert "ship/svc: aborted: a bad deploy" in abort.stdout
+    assert project.alias() == (blue, {})
+    assert project.committed() == {"blue_version": blue, "green_version": None, "green_weight": 0}
+    assert (project.outcome()["result"], project.outcome()["reason"]) == ("aborted", "a bad deploy")
+    again = project.run("rollout", "ship.py", "svc", "--local", "--abort")
+    assert again.returncode == 2 and msg.no_running_rollout(green, "ABORTED") in again.stderr
+
+
+def test_a_hand_moved_alias_ends_the_rollout_as_interfered_and_git_records_what_it_serves(project):
+    blue, green = project.committed()["blue_version"], project.outcome()["green_version"]
+    rollout = project.start("--retry")
+    _events(rollout, _baking(1))
+    project.aws("lambda").update_alias(FunctionName="ship-svc", Name="live", FunctionVersion=green,
+                                       RoutingConfig={})
+    assert rollout.wait(timeout=60) == 5
+    assert project.alias() == (green, {})  # left as the hand set it
+    assert project.committed() == {"blue_version": green, "green_version": None, "green_weight": 0}
+    outcome = project.outcome()
+    assert outcome["execution"] == f"svc-v{green}-3"
+    assert outcome["result"] == "interfered" and "The alias changed during the rollout" in outcome["reason"]
+    assert outcome["blue_version"] == blue
+
+
+def test_on_a_terminal_the_progress_is_one_line_rewritten_in_place(project):
+    # Picks up the interfered execution: a terminal gets the progress line redrawn (carriage
+    # return, erase line), then the outcome on lines of its own.
+    leader, follower = pty.openpty()
+    try:
+        result = subprocess.run([str(BIN / "bluegreen"), "rollout", "ship.py", "svc", "--local", "--attach"],
+                                cwd=project.root, env=project.env, stdout=follower, stderr=follower, timeout=120)
+        os.close(follower)
+        shown = b""
+        while select.select([leader], [], [], 0.5)[0]:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(leader)
+    text = shown.decode()
+    assert result.returncode == 5, text
+    assert "\r\x1b[2K" in text and "interfered" in text.split("\x1b[2K")[-1], text
+
+
+def _terraform_env(project: Project) -> dict[str, str]:
+    exports = project.run("env", "--local").stdout.splitlines()
+    env = dict(project.env)
+    for line in exports:
+        if line.startswith("export "):
+            name, _, value = line[len("export "):].partition("=")
+            env[name] = value.strip("'")
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        env.pop(name, None)
+    return env
+
