@@ -66,7 +66,7 @@ def test_help_documents_the_rollout_exit_statuses(capsys):
     with pytest.raises(SystemExit):
         cli.main(["--help"])
     text = capsys.readouterr().out
-    assert "  4    rollout: rolled back (an alarm, the smoke test, a failed call) or" in text
+    assert "  4    rollout: rolled back (an alarm, the smoke test, a failed call)," in text
     assert "  5    rollout: someone changed the alias during the rollout; it was left" in text
 
 
@@ -137,3 +137,46 @@ def test_a_rollback_shows_weight_0_and_the_blue_the_execution_started_from():
         _entered(4, machine.ROLLED_BACK, 6)])
     assert tracker.blue == "3"
     assert tracker.snapshot("svc-v4", "FAILED", {}, START.timestamp()).weight == 0
+
+
+def test_status_and_guard_read_no_aws_while_nothing_is_applied_and_say_why_they_cannot(capsys, ship, tmp_path,
+                                                                                      monkeypatch):
+    monkeypatch.chdir(ship.parent)
+    code, out, _ = run(capsys, "status", ship, "--local")  # no emulator: nothing applied, nothing asked
+    assert code == 0 and "rollout" not in out and out.startswith("ship/svc: unpinned (traffic file)")
+    stack_dir = ship.parent / ".bluegreen/local/out/stacks/ship"
+    stack_dir.mkdir(parents=True)
+    state = {"version": 4, "outputs": {"svc_rollout_state_machine_arn": {
+        "value": "arn:aws:states:us-east-1:123456789012:stateMachine:ship-svc-rollout"}},
+        "resources": [_resource("aws_lambda_alias", "svc", {"function_version": "1", "routing_config": []}),
+                      _resource("aws_lambda_function", "svc", {"version": "2"})]}
+    (stack_dir / "terraform.tfstate").write_text(json.dumps(state))
+    code, out, _ = run(capsys, "status", ship, "--local")  # applied, and no emulator to ask: a note
+    assert code == 0
+    assert "  note: the rollout's state could not be read: --local: no emulator is running" in out, out
+    code, _, err = run(capsys, "guard", ship, "--local")  # the guard can't say, so it refuses
+    assert code == 2 and "--local: no emulator is running" in err
+
+
+def _resource(kind: str, name: str, attributes: dict) -> dict:
+    return {"mode": "managed", "type": kind, "name": name, "instances": [{"attributes": attributes}]}
+
+
+def test_guard_still_checks_a_rollout_removed_from_the_stack_file_while_it_is_applied(capsys, ship, monkeypatch):
+    # The apply would destroy its state machine under a running execution, so the guard asks.
+    monkeypatch.chdir(ship.parent)
+    text = ship.read_text()
+    ship.write_text(text[:text.index("                rollout=Rollout(")] + "            ),\n        ],\n    )\n]\n")
+    assert "rollout=" not in ship.read_text()
+    stack_dir = ship.parent / ".bluegreen/local/out/stacks/ship"
+    stack_dir.mkdir(parents=True)
+    state = {"version": 4, "outputs": {}, "resources": [
+        _resource("aws_lambda_alias", "svc", {"function_version": "1", "routing_config": []}),
+        _resource("aws_lambda_function", "svc", {"version": "2"})]}
+    (stack_dir / "terraform.tfstate").write_text(json.dumps(state))
+    assert run(capsys, "guard", ship, "--local")[0] == 0  # no state machine applied: nothing to ask
+    state["outputs"] = {"svc_rollout_state_machine_arn": {
+        "value": "arn:aws:states:us-east-1:123456789012:stateMachine:ship-svc-rollout"}}
+    (stack_dir / "terraform.tfstate").write_text(json.dumps(state))
+    code, _, err = run(capsys, "guard", ship, "--local")  # applied: it must ask, and can't
+    assert code == 2 and "--local: no emulator is running" in err

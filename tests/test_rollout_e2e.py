@@ -136,6 +136,10 @@ def test_a_rollout_promotes_and_the_next_plan_changes_no_resource(project):
     weighted = project.run("rollout", "ship.py", "svc", "--local")
     assert weighted.returncode == 2 and "must have green weight 0 before a rollout" in weighted.stderr
     assert project.run("rollback", "ship.py", "svc", "--local").returncode == 0
+    project.set_alarm("ship-gate", "ALARM")
+    firing = project.run("rollout", "ship.py", "svc", "--local")
+    project.set_alarm("ship-gate", "OK")
+    assert firing.returncode == 2 and msg.alarms_must_not_be_firing(["ship-gate"]) in firing.stderr
 
     result = project.run("rollout", "ship.py", "svc", "--local")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -189,8 +193,13 @@ def test_an_alarm_during_the_bake_puts_traffic_back_on_blue_within_a_check(proje
     outcome = project.outcome()
     assert outcome["result"] == "rolled back"
     assert outcome["reason"] == f"Alarm {GREEN_ALARM} is in ALARM."
-    again = project.run("rollout", "ship.py", "svc", "--local")  # a rerun picks up the ended execution
+    # A rerun picks up the ended execution and reports what is recorded, touching nothing.
+    project.traffic.write_text(project.traffic.read_text())
+    before = (project.traffic.stat().st_mtime_ns, project.record.read_bytes())
+    again = project.run("rollout", "ship.py", "svc", "--local")
     assert again.returncode == 4 and f"attached svc-v{green}" in again.stdout, again.stdout + again.stderr
+    assert "ship/svc: rolled back: Alarm" in again.stdout and "nothing changed" in again.stdout
+    assert (project.traffic.stat().st_mtime_ns, project.record.read_bytes()) == before
 
 
 def test_a_killed_cli_leaves_the_rollout_running_and_attach_writes_the_outcome(project):
@@ -271,8 +280,10 @@ def test_a_hand_moved_alias_ends_the_rollout_as_interfered_and_git_records_what_
 
 
 def test_on_a_terminal_the_progress_is_one_line_rewritten_in_place(project):
-    # Picks up the interfered execution: a terminal gets the progress line redrawn (carriage
-    # return, erase line), then the outcome on lines of its own.
+    # Picks up the interfered execution, as if the CLI had died before writing its outcome: a
+    # terminal gets the progress line redrawn (carriage return, erase line), then the outcome on
+    # lines of its own.
+    project.record.unlink()
     leader, follower = pty.openpty()
     try:
         result = subprocess.run([str(BIN / "bluegreen"), "rollout", "ship.py", "svc", "--local", "--attach"],

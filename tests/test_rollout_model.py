@@ -89,7 +89,7 @@ def test_a_valid_rollout_validates_and_its_lists_become_tuples(base_dir):
     dict(steps=(0.0001,)),
     dict(steps=(0.9999,)),
     dict(steps=tuple((i + 1) / 100 for i in range(MAX_STEPS))),
-    dict(steps=(0.1, 0.5), bake_s=YEAR_S // 2, check_every_s=YEAR_S // 2),  # exactly a year, one check a step
+    dict(steps=(0.5,), bake_s=MAX_CHECKS * 60, check_every_s=60),  # the longest: every check the history holds
     dict(bake_s=1, check_every_s=1),
     dict(max_error_rate=0.0001, max_error_rate_above_blue=0.9999, max_p99_ms=P99_MS_MAX),
     dict(max_p99_ms=1),
@@ -148,19 +148,22 @@ def test_each_step_off_the_grid_is_named_by_its_index(base_dir, steps, bad):
     (dict(check_every_s=2.0), "check_every_s", msg.must_be_seconds(1, 4, 2.0)),
     (dict(check_every_s=5), "check_every_s", msg.must_be_seconds(1, 4, 5)),
     (dict(bake_s=5, check_every_s=2), "bake_s", msg.bake_must_be_whole_checks(2, 5)),
-    (dict(bake_s=YEAR_S // 2 + 1, check_every_s=1), "bake_s", msg.rollout_must_end_within_a_year(YEAR_S + 2)),
-    (dict(steps=(0.1, 0.2, 0.3), bake_s=YEAR_S // 2, check_every_s=YEAR_S // 2), "bake_s",
-     msg.rollout_must_end_within_a_year(3 * (YEAR_S // 2))),
+    (dict(bake_s=YEAR_S // 2 + 1, check_every_s=1), "bake_s", msg.rollout_must_end_within_a_year(YEAR_S, YEAR_S + 2)),
+    (dict(steps=(0.1, 0.2, 0.3), bake_s=YEAR_S // 2, check_every_s=60), "bake_s",
+     msg.rollout_must_end_within_a_year(YEAR_S, 3 * (YEAR_S // 2))),
+    (dict(bake_s=600, check_every_s=120), "check_every_s", msg.must_be_seconds(1, 60, 120)),
 ], ids=["bake-bool", "bake-0", "bake-negative", "bake-float", "bake-none", "bake-above-a-year", "check-bool",
-        "check-0", "check-float", "check-above-bake", "bake-not-whole-checks", "over-a-year", "three-steps-over"])
+        "check-0", "check-float", "check-above-bake", "bake-not-whole-checks", "over-a-year", "three-steps-over",
+        "check-above-an-alarm-period"])
 def test_each_bad_time_is_named(base_dir, changes, field, message):
     assert only(base_dir, rollout=rollout(**changes)) == Problem(Field(f"{AT}.{field}"), message)
 
 
-def test_a_bad_bake_bounds_check_every_s_by_a_year_instead(base_dir):
-    assert problems(base_dir, rollout=rollout(bake_s=0, check_every_s=BAKE_S_MAX + 1)) == [
+def test_a_bad_bake_bounds_check_every_s_by_an_alarm_period_instead(base_dir):
+    # At most one alarm period apart, so an alarm in ALARM for one period is never missed.
+    assert problems(base_dir, rollout=rollout(bake_s=0, check_every_s=61)) == [
         Problem(Field(f"{AT}.bake_s"), msg.must_be_seconds(1, BAKE_S_MAX, 0)),
-        Problem(Field(f"{AT}.check_every_s"), msg.must_be_seconds(1, BAKE_S_MAX, BAKE_S_MAX + 1))]
+        Problem(Field(f"{AT}.check_every_s"), msg.must_be_seconds(1, 60, 61))]
 
 
 @pytest.mark.parametrize("value", [0, 1, 0.0, 1.0, True, False, None, -0.01, 1.5, float("nan"), float("inf"), "0.01"])

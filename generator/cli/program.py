@@ -35,8 +35,8 @@ exit status:
   {EXIT_TOOL_FAILED}    an external tool failed: terraform, the moto emulator, or a call to AWS
        (prune, rollout, guard; missing credentials too), or a rollout failed
        to put traffic back on blue
-  {EXIT_ROLLED_BACK}    rollout: rolled back (an alarm, the smoke test, a failed call) or
-       aborted; traffic is back on blue and the traffic file says so
+  {EXIT_ROLLED_BACK}    rollout: rolled back (an alarm, the smoke test, a failed call),
+       aborted or not started; traffic is on blue and the traffic file says so
   {EXIT_INTERFERED}    rollout: someone changed the alias during the rollout; it was left
        as they set it, and the traffic file now says what it serves
   {EXIT_INTERRUPTED}  interrupted
@@ -121,31 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "only those)")
     prune.add_argument("--dry-run", action="store_true", help="report what would be deleted; delete nothing")
 
-    rollout = _command(sub, "rollout", commands.rollout_command,
-                       "roll the newest version out through the deployment's steps, in AWS Step Functions",
-                       "Start the deployment's rollout state machine for its newest applied version (the "
-                       "execution is named after the deployment and that version, so running this again picks "
-                       "it up instead of starting another), show its progress, and when it ends write the "
-                       "outcome to the traffic file and <stack>.rollouts.json: promoted (blue := green, weight "
-                       "0, exit 0), rolled back or aborted (weight 0, exit 4), interfered (what the alias "
-                       "serves, exit 5). Before a start: blue pinned, green weight 0 in the traffic file, the "
-                       "applied alias on blue alone, and a newer version than blue applied.", deployment=True)
-    rollout.add_argument("--json", action="store_true", help="print one JSON object per event")
-    rollout.add_argument("--no-wait", action="store_true", help="return once the execution is started (or "
-                         "found); write nothing: a later run or --attach writes the outcome")
-    choice = rollout.add_mutually_exclusive_group()
-    choice.add_argument("--attach", action="store_true", help="only pick up the execution for the newest "
-                        "version, running or ended; never start one")
-    choice.add_argument("--retry", action="store_true", help="start another attempt for the same version "
-                        "when the last one has ended")
-    choice.add_argument("--abort", action="store_true", help="stop the running execution, put the alias back "
-                        "on blue and write weight 0")
-    rollout.add_argument("--reason", metavar="TEXT", help="with --abort: why, recorded as the execution's cause "
-                         "and in <stack>.rollouts.json")
-    _command(sub, "guard", commands.guard_command, "fail while terraform apply would undo a rollout",
-             "Exit 1, naming them, while a deployment's rollout is running or has ended without its outcome "
-             "in the traffic file: an apply then would set the alias back. Run it in CI before terraform "
-             "apply. Talks to AWS Step Functions (or the emulator with --local).")
+    _rollout_commands(sub)
 
     summary = _subcommand(sub, "summary", commands.summary_command, "summarize a Terraform plan for reviewers",
                           "Read `terraform show -json PLAN` output and print its traffic change, warnings "
@@ -173,6 +149,35 @@ def build_parser() -> argparse.ArgumentParser:
                       'eval "$(bluegreen env --local)". Exit 2 when no emulator is running.')
     _local_switch(env, "env")
     return parser
+
+
+def _rollout_commands(sub) -> None:
+    """``rollout`` and ``guard``."""
+    rollout = _command(sub, "rollout", commands.rollout_command,
+                       "roll the newest version out through the deployment's steps, in AWS Step Functions",
+                       "Start the deployment's rollout state machine for its newest applied version (the "
+                       "execution is named after the deployment and that version, so running this again picks "
+                       "it up instead of starting another), show its progress, and when it ends write the "
+                       "outcome to the traffic file and <stack>.rollouts.json: promoted (blue := green, weight "
+                       "0, exit 0), rolled back or aborted (weight 0, exit 4), interfered (what the alias "
+                       "serves, exit 5). Before a start: blue pinned, green weight 0 in the traffic file, the "
+                       "applied alias on blue alone, and a newer version than blue applied.", deployment=True)
+    rollout.add_argument("--json", action="store_true", help="print one JSON object per event")
+    rollout.add_argument("--no-wait", action="store_true", help="return once the execution is started (or "
+                         "found); write nothing: a later run or --attach writes the outcome")
+    choice = rollout.add_mutually_exclusive_group()
+    choice.add_argument("--attach", action="store_true", help="only pick up the execution for the newest "
+                        "version, running or ended; never start one")
+    choice.add_argument("--retry", action="store_true", help="start another attempt for the same version "
+                        "when the last one has ended")
+    choice.add_argument("--abort", action="store_true", help="stop the running execution, put the alias back "
+                        "on blue and write weight 0")
+    rollout.add_argument("--reason", metavar="TEXT", help="with --abort: why, recorded as the execution's cause "
+                         "and in <stack>.rollouts.json")
+    _command(sub, "guard", commands.guard_command, "fail while terraform apply would undo a rollout",
+             "Exit 1, naming them, while a deployment's rollout is running or has ended without its outcome "
+             "in the traffic file: an apply then would set the alias back. Run it in CI before terraform "
+             "apply. Talks to AWS Step Functions (or the emulator with --local).")
 
 
 def _subcommand(sub, name: str, run, help_text: str, description: str) -> argparse.ArgumentParser:

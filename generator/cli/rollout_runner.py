@@ -19,12 +19,13 @@ from dataclasses import asdict
 from ..core.errors import Argument, InvalidInput, Problem
 from ..core.messages import rollout as msg
 from ..model.loader import StackFile
-from ..model.rollout_record import Outcome, record_path
+from ..model.rollout_record import Outcome, read_records, record_path
 from ..output.workspace import Workspace
 from ..releasing.aws import Access
 from ..releasing.operations import Target, locate
 from ..releasing.rollout import RUNNING, Executions, applied_rollout, check_can_start, settle
 from ..releasing.rollout_watch import RUNNING_NOW, WRITTEN, Snapshot, follow, poll_interval, render, rollout_state
+from ..terraform.state import read_state
 
 DEFAULT_ABORT_REASON = "aborted with bluegreen rollout --abort"
 STARTED = "started"  # --no-wait's result: the execution runs on, its outcome is written later
@@ -51,7 +52,12 @@ def run_rollout(args: argparse.Namespace, target: Target, access: Access) -> str
     name = rollout.execution_name(attempt)
     emit({"event": event, "execution": name, "execution_arn": arn, "green_version": rollout.green},
          f"{rollout.name}: {event} {name} (v{rollout.green}): {arn}")
-    if args.no_wait:
+    recorded = read_records(record_path(target.traffic_file, target.stack)).get(target.deployment.name)
+    if event == "attached" and recorded is not None and recorded.execution == name:
+        # Its outcome is in Git already; settling it again could undo a reviewed change made since.
+        _report(emit, rollout.name, recorded, target, written=False)
+        return recorded.result
+    if args.no_wait and event == "started":
         return STARTED
     return _follow_and_settle(executions, arn, name, emit).result
 
@@ -64,7 +70,7 @@ def _abort(args: argparse.Namespace, executions: Executions, current: tuple[int,
     name, arn = rollout.execution_name(current[0]), str(current[1]["executionArn"])
     reason = args.reason or DEFAULT_ABORT_REASON
     executions.stop(arn, reason)
-    emit({"event": "aborting", "execution": name}, f"{rollout.name}: stopped {name}; putting the alias back on blue")
+    emit({"event": "aborting", "execution": name}, f"{rollout.name}: stopping {name}; then the alias goes back on blue")
     return _follow_and_settle(executions, arn, name, emit, reason).result
 
 
@@ -76,25 +82,31 @@ def _follow_and_settle(executions: Executions, arn: str, name: str, emit, stoppe
     shown = last = None
     for last in follow(executions, arn, name, poll_interval(plan)):
         snapshot = last[0]
-        if _is_news(snapshot, shown):
+        if _is_news(snapshot, shown, emit):
             emit({"event": "progress", **asdict(snapshot)}, render(snapshot), same_line=True)
             shown = snapshot
     assert last is not None, "follow yields at least once"
     _, tracker, description = last
-    outcome = settle(executions, name, description, tracker.blue, stopped_because)
-    target = rollout.target
-    traffic_file, record = os.path.relpath(target.traffic_file), os.path.relpath(record_path(target.traffic_file,
-                                                                                            target.stack))
-    reason = f": {outcome.reason}" if outcome.reason else ""
-    emit({"event": "ended", **asdict(outcome), "traffic_file": traffic_file, "record_file": record},
-         f"{rollout.name}: {outcome.result}{reason}\nwrote {traffic_file} and {record}: commit them, so that Git "
-         "says what the alias serves")
+    # The reason it was stopped with, only if this stop is what ended it (not an end just before).
+    ours = stopped_because if description.get("status") == "ABORTED" else None
+    outcome = settle(executions, name, description, tracker.blue, ours)
+    _report(emit, rollout.name, outcome, rollout.target, written=True)
     return outcome
 
 
-def _is_news(snapshot: Snapshot, shown: Snapshot | None) -> bool:
+def _report(emit, name: str, outcome: Outcome, target: Target, written: bool) -> None:
+    traffic_file = os.path.relpath(target.traffic_file)
+    record = os.path.relpath(record_path(target.traffic_file, target.stack))
+    reason = f": {outcome.reason}" if outcome.reason else ""
+    then = (f"wrote {traffic_file} and {record}: commit them, so that Git says what the alias serves" if written
+            else f"already written to {traffic_file} and {record} (at {outcome.ended}); nothing changed")
+    emit({"event": "ended", **asdict(outcome), "traffic_file": traffic_file, "record_file": record,
+          "written": written}, f"{name}: {outcome.result}{reason}\n{then}")
+
+
+def _is_news(snapshot: Snapshot, shown: Snapshot | None, emit) -> bool:
     """A change worth a line: anything but the bake's countdown (a terminal redraws that anyway)."""
-    if shown is None or sys.stdout.isatty():
+    if shown is None or getattr(emit, "redraws", False):
         return True
     return (snapshot.status, snapshot.phase, snapshot.step, snapshot.alarms) != \
         (shown.status, shown.phase, shown.step, shown.alarms)
@@ -116,6 +128,7 @@ def _emitter(as_json: bool) -> Callable[..., None]:
                 sys.stdout.write("\n")
                 drawn[0] = False
             print(text, flush=True)
+    emit.redraws = on_terminal  # type: ignore[attr-defined]  # the countdown is redrawn in place
     return emit
 
 
@@ -124,11 +137,12 @@ def blocking_rollouts(stack_file: StackFile, workspace: Workspace, access: Calla
     its outcome not yet written to the traffic file."""
     lines = []
     for stack in stack_file.stacks:
+        # Every deployment, declared rollout or not: one removed from the stack file but still
+        # applied may be running, and the apply would destroy its state machine under it.
+        state = read_state(workspace.stack_dir(stack), workspace.remote_state(stack))
         for deployment in stack.deployments:
-            if deployment.rollout is None:
-                continue
             target = locate(stack_file, f"{stack.name}/{deployment.name}", workspace)
-            found = rollout_state(target, access(stack.region))
+            found = rollout_state(target, access, state)
             if found is None or found[0] == WRITTEN:
                 continue
             kind, line = found

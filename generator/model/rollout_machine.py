@@ -54,6 +54,9 @@ ROLLBACK_FAILED_ERROR = "RollbackFailed"
 # someone else's change. Anything still failing rolls back.
 _BACKOFF = {"IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2}
 _RETRY_READ = [{"ErrorEquals": ["States.ALL"], **_BACKOFF}]
+# The first read also waits out a role that IAM has not propagated yet (the apply just made it):
+# 1 + 2 + 4 + 8 + 16 s.
+_RETRY_FIRST_READ = [{"ErrorEquals": ["States.ALL"], **_BACKOFF, "MaxAttempts": 5}]
 _RETRY_CHANGE = [{"ErrorEquals": ["Lambda.TooManyRequestsException", "Lambda.ServiceException"], **_BACKOFF}]
 
 
@@ -76,6 +79,7 @@ def definition(function_name: str, alias: str, green: str, alarm_names: list[str
     states[READ_ALIAS] = _task("lambda:getAlias", lambda_alias, {"version.$": "$.FunctionVersion",
                                                                  "revision.$": "$.RevisionId"}, "$.start",
                                next_state=ALREADY_GREEN, catch_to=NOT_STARTED)
+    states[READ_ALIAS]["Retry"] = _RETRY_FIRST_READ
     states[ALREADY_GREEN] = {"Type": "Choice", "Choices": [
         {"Variable": "$.start.version", "StringEquals": green, "Next": NOT_STARTED}], "Default": START}
     states[START] = {"Type": "Pass", "Parameters": {"blue.$": "$.start.version", "green": green,
@@ -181,7 +185,7 @@ def _smoke_test(function_name: str, green: str, event: Any, after: str) -> dict:
             {"Variable": "$.smoke.payload.statusCode", "NumericGreaterThanEquals": 500}],
             "Next": SMOKE_ANSWERED_FAILURE}], "Default": after},
         SMOKE_FAILED: _reason(f"The smoke test of version {green} failed before any traffic: {{}}",
-                              "$.error.Cause"),
+                              "States.JsonToString($.error)"),
         SMOKE_ANSWERED_FAILURE: _reason(f"The smoke test of version {green} answered with a failure before any "
                                         "traffic: {}", "States.JsonToString($.smoke.payload)"),
     }
@@ -198,7 +202,9 @@ def _endings(lambda_alias: dict) -> dict:
     return {
         ALARM_FIRED: _reason("Alarm {} is in ALARM.", "$.alarms.metric[0]"),
         COMPOSITE_FIRED: _reason("Alarm {} is in ALARM.", "$.alarms.composite[0]"),
-        TASK_FAILED: _reason("A call failed: {}", "$.error.Cause"),
+        # The whole error object: a Catch's output always has it, while a missing Cause would be
+        # a runtime error that no Catch takes, with the alias still weighted.
+        TASK_FAILED: _reason("A call failed: {}", "States.JsonToString($.error)"),
         INTERFERED: {"Type": "Fail", "Error": INTERFERED_ERROR,
                      "Cause": "The alias changed during the rollout (its revision is not the one this rollout "
                               "set): it was left as it is."},

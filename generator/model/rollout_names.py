@@ -37,6 +37,21 @@ def gating_alarm_names(function_name: str, deployment: Deployment) -> list[str]:
         list(rollout.gate_alarms)
 
 
+POLICY_NAME = "run-rollout"  # the role's one inline policy
+
+
+def alias_resource(function_name: str, alias: str) -> str:
+    """The ``Resource`` dimension of Lambda's metrics for invocations through the alias."""
+    return f"{function_name}:{alias}"
+
+
+def execution_name(deployment: Deployment, green: str, attempt: int) -> str:
+    """``svc-v4``, then ``svc-v4-2``...: the deployment and the version it rolls out, so a retried
+    job finds the execution; no ``:`` or ``/``, which execution names may not hold."""
+    base = f"{deployment.name}-v{green}"
+    return base if attempt == 1 else f"{base}-{attempt}"
+
+
 def role_name(function_name: str) -> str:
     """The state machine's role, e.g. ``shop-orders-rollout`` (64 characters at most: validated)."""
     return f"{function_name}-rollout"

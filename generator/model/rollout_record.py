@@ -18,14 +18,16 @@ from ..core.json_file import read_json, write_atomically
 from ..core.messages import rollout as msg
 from .stack import Stack
 
-# The results a rollout ends with (``Outcome.result``).
-PROMOTED, ROLLED_BACK, INTERFERED, ABORTED, FAILED = "promoted", "rolled back", "interfered", "aborted", "failed"
+# The results a rollout ends with (``Outcome.result``); "not started": the alias could not be
+# read, or served green already, and nothing was changed.
+PROMOTED, ROLLED_BACK, INTERFERED, ABORTED, FAILED, NOT_STARTED = ("promoted", "rolled back", "interfered",
+                                                                   "aborted", "failed", "not started")
 
 
 @dataclass(frozen=True)
 class Outcome:
     execution: str            # the execution's name (deployment, green version, attempt)
-    result: str               # PROMOTED, ROLLED_BACK, INTERFERED, ABORTED or FAILED
+    result: str               # PROMOTED, ROLLED_BACK, INTERFERED, ABORTED, FAILED or NOT_STARTED
     reason: str | None        # why it did not promote (the execution's cause); None when promoted
     blue_version: str | None  # what the alias served before
     green_version: str        # the version rolled out

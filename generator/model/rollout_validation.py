@@ -15,7 +15,7 @@ from ..core.messages import rollout as msg
 from ..core.values import is_whole_number
 from . import aws_limits as aws
 from . import naming, rollout_names
-from .rollout import MAX_STEPS, Rollout
+from .rollout import ALARM_PERIOD_S, MAX_STEPS, Rollout
 from .stack import Deployment
 from .traffic import is_exact_weight
 
@@ -74,16 +74,17 @@ def _steps_problems(steps: Any, where: str) -> Iterator[Problem]:
 def _time_problems(rollout: Rollout, where: str) -> Iterator[Problem]:
     bake, check = rollout.bake_s, rollout.check_every_s
     bake_ok = is_whole_number(bake) and 1 <= bake <= BAKE_S_MAX
-    check_ok = is_whole_number(check) and 1 <= check <= (bake if bake_ok else BAKE_S_MAX)
+    # At most one alarm period apart: an alarm in ALARM for one period is never missed.
+    check_most = min(bake, ALARM_PERIOD_S) if bake_ok else ALARM_PERIOD_S
+    check_ok = is_whole_number(check) and 1 <= check <= check_most
     if not bake_ok:
         yield Problem(Field(f"{where}.bake_s"), msg.must_be_seconds(1, BAKE_S_MAX, bake))
     if not check_ok:
-        yield Problem(Field(f"{where}.check_every_s"),
-                      msg.must_be_seconds(1, bake if bake_ok else BAKE_S_MAX, check))
+        yield Problem(Field(f"{where}.check_every_s"), msg.must_be_seconds(1, check_most, check))
     if bake_ok and check_ok and bake % check:
         yield Problem(Field(f"{where}.bake_s"), msg.bake_must_be_whole_checks(check, bake))
     if bake_ok and isinstance(rollout.steps, tuple) and bake * len(rollout.steps) > YEAR_S:
-        yield Problem(Field(f"{where}.bake_s"), msg.rollout_must_end_within_a_year(bake * len(rollout.steps)))
+        yield Problem(Field(f"{where}.bake_s"), msg.rollout_must_end_within_a_year(YEAR_S, bake * len(rollout.steps)))
     elif bake_ok and check_ok and isinstance(rollout.steps, tuple) and \
             len(rollout.steps) * (bake // check) > MAX_CHECKS:
         yield Problem(Field(f"{where}.check_every_s"),

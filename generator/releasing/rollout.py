@@ -29,11 +29,12 @@ from ..core.errors import ExternalToolFailed, InvalidInput, Problem
 from ..core.messages import releasing as releasing_msg
 from ..core.messages import rollout as msg
 from ..model import naming, rollout_machine
-from ..model.rollout_names import STATE_MACHINE_OUTPUT, gating_alarm_names
+from ..model.rollout_names import STATE_MACHINE_OUTPUT, execution_name, gating_alarm_names
 from ..model.rollout_record import (
     ABORTED,
     FAILED,
     INTERFERED,
+    NOT_STARTED,
     PROMOTED,
     ROLLED_BACK,
     Outcome,
@@ -42,14 +43,15 @@ from ..model.rollout_record import (
 )
 from ..model.traffic import Traffic
 from ..model.traffic_file import read_traffic, traffic_lock, write_traffic
-from ..terraform.state import read_state
+from ..terraform.state import AppliedState, read_state
 from .applied import applied
 from .aws import Access, client_error, error_code
 from .operations import Target
 
-RUNNING = "RUNNING"
-MISSING = "missing"  # an alarm's "state" when CloudWatch has no alarm of that name
-_RESULTS = {rollout_machine.ROLLED_BACK_ERROR: ROLLED_BACK, rollout_machine.NOT_STARTED_ERROR: ROLLED_BACK,
+RUNNING, SUCCEEDED = "RUNNING", "SUCCEEDED"  # execution statuses
+STOPPED = ("ABORTED", "TIMED_OUT")  # ended without reaching a Fail state: the alias is where it was
+MISSING, ALARM = "missing", "ALARM"  # an alarm's "state" when CloudWatch has none of that name; firing
+_RESULTS = {rollout_machine.ROLLED_BACK_ERROR: ROLLED_BACK, rollout_machine.NOT_STARTED_ERROR: NOT_STARTED,
             rollout_machine.INTERFERED_ERROR: INTERFERED}
 
 
@@ -69,29 +71,32 @@ class Rollout:
         return f"{self.target.stack.name}/{self.target.deployment.name}"
 
     def execution_name(self, attempt: int) -> str:
-        """``svc-v4``, then ``svc-v4-2``...: no ``:`` or ``/``, which execution names may not hold."""
-        base = f"{self.target.deployment.name}-v{self.green}"
-        return base if attempt == 1 else f"{base}-{attempt}"
+        return execution_name(self.target.deployment, self.green, attempt)
 
     def execution_arn(self, name: str) -> str:
         # arn:<partition>:states:<region>:<account>:stateMachine:<machine> -> ...:execution:<machine>:<name>
         return f"{self.machine_arn.replace(':stateMachine:', ':execution:', 1)}:{name}"
 
 
-def applied_rollout(target: Target) -> Rollout:
-    """The deployment's applied rollout; ``InvalidInput`` (exit 2) when it has none applied."""
+def applied_rollout(target: Target, state: AppliedState | None = None, *, applied_only: bool = False) -> Rollout:
+    """The deployment's applied rollout; ``InvalidInput`` (exit 2) when it has none applied.
+
+    ``state``: the stack's applied state, when the caller has read it already. ``applied_only``:
+    a rollout the state has counts even when the stack file no longer declares it (``guard``:
+    the next apply would destroy its state machine while it runs).
+    """
     deployment = target.deployment
-    if deployment.rollout is None:
+    if deployment.rollout is None and not applied_only:
         raise InvalidInput(Problem(target.where, msg.deployment_has_no_rollout(deployment.name)))
-    state = read_state(target.stack_dir, target.remote_state)
+    state = state if state is not None else read_state(target.stack_dir, target.remote_state)
     live, machine = applied(deployment, state), state.outputs.get(naming.output_name(deployment,
                                                                                       STATE_MACHINE_OUTPUT))
     if live is None or not isinstance(machine, str) or live.newest_version is None:
         raise InvalidInput(Problem(target.where, msg.rollout_must_be_applied(str(target.stack_dir))))
     function_name = naming.function_name(target.stack.name, deployment)
     committed = read_traffic(target.traffic_file, target.stack)[deployment.name]
-    return Rollout(target, function_name, machine, live.newest_version, committed,
-                   tuple(gating_alarm_names(function_name, deployment)))
+    alarms = gating_alarm_names(function_name, deployment) if deployment.rollout is not None else []
+    return Rollout(target, function_name, machine, live.newest_version, committed, tuple(alarms))
 
 
 def check_can_start(rollout: Rollout, alarm_states: dict[str, str]) -> None:
@@ -115,6 +120,9 @@ def check_can_start(rollout: Rollout, alarm_states: dict[str, str]) -> None:
     missing = [name for name, state in alarm_states.items() if state == MISSING]
     if missing:
         raise InvalidInput(Problem(target.where, msg.gate_alarms_must_exist(missing)))
+    firing = [name for name, state in alarm_states.items() if state == ALARM]
+    if firing:  # green would take traffic for one check, then certainly roll back
+        raise InvalidInput(Problem(target.where, msg.alarms_must_not_be_firing(firing)))
 
 
 class Executions:
@@ -173,6 +181,8 @@ class Executions:
     def alarm_states(self) -> dict[str, str]:
         """Each gating alarm's state (``OK``, ``ALARM``, ``INSUFFICIENT_DATA``; ``missing`` if absent)."""
         names = list(self.rollout.alarm_names)
+        if not names:
+            return {}  # DescribeAlarms without names would list every alarm of the account
         answer = self.call("DescribeAlarms", lambda: self.cloudwatch.describe_alarms(
             AlarmNames=names, AlarmTypes=["MetricAlarm", "CompositeAlarm"]))
         found = {a["AlarmName"]: a["StateValue"] for key in ("MetricAlarms", "CompositeAlarms")
@@ -242,14 +252,16 @@ def settle(executions: Executions, name: str, description: dict, blue: str | Non
     """
     rollout = executions.rollout
     status, error = description.get("status"), description.get("error")
-    if status == "SUCCEEDED":
-        result, reason, traffic = PROMOTED, None, Traffic(rollout.green, None, 0)
+    if status == SUCCEEDED:
+        result, reason = PROMOTED, None
     else:
-        if status in ("ABORTED", "TIMED_OUT") and blue is not None:
+        if status in STOPPED and blue is not None:
             executions.serve_blue(blue)  # a stopped execution leaves the alias where it was
-        result = ABORTED if status in ("ABORTED", "TIMED_OUT") else _RESULTS.get(str(error), FAILED)
+        result = ABORTED if status in STOPPED else _RESULTS.get(str(error), FAILED)
         reason = str(stopped_because or description.get("cause") or error or status)
-        traffic = executions.served()
+    # Always what the alias serves, read back: green alone after a promotion, blue alone after a
+    # rollback, and whatever someone else set if they moved it.
+    traffic = executions.served()
     outcome = Outcome(execution=name, result=result, reason=reason, blue_version=blue or rollout.committed.blue_version,
                       green_version=rollout.green, started=_time(description.get("startDate")),
                       ended=_time(description.get("stopDate")))

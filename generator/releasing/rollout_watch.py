@@ -19,9 +19,10 @@ from ..model import rollout_machine as machine
 from ..model.rollout import Rollout
 from ..model.rollout_record import read_records, record_path
 from ..model.traffic import format_weight
+from ..terraform.state import AppliedState
 from .aws import Access
 from .operations import Target
-from .rollout import RUNNING, Executions, applied_rollout, blue_of
+from .rollout import RUNNING, SUCCEEDED, Executions, applied_rollout, blue_of
 
 # What each phase is called in a snapshot.
 STARTING, SMOKE, SETTING, BAKING, PROMOTING, ROLLING_BACK, ENDED = (
@@ -86,7 +87,7 @@ class Tracker:
 
     def snapshot(self, name: str, status: str, alarms: dict[str, str], now: float) -> Snapshot:
         phase, weight = (self.phase, self.weight) if status == RUNNING else (ENDED, self.weight)
-        if status == "SUCCEEDED":
+        if status == SUCCEEDED:
             weight = 1.0
         left = None
         if phase == BAKING and self.bake_ends is not None:
@@ -130,21 +131,26 @@ def render(snapshot: Snapshot) -> str:
 RUNNING_NOW, WRITTEN, NOT_WRITTEN = "running", "written", "not written"
 
 
-def rollout_state(target: Target, access: Access) -> tuple[str, str] | None:
+def rollout_state(target: Target, access: Callable[[str], Access],
+                  state: AppliedState | None = None) -> tuple[str, str] | None:
     """The deployment's latest rollout for its newest version, as ``(RUNNING_NOW|WRITTEN|NOT_WRITTEN,
-    line)``; None when it has none applied or none was started."""
+    line)``; None when it has none applied or none was started. ``access(region)`` is asked for
+    only then: with nothing applied, nothing is read from AWS (or the emulator)."""
     try:
-        rollout = applied_rollout(target)
+        rollout = applied_rollout(target, state, applied_only=True)
     except InvalidInput:
         return None  # no rollout applied: none can be running
-    executions = Executions(rollout, access)
+    executions = Executions(rollout, access(target.stack.region))
     current = executions.current()
     if current is None:
         return None
     name, description = rollout.execution_name(current[0]), current[1]
     status = str(description.get("status"))
-    if status == RUNNING:
-        tracker = Tracker(rollout.target.deployment.rollout)  # type: ignore[arg-type]
+    plan = rollout.target.deployment.rollout
+    if status == RUNNING and plan is None:  # applied, and since removed from the stack file
+        return RUNNING_NOW, f"{name} (no longer in the stack file, still applied)"
+    if status == RUNNING and plan is not None:
+        tracker = Tracker(plan)
         tracker.read(executions.history(str(description["executionArn"]), 0))
         return RUNNING_NOW, render(tracker.snapshot(name, status, executions.alarm_states(), time.time()))
     written = read_records(record_path(target.traffic_file, target.stack)).get(target.deployment.name)

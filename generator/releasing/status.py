@@ -67,7 +67,9 @@ def _with_rollout(row: DeploymentStatus, stack_file: StackFile, workspace: Works
     if target.deployment.rollout is None:
         return row
     try:
-        found = rollout_state(target, access(target.stack.region))
+        found = rollout_state(target, access)
+    except InvalidInput as error:  # --local with no emulator running, say: the rest still shows
+        return replace(row, notes=[*row.notes, msg.rollout_state_not_read(error.render())])
     except ExternalToolFailed as error:
         return replace(row, notes=[*row.notes, msg.rollout_state_not_read(str(error))])
     return replace(row, rollout=f"{found[0]}: {found[1]}" if found else None)

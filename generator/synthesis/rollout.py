@@ -46,7 +46,8 @@ def rollout(scope: Construct, deployment: Deployment, name_prefix: str) -> None:
     rollout_at = RolloutAddresses(deployment)
     function_name = naming.function_name(name_prefix, deployment)
     newest = f"${{{naming.Addresses(deployment).local('newest_version')}}}"  # the version rolled out
-    dimensions = {"FunctionName": function_name, "Resource": f"{function_name}:{deployment.alias}"}
+    dimensions = {"FunctionName": function_name,
+                  "Resource": rollout_names.alias_resource(function_name, deployment.alias)}
     for kind in rollout_names.alarm_kinds(plan):
         alarm = CloudwatchMetricAlarm(
             scope, f"rollout_{kind}", alarm_name=rollout_names.alarm_name(function_name, deployment.alias, kind),
@@ -58,7 +59,7 @@ def rollout(scope: Construct, deployment: Deployment, name_prefix: str) -> None:
     role = IamRole(scope, "rollout_role", name=rollout_names.role_name(function_name),
                    assume_role_policy=STATES_TRUST_POLICY)
     role.override_logical_id(naming.logical_id(rollout_at.role))
-    policy = IamRolePolicy(scope, "rollout_policy", name="run-rollout", role=ref(rollout_at.role, "id"),
+    policy = IamRolePolicy(scope, "rollout_policy", name=rollout_names.POLICY_NAME, role=ref(rollout_at.role, "id"),
                            policy=_role_policy(deployment, newest))
     policy.override_logical_id(naming.logical_id(rollout_at.policy))
     alarm_names = rollout_names.gating_alarm_names(function_name, deployment)

@@ -35,8 +35,8 @@ def bake_must_be_whole_checks(check_every_s: int, got: Any) -> str:
             f"got: {show(got)}")
 
 
-def rollout_must_end_within_a_year(total_s: int) -> str:
-    return (f"steps x bake_s must end within a year (31536000 s), the longest a Step Functions standard "
+def rollout_must_end_within_a_year(most_s: int, total_s: int) -> str:
+    return (f"steps x bake_s must end within a year ({most_s} s), the longest a Step Functions standard "
             f"execution runs, got: {total_s} s")
 
 
@@ -140,3 +140,8 @@ REASON_NEEDS_ABORT = "goes with --abort only: it is recorded as the reason a run
 def gate_alarms_must_exist(missing: list[str]) -> str:
     return (f"every alarm that gates the rollout must exist in CloudWatch, or it could never stop it; missing: "
             f"{', '.join(missing)} (create it, or remove it from gate_alarms)")
+
+
+def alarms_must_not_be_firing(firing: list[str]) -> str:
+    return (f"no alarm that gates the rollout may be in ALARM when it starts (green would take traffic, then be "
+            f"rolled back at the first check); in ALARM: {', '.join(firing)}")
