@@ -36,7 +36,7 @@ def run_rollout(args: argparse.Namespace, target: Target, access: Access) -> str
     rollout = applied_rollout(target)
     executions = Executions(rollout, access)
     current = executions.current()
-    emit = _emitter(args.json)
+    emit = _Emitter(args.json)
     if args.reason is not None and not args.abort:
         raise InvalidInput(Problem(Argument("--reason"), msg.REASON_NEEDS_ABORT))
     if args.abort:
@@ -62,7 +62,8 @@ def run_rollout(args: argparse.Namespace, target: Target, access: Access) -> str
     return _follow_and_settle(executions, arn, name, emit).result
 
 
-def _abort(args: argparse.Namespace, executions: Executions, current: tuple[int, dict] | None, emit) -> str:
+def _abort(args: argparse.Namespace, executions: Executions, current: tuple[int, dict] | None,
+           emit: _Emitter) -> str:
     rollout = executions.rollout
     status = current[1].get("status") if current else None
     if current is None or status != RUNNING:
@@ -74,8 +75,8 @@ def _abort(args: argparse.Namespace, executions: Executions, current: tuple[int,
     return _follow_and_settle(executions, arn, name, emit, reason).result
 
 
-def _follow_and_settle(executions: Executions, arn: str, name: str, emit, stopped_because: str | None = None
-                       ) -> Outcome:
+def _follow_and_settle(executions: Executions, arn: str, name: str, emit: _Emitter,
+                       stopped_because: str | None = None) -> Outcome:
     rollout = executions.rollout
     plan = rollout.target.deployment.rollout
     assert plan is not None
@@ -94,7 +95,7 @@ def _follow_and_settle(executions: Executions, arn: str, name: str, emit, stoppe
     return outcome
 
 
-def _report(emit, name: str, outcome: Outcome, target: Target, written: bool) -> None:
+def _report(emit: _Emitter, name: str, outcome: Outcome, target: Target, written: bool) -> None:
     traffic_file = os.path.relpath(target.traffic_file)
     record = os.path.relpath(record_path(target.traffic_file, target.stack))
     reason = f": {outcome.reason}" if outcome.reason else ""
@@ -104,32 +105,35 @@ def _report(emit, name: str, outcome: Outcome, target: Target, written: bool) ->
           "written": written}, f"{name}: {outcome.result}{reason}\n{then}")
 
 
-def _is_news(snapshot: Snapshot, shown: Snapshot | None, emit) -> bool:
+def _is_news(snapshot: Snapshot, shown: Snapshot | None, emit: _Emitter) -> bool:
     """A change worth a line: anything but the bake's countdown (a terminal redraws that anyway)."""
-    if shown is None or getattr(emit, "redraws", False):
+    if shown is None or emit.redraws:
         return True
     return (snapshot.status, snapshot.phase, snapshot.step, snapshot.alarms) != \
         (shown.status, shown.phase, shown.step, shown.alarms)
 
 
-def _emitter(as_json: bool) -> Callable[..., None]:
-    on_terminal = sys.stdout.isatty() and not as_json
-    drawn = [False]
+class _Emitter:
+    """Prints an event: a JSON object (``--json``), a line redrawn in place (progress on a
+    terminal), or a line of its own."""
 
-    def emit(event: dict, text: str, same_line: bool = False) -> None:
-        if as_json:
+    def __init__(self, as_json: bool):
+        self.as_json = as_json
+        self.redraws = sys.stdout.isatty() and not as_json  # the countdown is redrawn in place
+        self._drawn = False
+
+    def __call__(self, event: dict, text: str, same_line: bool = False) -> None:
+        if self.as_json:
             print(json.dumps(event, sort_keys=True, default=str), flush=True)
-        elif on_terminal and same_line:
+        elif self.redraws and same_line:
             sys.stdout.write("\r\x1b[2K" + text)
             sys.stdout.flush()
-            drawn[0] = True
+            self._drawn = True
         else:
-            if drawn[0]:
+            if self._drawn:
                 sys.stdout.write("\n")
-                drawn[0] = False
+                self._drawn = False
             print(text, flush=True)
-    emit.redraws = on_terminal  # type: ignore[attr-defined]  # the countdown is redrawn in place
-    return emit
 
 
 def blocking_rollouts(stack_file: StackFile, workspace: Workspace, access: Callable[[str], Access]) -> list[str]:

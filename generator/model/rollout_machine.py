@@ -78,8 +78,7 @@ def definition(function_name: str, alias: str, green: str, alarm_names: list[str
     first = SMOKE_TEST if rollout.smoke_event is not None else step_state(1, CHECK_ALIAS)
     states[READ_ALIAS] = _task("lambda:getAlias", lambda_alias, {"version.$": "$.FunctionVersion",
                                                                  "revision.$": "$.RevisionId"}, "$.start",
-                               next_state=ALREADY_GREEN, catch_to=NOT_STARTED)
-    states[READ_ALIAS]["Retry"] = _RETRY_FIRST_READ
+                               next_state=ALREADY_GREEN, catch_to=NOT_STARTED, retry=_RETRY_FIRST_READ)
     states[ALREADY_GREEN] = {"Type": "Choice", "Choices": [
         {"Variable": "$.start.version", "StringEquals": green, "Next": NOT_STARTED}], "Default": START}
     states[START] = {"Type": "Pass", "Parameters": {"blue.$": "$.start.version", "green": green,
@@ -100,13 +99,13 @@ def definition(function_name: str, alias: str, green: str, alarm_names: list[str
 
 
 def _task(action: str, parameters: dict, selector: dict | None, result_path: str | None, *, next_state: str,
-          catch_to: str, catch: list | None = None) -> dict:
+          catch_to: str, retry: list, catch: list | None = None) -> dict:
     task: dict[str, Any] = {"Type": "Task", "Resource": f"arn:aws:states:::aws-sdk:{action}",
                             "Parameters": parameters}
     if selector is not None:
         task["ResultSelector"] = selector
     task["ResultPath"] = result_path
-    task["Retry"] = _RETRY_READ if action in ("lambda:getAlias", "cloudwatch:describeAlarms") else _RETRY_CHANGE
+    task["Retry"] = retry
     task["Catch"] = [*(catch or []), {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": catch_to}]
     task["Next"] = next_state
     return task
@@ -123,12 +122,12 @@ def _guarded_change(step: int, lambda_alias: dict, routing: dict, version: tuple
     interfered = [{"ErrorEquals": ["Lambda.PreconditionFailedException"], "ResultPath": "$.error", "Next": INTERFERED}]
     return {
         check: _task("lambda:getAlias", lambda_alias, {"revision.$": "$.RevisionId"}, "$.live",
-                     next_state=unchanged, catch_to=TASK_FAILED),
+                     next_state=unchanged, catch_to=TASK_FAILED, retry=_RETRY_READ),
         unchanged: {"Type": "Choice", "Choices": [
             {"Variable": "$.live.revision", "StringEqualsPath": "$.expect.revision", "Next": change}],
             "Default": INTERFERED},
         change: _task("lambda:updateAlias", update, {"revision.$": "$.RevisionId"}, "$.expect",
-                      next_state=next_state, catch_to=TASK_FAILED, catch=interfered),
+                      next_state=next_state, catch_to=TASK_FAILED, retry=_RETRY_CHANGE, catch=interfered),
     }
 
 
@@ -149,7 +148,7 @@ def _step(step: int, weight: float, lambda_alias: dict, green: str, alarm_names:
                           {"AlarmNames": alarm_names, "StateValue": "ALARM",
                            "AlarmTypes": ["MetricAlarm", "CompositeAlarm"]},
                           {"metric.$": "$.MetricAlarms[*].AlarmName", "composite.$": "$.CompositeAlarms[*].AlarmName"},
-                          "$.alarms", next_state=healthy, catch_to=TASK_FAILED)
+                          "$.alarms", next_state=healthy, catch_to=TASK_FAILED, retry=_RETRY_READ)
     states[healthy] = {"Type": "Choice", "Choices": [
         {"Variable": "$.alarms.metric[0]", "IsPresent": True, "Next": ALARM_FIRED},
         {"Variable": "$.alarms.composite[0]", "IsPresent": True, "Next": COMPOSITE_FIRED}], "Default": count}

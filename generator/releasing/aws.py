@@ -8,6 +8,7 @@ would retry for minutes).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,7 +44,31 @@ class Access:
             raise ExternalToolFailed(failed(error)) from None
 
 
-def client_error(error: Any) -> str:
+class AwsCallFailed(Exception):
+    """A call to AWS failed: ``detail`` is what AWS (or boto3) said, ``code`` AWS's error code
+    (empty when no answer came), ``no_credentials`` when boto3 found none to sign with."""
+
+    def __init__(self, detail: str, code: str = "", no_credentials: bool = False):
+        super().__init__(detail)
+        self.detail, self.code, self.no_credentials = detail, code, no_credentials
+
+
+def answer(call: Callable[[], Any]) -> Any:
+    """``call()``'s answer; every way a boto3 call fails becomes ``AwsCallFailed``, which the
+    caller turns into its own message."""
+    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+    try:
+        return call()
+    except NoCredentialsError:
+        raise AwsCallFailed("no credentials", no_credentials=True) from None
+    except ClientError as error:
+        raise AwsCallFailed(_client_error(error), _error_code(error)) from None
+    except BotoCoreError as error:  # no answer: the endpoint is unreachable, a timeout, ...
+        raise AwsCallFailed(str(error)) from None
+
+
+def _client_error(error: Any) -> str:
     """``CODE: message`` (AWS names every error: ``ResourceNotFoundException``, ...), on one line."""
     details = error.response.get("Error") or {}
     code = str(details.get("Code") or "")
@@ -51,5 +76,5 @@ def client_error(error: Any) -> str:
     return f"{code}: {text}" if code else text
 
 
-def error_code(error: Any) -> str:
+def _error_code(error: Any) -> str:
     return str((getattr(error, "response", None) or {}).get("Error", {}).get("Code") or "")

@@ -107,6 +107,11 @@ def promote(target: Target, version: str | None) -> tuple[Traffic, Traffic]:
     return _update(target, change)
 
 
+def set_traffic(target: Target, traffic: Traffic) -> tuple[Traffic, Traffic]:
+    """Write ``traffic`` as it is (a rollout's outcome: what the alias serves)."""
+    return _update(target, lambda _current: traffic)
+
+
 def applied_version(target: Target, what: str) -> str:
     """``newest`` (the newest published version) or ``serving_blue``, from the applied state."""
     live = applied(target.deployment, read_state(target.stack_dir, target.remote_state))

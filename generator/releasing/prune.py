@@ -35,7 +35,7 @@ from ..model.traffic import VERSION
 from ..model.traffic_file import read_traffic
 from ..terraform.state import read_state
 from .applied import applied
-from .aws import Access, client_error
+from .aws import Access, AwsCallFailed, answer
 from .operations import Target
 
 DEFAULT_KEEP = 5  # a few rollbacks' worth; the protected versions are kept on top of these
@@ -199,17 +199,13 @@ class LambdaVersions:
                                               for item in page.get(key) or []])
 
     def _call(self, operation: str, call: Callable):
-        from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
-
         try:
-            return call()
-        except NoCredentialsError:
-            raise LambdaCallFailed(msg.aws_credentials_missing(self.function), "no credentials") from None
-        except ClientError as error:
-            detail = client_error(error)
-        except BotoCoreError as error:  # no answer: the endpoint is unreachable, a timeout, ...
-            detail = str(error)
-        raise LambdaCallFailed(msg.aws_call_failed(operation, self.function, detail), detail)
+            return answer(call)
+        except AwsCallFailed as failed:
+            if failed.no_credentials:
+                raise LambdaCallFailed(msg.aws_credentials_missing(self.function), failed.detail) from None
+            message = msg.aws_call_failed(operation, self.function, failed.detail)
+            raise LambdaCallFailed(message, failed.detail) from None
 
 
 def _alias(alias: dict) -> Alias:

@@ -42,11 +42,11 @@ from ..model.rollout_record import (
     write_record,
 )
 from ..model.traffic import Traffic
-from ..model.traffic_file import read_traffic, traffic_lock, write_traffic
+from ..model.traffic_file import read_traffic, traffic_lock
 from ..terraform.state import AppliedState, read_state
 from .applied import applied
-from .aws import Access, client_error, error_code
-from .operations import Target
+from .aws import Access, AwsCallFailed, answer
+from .operations import Target, set_traffic
 
 RUNNING, SUCCEEDED = "RUNNING", "SUCCEEDED"  # execution statuses
 STOPPED = ("ABORTED", "TIMED_OUT")  # ended without reaching a Fail state: the alias is where it was
@@ -64,6 +64,7 @@ class Rollout:
     machine_arn: str
     green: str                   # the newest applied version: what the state machine rolls out
     committed: Traffic           # the traffic file's entry
+    serving: Traffic             # what the alias serves, as the applied state says
     alarm_names: tuple[str, ...]
 
     @property
@@ -96,7 +97,7 @@ def applied_rollout(target: Target, state: AppliedState | None = None, *, applie
     function_name = naming.function_name(target.stack.name, deployment)
     committed = read_traffic(target.traffic_file, target.stack)[deployment.name]
     alarms = gating_alarm_names(function_name, deployment) if deployment.rollout is not None else []
-    return Rollout(target, function_name, machine, live.newest_version, committed, tuple(alarms))
+    return Rollout(target, function_name, machine, live.newest_version, committed, live.traffic, tuple(alarms))
 
 
 def check_can_start(rollout: Rollout, alarm_states: dict[str, str]) -> None:
@@ -106,17 +107,15 @@ def check_can_start(rollout: Rollout, alarm_states: dict[str, str]) -> None:
     exist could never stop the rollout, so it is refused rather than silently not watched.
     """
     target, committed = rollout.target, rollout.committed
-    live = applied(target.deployment, read_state(target.stack_dir, target.remote_state))
-    assert live is not None, "applied_rollout found the alias applied"
     if committed.blue_version is None:
         raise InvalidInput(Problem(target.where, releasing_msg.BLUE_MUST_BE_PINNED))
     if committed.green_weight != 0:
         raise InvalidInput(Problem(target.where, msg.committed_weight_must_be_zero(committed.describe())))
     if rollout.green == committed.blue_version:
         raise InvalidInput(Problem(target.where, msg.nothing_to_roll_out(rollout.green)))
-    if live.traffic != Traffic(committed.blue_version, None, 0):
+    if rollout.serving != Traffic(committed.blue_version, None, 0):
         raise InvalidInput(Problem(target.where, msg.alias_must_serve_blue(committed.blue_version,
-                                                                            live.traffic.describe())))
+                                                                            rollout.serving.describe())))
     missing = [name for name, state in alarm_states.items() if state == MISSING]
     if missing:
         raise InvalidInput(Problem(target.where, msg.gate_alarms_must_exist(missing)))
@@ -152,14 +151,13 @@ class Executions:
     def start(self, attempt: int) -> str:
         """Start attempt ``attempt``; its ARN. An execution of that name that exists already is
         returned instead (StartExecution is idempotent for a running one; an ended one is picked up)."""
-        arn = self.rollout.execution_arn(self.rollout.execution_name(attempt))
+        name = self.rollout.execution_name(attempt)
         try:
             self.call("StartExecution", lambda: self.sfn.start_execution(
-                stateMachineArn=self.rollout.machine_arn, name=self.rollout.execution_name(attempt), input="{}"),
-                quiet=("ExecutionAlreadyExists",))
+                stateMachineArn=self.rollout.machine_arn, name=name, input="{}"), quiet=("ExecutionAlreadyExists",))
         except _Missing:
             pass  # started meanwhile by another run: follow that one
-        return arn
+        return self.rollout.execution_arn(name)
 
     def describe(self, arn: str) -> dict:
         return self.call("DescribeExecution", lambda: self.sfn.describe_execution(executionArn=arn))
@@ -211,19 +209,15 @@ class Executions:
         return Traffic(str(alias["FunctionVersion"]), None, 0)
 
     def call(self, operation: str, call: Callable[[], Any], quiet: tuple[str, ...] = ()) -> Any:
-        from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
-
+        """``call()``'s answer; ``_Missing`` for an expected error code in ``quiet``."""
         try:
-            return call()
-        except NoCredentialsError:
-            raise ExternalToolFailed(msg.aws_credentials_missing(self.rollout.name)) from None
-        except ClientError as error:
-            if error_code(error) in quiet:
+            return answer(call)
+        except AwsCallFailed as failed:
+            if failed.code and failed.code in quiet:
                 raise _Missing() from None
-            detail = client_error(error)
-        except BotoCoreError as error:  # no answer: the endpoint is unreachable, a timeout, ...
-            detail = str(error)
-        raise ExternalToolFailed(msg.aws_call_failed(operation, self.rollout.name, detail))
+            if failed.no_credentials:
+                raise ExternalToolFailed(msg.aws_credentials_missing(self.rollout.name)) from None
+            raise ExternalToolFailed(msg.aws_call_failed(operation, self.rollout.name, failed.detail)) from None
 
 
 class _Missing(Exception):
@@ -266,11 +260,10 @@ def settle(executions: Executions, name: str, description: dict, blue: str | Non
                       green_version=rollout.green, started=_time(description.get("startDate")),
                       ended=_time(description.get("stopDate")))
     target = rollout.target
+    set_traffic(target, traffic)
+    # The record last: until it names this execution, guard says the outcome is not written and
+    # a rerun settles it again.
     with traffic_lock(target.traffic_file):
-        entries = read_traffic(target.traffic_file, target.stack)
-        if entries[target.deployment.name] != traffic:
-            entries[target.deployment.name] = traffic
-            write_traffic(target.traffic_file, target.stack, entries)
         write_record(record_path(target.traffic_file, target.stack), target.stack, target.deployment.name, outcome)
     return outcome
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..core.errors import InvalidInput
 from ..model import rollout_machine as machine
@@ -76,10 +76,7 @@ class Tracker:
             if phase == BAKING:
                 self.weight = self.rollout.steps[self.step - 1]
                 stamp = event.get("timestamp")
-                self.bake_ends = stamp if isinstance(stamp, datetime) else None
-                if self.bake_ends is not None:
-                    self.bake_ends = datetime.fromtimestamp(self.bake_ends.timestamp() + self.rollout.bake_s,
-                                                            self.bake_ends.tzinfo)
+                self.bake_ends = stamp + timedelta(seconds=self.rollout.bake_s) if isinstance(stamp, datetime) else None
 
     @property
     def blue(self) -> str | None:

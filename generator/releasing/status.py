@@ -57,17 +57,20 @@ def collect_status(stack_file: StackFile, workspace: Workspace,
             state, unreadable = AppliedState(), msg.applied_state_not_read(error.render())
         except ExternalToolFailed as error:  # remote state, and terraform could not pull it
             state, unreadable = AppliedState(), msg.applied_state_not_read(str(error))
-        rows += [_row(stack.name, d, traffic[d.name], state, unreadable) for d in stack.deployments]
-    return [_with_rollout(row, stack_file, workspace, access) for row in rows] if access else rows
+        stack_rows = [_row(stack.name, d, traffic[d.name], state, unreadable) for d in stack.deployments]
+        if access is not None and unreadable is None:
+            stack_rows = [_with_rollout(row, stack_file, workspace, access, state) for row in stack_rows]
+        rows += stack_rows
+    return rows
 
 
 def _with_rollout(row: DeploymentStatus, stack_file: StackFile, workspace: Workspace,
-                  access: Callable[[str], Access]) -> DeploymentStatus:
+                  access: Callable[[str], Access], state: AppliedState) -> DeploymentStatus:
     target = locate(stack_file, f"{row.stack}/{row.deployment}", workspace)
     if target.deployment.rollout is None:
         return row
     try:
-        found = rollout_state(target, access)
+        found = rollout_state(target, access, state)
     except InvalidInput as error:  # --local with no emulator running, say: the rest still shows
         return replace(row, notes=[*row.notes, msg.rollout_state_not_read(error.render())])
     except ExternalToolFailed as error:

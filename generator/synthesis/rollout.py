@@ -23,6 +23,7 @@ from ..model.rollout import ALARM_PERIOD_S, Rollout
 from ..model.rollout_machine import definition
 from ..model.rollout_names import ABOVE_BLUE, ERROR_RATE, P99, RolloutAddresses
 from ..model.stack import Deployment
+from .interface import version_locals
 from .provider import (
     CloudwatchMetricAlarm,
     CloudwatchMetricAlarmMetricQuery,
@@ -45,7 +46,7 @@ def rollout(scope: Construct, deployment: Deployment, name_prefix: str) -> None:
     assert plan is not None, "only a deployment with a rollout gets one"
     rollout_at = RolloutAddresses(deployment)
     function_name = naming.function_name(name_prefix, deployment)
-    newest = f"${{{naming.Addresses(deployment).local('newest_version')}}}"  # the version rolled out
+    newest = f"${{{version_locals(deployment)[0]}}}"  # the newest version: the one rolled out
     dimensions = {"FunctionName": function_name,
                   "Resource": rollout_names.alias_resource(function_name, deployment.alias)}
     for kind in rollout_names.alarm_kinds(plan):
