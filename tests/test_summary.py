@@ -1,8 +1,8 @@
 """``bluegreen summary``: golden Markdown and text for each kind of change a reviewer meets.
 
 The plan JSON fixtures in ``tests/fixtures/plans`` are real ``terraform show -json`` output,
-captured from the end-to-end test (``BLUEGREEN_CAPTURE_PLANS``) and trimmed to the keys the
-summary reads. One is a real plan edited by hand into a case the cycle does not reach:
+captured from the end-to-end test and ``test_summary_terraform`` (``BLUEGREEN_CAPTURE_PLANS``)
+and trimmed to the keys the summary reads. One is a real plan edited by hand into a case the cycle does not reach:
 ``role-change`` (``w1-new-version`` with the function pointed at another role, which bluegreen
 never does itself).
 Regenerate the goldens with ``BLUEGREEN_UPDATE_GOLDENS=1`` and review the diff.
@@ -45,7 +45,9 @@ def test_summary_matches_the_golden_file(case, form):
 def test_every_kind_of_change_has_a_fixture():
     assert set(CASES) == {"first-deploy", "unpinned-new-version", "pin-blue", "canary-25", "shift-50", "promote",
                           "route-change", "canary-10", "to-one", "w1-new-version", "one-to-half", "rollback",
-                          "route-removal", "alias-rename", "role-change"}
+                          "route-removal", "alias-rename", "role-change", "config-change", "code-change",
+                          "code-and-config-change", "rollout-added", "rollout-changed", "module-new-version",
+                          "module-canary-25"}
 
 
 @pytest.mark.parametrize("case, line", [
@@ -55,11 +57,11 @@ def test_every_kind_of_change_has_a_fixture():
     ("w1-new-version", "hello: blue v2 0% -> 0%, green v3 100% -> 100% (no change)"),
     ("canary-25", "hello: blue v1 100% -> 75%, green v2 0% -> 25%"),
     ("shift-50", "hello: blue v1 75% -> 50%, green v2 25% -> 50%"),
-    ("promote", "hello: blue moves v1 -> v2: old blue v1 50% -> 0%, new blue v2 50% -> 100%"),
+    ("promote", "hello: promote: blue moves v1 -> v2: old blue v1 50% -> 0%, new blue v2 50% -> 100%"),
     ("to-one", "hello: blue v2 90% -> 0%, green v3 10% -> 100%"),
     # A return from weight 1 is not a move of blue.
     ("one-to-half", "hello: blue v2 0% -> 50%, green v3 100% -> 50%"),
-    ("rollback", "hello: blue v2 50% -> 100%, green v3 50% -> 0%"),
+    ("rollback", "hello: rollback: blue v2 50% -> 100%, green v3 50% -> 0%"),
     ("alias-rename", "hello: blue v2 100% -> 100% (alias live replaced by prod)"),
 ])
 def test_the_traffic_line_reads_like_a_reviewer_would_say_it(case, line):
@@ -244,3 +246,120 @@ def test_a_plan_of_an_unexpected_shape_names_the_plan_json_argument_and_what_bro
     assert capsys.readouterr().err == f"error: {expected}\n"
     assert str(expected) == ("PLAN_JSON: is not a plan bluegreen can read (ValueError: the actions of 'x.y' are "
                              f"not a list of words: 1), got: {str(path)!r}")
+
+
+# --- what a reviewer needs besides the split: the version, what changed, the rollout, a module ----
+
+def summary_of(case: str):
+    return summarize(json.loads((PLANS / f"{case}.json").read_text()))
+
+
+def extra_lines(case: str) -> list[str]:
+    return [line for d in summary_of(case).deployments for line in d.lines[1:]]
+
+
+@pytest.mark.parametrize("case, line", [
+    # The state's version is 3 and the provider marks it unknown: it publishes, as 4.
+    ("w1-new-version", "hello: publishes v4, new: code changes (source hash "
+                       "tsgpszD4F50+0sAN29BrOQPWkIBZAyCugJGMyLEsCZE= -> rGfFn4pHEZ0ugRm2Ot97M1r9YUs5cG8oYs+rDdLaMJ8=)"),
+    ("config-change", "hello: publishes v2, new: configuration changes (environment keys: API_TOKEN added, "
+                      "LOG_LEVEL changed)"),
+    ("role-change", "hello: publishes v4, new: code changes (source hash tsgpszD4F50+0sAN29BrOQPWkIBZAyCugJGMyLEsCZE= "
+                    "-> rGfFn4pHEZ0ugRm2Ot97M1r9YUs5cG8oYs+rDdLaMJ8=), configuration changes (role)"),
+    # A new function's first number is not derived from anything in the plan.
+    ("first-deploy", "hello: publishes its first version, number (known after apply)"),
+])
+def test_a_plan_that_publishes_says_the_version_number_and_what_changed(case, line):
+    assert extra_lines(case) == [line]
+
+
+def test_code_and_configuration_changed_together_are_both_named():
+    (line,) = extra_lines("code-and-config-change")
+    assert line.startswith("hello: publishes v4, new: code changes (source hash ")
+    assert line.endswith("), configuration changes (environment keys: API_TOKEN changed)")
+
+
+def test_a_plan_that_publishes_nothing_says_nothing_of_versions():
+    assert extra_lines("canary-25") == [] and extra_lines("promote") == []
+
+
+def test_a_number_that_cannot_be_derived_is_said_to_be_known_after_apply():
+    plan = json.loads((PLANS / "w1-new-version.json").read_text())
+    function = next(c for c in plan["resource_changes"] if c["type"] == "aws_lambda_function")
+    del function["change"]["before"]["version"]
+    assert [line for d in summarize(plan).deployments for line in d.lines[1:]] == [
+        "hello: publishes a new version, number (known after apply): code changes (source hash "
+        "tsgpszD4F50+0sAN29BrOQPWkIBZAyCugJGMyLEsCZE= -> rGfFn4pHEZ0ugRm2Ot97M1r9YUs5cG8oYs+rDdLaMJ8=)"]
+
+
+SECRET = "hunter2-never-in-a-summary"
+
+
+@pytest.mark.parametrize("case", ["config-change", "code-and-config-change"])
+def test_environment_values_never_appear_in_the_summary(case):
+    # The real plan holds the values (Terraform writes them); the summary only the keys.
+    assert SECRET in (PLANS / f"{case}.json").read_text()
+    for form in ("md", "text"):
+        text = render_summary(summary_of(case), form)
+        assert SECRET not in text and "DEBUG" not in text and "API\\_TOKEN" not in text
+        assert "API_TOKEN" in text
+
+
+@pytest.mark.parametrize("case, line", [
+    ("promote", "hello: promote: blue moves v1 -> v2: old blue v1 50% -> 0%, new blue v2 50% -> 100%"),
+    ("rollback", "hello: rollback: blue v2 50% -> 100%, green v3 50% -> 0%"),
+])
+def test_a_promote_and_a_rollback_are_labelled_as_such(case, line):
+    assert [d.line for d in summary_of(case).deployments] == [line]
+    assert all(f": {word}:" not in d.line for c in ("canary-25", "shift-50", "to-one", "one-to-half")
+               for d in summary_of(c).deployments for word in ("promote", "rollback"))
+
+
+@pytest.mark.parametrize("case, lines", [
+    # No argument of the module is in the plan and the alias is unweighted: which version is blue
+    # is not claimed.
+    ("module-new-version", ["module.hello: hello: v1 100% -> 100% (no change)",
+                            "module.hello: hello: publishes v2, new: code changes (source hash "
+                            "4+tiM+8t2SdaHpPeytyVvbtAJG60tTXWfd9c7XZcIWE= -> "
+                            "av7X4oO1m255dOS1OWfnxRDi8yvYxZZLf+uJlb59Iw4=)"]),
+    ("module-canary-25", ["module.hello: hello: blue v1 100% -> 75%, green v2 0% -> 25%"]),
+])
+def test_a_module_plan_shows_the_alias_inside_the_module(case, lines):
+    summary = summary_of(case)
+    assert [line for d in summary.deployments for line in d.lines] == lines
+    assert "No Lambda alias" not in render_summary(summary, "md")
+    assert "no Lambda alias" not in render_summary(summary, "text")
+
+
+def test_a_module_argument_written_as_a_constant_is_read():
+    plan = json.loads((PLANS / "module-new-version.json").read_text())
+    call = plan["configuration"]["root_module"]["module_calls"]["hello"]
+    call["expressions"] = {"hello_blue_version": {"constant_value": "1"},
+                           "hello_green_version": {"constant_value": None},
+                           "hello_green_weight": {"constant_value": 0}}
+    assert summarize(plan).deployments[0].line == "module.hello: hello: blue v1 100% -> 100% (no change)"
+
+
+@pytest.mark.parametrize("case, line", [
+    ("rollout-added", "hello: rollout added: steps 10%, 50%, then 100%; 120 s per step, alarms read every 60 s; "
+                      "gates: hello-hello-live-green-error-rate (error rate > 0.01), hello-api-5xx"),
+    ("rollout-changed", "hello: rollout changes: steps 5%, 25%, 50%, then 100% (was 10%, 50%, then 100%); 120 s "
+                        "per step, alarms read every 60 s; gates: hello-hello-live-green-error-rate (error rate > "
+                        "0.01), hello-api-5xx"),
+])
+def test_a_plan_that_adds_or_changes_a_rollout_shows_its_steps_and_gates(case, line):
+    assert extra_lines(case) == [line]
+    assert f"  {line}\n" in render_summary(summary_of(case), "text")
+
+
+def test_environment_keys_known_only_after_apply_are_said_so_and_values_stay_out():
+    plan = json.loads((PLANS / "w1-new-version.json").read_text())
+    body = next(c for c in plan["resource_changes"] if c["type"] == "aws_lambda_function")["change"]
+    body["before"]["environment"] = [{"variables": {"LOG_LEVEL": "INFO", "OLD": SECRET}}]
+    body["after"]["environment"] = [{"variables": {"LOG_LEVEL": "INFO"}}]
+    body["after_unknown"]["environment"] = [{"variables": {"TOKEN": True}}]
+    (line,) = [line for d in summarize(plan).deployments for line in d.lines[1:]]
+    assert line.endswith("configuration changes (environment keys: OLD removed, TOKEN added)")
+    body["after_unknown"]["environment"] = [{"variables": True}]
+    text = render_summary(summarize(plan), "text")
+    assert "configuration changes (environment (known after apply))" in text and SECRET not in text

@@ -136,10 +136,30 @@ def alias_id(deployment: Deployment) -> str:
     permission and the API that invokes it exist before the old alias goes
     (docs/aws-rules.md#r27-create-before-destroy). Before, the address held the alias name.
     """
-    return deployment.name
+    return alias_id_of(deployment.name)
+
+
+def alias_id_of(name: str) -> str:
+    """``alias_id`` of the deployment called ``name``: for readers of a plan, who have no stack file."""
+    return name
 
 
 ALIAS_TYPE = "aws_lambda_alias"
+
+
+def function_address(name: str) -> str:
+    """``aws_lambda_function.<name>``: the function of the deployment called ``name``."""
+    return f"aws_lambda_function.{name}"
+
+
+def alias_address(name: str) -> str:
+    """``aws_lambda_alias.<name>``: the alias of the deployment called ``name`` (``alias_id_of``)."""
+    return f"{ALIAS_TYPE}.{alias_id_of(name)}"
+
+
+def release_address(name: str, which: str) -> str:
+    """``Addresses.release`` of the deployment called ``name``."""
+    return f"data.aws_lambda_function.{name}_{which}"
 
 
 def deployment_of_alias(resource_type: str, resource_name: str, deployments: Iterable[str]) -> str | None:
@@ -193,7 +213,7 @@ class Addresses:
 
     @property
     def function(self) -> str:
-        return f"aws_lambda_function.{self.deployment.name}"
+        return function_address(self.deployment.name)
 
     @property
     def role(self) -> str:
@@ -245,7 +265,7 @@ class Addresses:
         configuration (the newest published one for ``newest``), read only while the alias is
         weighted, for the rule that both share a role and a dead-letter target
         (docs/aws-rules.md#r4-same-role-and-dead-letter-queue)."""
-        return f"data.aws_lambda_function.{self.deployment.name}_{which}"
+        return release_address(self.deployment.name, which)
 
     @property
     def log_group(self) -> str:
@@ -253,7 +273,7 @@ class Addresses:
 
     @property
     def alias(self) -> str:
-        return f"{ALIAS_TYPE}.{alias_id(self.deployment)}"
+        return alias_address(self.deployment.name)
 
     @property
     def legacy_alias(self) -> str:

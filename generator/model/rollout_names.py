@@ -62,6 +62,18 @@ def state_machine_name(function_name: str) -> str:
     return f"{function_name}-rollout"
 
 
+# By deployment name too: the plan summary reads a plan with no stack file.
+ALARM_KINDS = (ERROR_RATE, P99, ABOVE_BLUE)
+
+
+def alarm_address(name: str, kind: str) -> str:
+    return f"aws_cloudwatch_metric_alarm.{name}_{kind}"
+
+
+def state_machine_address(name: str) -> str:
+    return f"aws_sfn_state_machine.{name}_rollout"
+
+
 @dataclass(frozen=True)
 class RolloutAddresses:
     """The Terraform addresses of one deployment's rollout."""
@@ -69,7 +81,7 @@ class RolloutAddresses:
     deployment: Deployment
 
     def alarm(self, kind: str) -> str:
-        return f"aws_cloudwatch_metric_alarm.{self.deployment.name}_{kind}"
+        return alarm_address(self.deployment.name, kind)
 
     @property
     def role(self) -> str:
@@ -81,7 +93,7 @@ class RolloutAddresses:
 
     @property
     def state_machine(self) -> str:
-        return f"aws_sfn_state_machine.{self.deployment.name}_rollout"
+        return state_machine_address(self.deployment.name)
 
     def all(self) -> list[str]:
         """Every resource address of the rollout; none without one."""

@@ -13,11 +13,7 @@ one GitHub comment, least important list first.
 
 from __future__ import annotations
 
-import html
-import re
-import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from ..core.errors import Argument, InvalidInput, Problem
@@ -25,6 +21,12 @@ from ..core.json_file import read_json
 from ..core.messages import releasing as msg
 from ..core.templating import render
 from ..model import naming
+from . import plan_reading, summary_lines
+from .plan_reading import Publication, RolloutChange, Scope
+from .summary_text import markdown_text, mermaid_text, plain_text
+
+__all__ = ["MARKDOWN_BUDGET", "MARKDOWN_LIMIT", "PlanSummary", "load_plan", "markdown_text", "mermaid_text",
+           "plain_text", "render_summary", "summarize", "summarize_file"]
 
 ACTION_WORDS = {("create",): "create", ("update",): "update", ("delete",): "destroy",
                 ("delete", "create"): "replace", ("create", "delete"): "replace",
@@ -62,10 +64,26 @@ class DeploymentTraffic:
     weight: float = 0.0
     destroyed: bool = False
     renamed: tuple[str, str] | None = None  # (old alias name, new) when the alias is replaced
+    module: str = ""                 # "module.<name>" for a deployment in a child module
+    roles_known: bool = True         # False: the plan says which versions serve, not which is blue
+    publication: Publication | None = None
+    rollout: RolloutChange | None = None
+
+    @property
+    def label(self) -> str:
+        """The deployment's name, with its module's address in a child module."""
+        return f"{self.module}: {self.name}" if self.module else self.name
 
     @property
     def line(self) -> str:
-        return _traffic_line(self)
+        return summary_lines.traffic_line(self)
+
+    @property
+    def lines(self) -> list[str]:
+        """The traffic line, then the version published and the rollout's change, when there are."""
+        extra = [summary_lines.publication_line(self.label, self.publication) if self.publication else None,
+                 summary_lines.rollout_line(self.label, self.rollout) if self.rollout else None]
+        return [self.line, *(line for line in extra if line)]
 
 
 class WarningLine(str):
@@ -139,8 +157,6 @@ def summarize_file(path: Path) -> PlanSummary:
 
 def summarize(plan: dict) -> PlanSummary:
     changes = [c for c in plan.get("resource_changes") or [] if c.get("mode", "managed") == "managed"]
-    variables = {k: (v or {}).get("value") for k, v in (plan.get("variables") or {}).items()}
-    names = naming.TrafficVariables.deployments_in(variables)
     summary = PlanSummary()
     for change in changes:
         actions = change["change"]["actions"]
@@ -149,12 +165,28 @@ def summarize(plan: dict) -> PlanSummary:
         actions = tuple(actions)
         if actions != ("no-op",):
             summary.changes.append((change["address"], ACTION_WORDS.get(actions, "/".join(actions))))
-        owner = naming.deployment_of_alias(change["type"], change["name"], names)
-        if owner:
-            summary.deployments.append(_alias_traffic(owner, change, variables))
+    for scope in plan_reading.scopes(plan):
+        summary.deployments += _deployments(scope, changes)
     summary.warnings = _warnings(changes, summary.deployments)
-    summary.deployments.sort(key=lambda d: d.name)
+    summary.deployments.sort(key=lambda d: (d.module, d.name))
     return summary
+
+
+def _deployments(scope: Scope, changes: list[dict]) -> list[DeploymentTraffic]:
+    """The deployments of one module that have an alias in the plan, with their function's new
+    version and their rollout's change."""
+    mine = {plan_reading.relative_address(c): c for c in changes if (c.get("module_address") or "") == scope.module}
+    found = []
+    for change in mine.values():
+        owner = naming.deployment_of_alias(change["type"], change["name"], scope.names)
+        if not owner:
+            continue
+        d = _alias_traffic(owner, change, scope.variables)
+        function = mine.get(naming.function_address(owner))
+        d.module, d.rollout = scope.module, plan_reading.rollout_change(owner, mine)
+        d.publication = plan_reading.publication(function) if function else None
+        found.append(d)
+    return found
 
 
 def render_summary(summary: PlanSummary, form: str) -> str:
@@ -165,7 +197,7 @@ def render_summary(summary: PlanSummary, form: str) -> str:
 
 
 def _render(summary: PlanSummary, form: str, shown: Shown) -> str:
-    return render(f"summary.{form}.j2", summary=summary, shown=shown, percent=_percent,
+    return render(f"summary.{form}.j2", summary=summary, shown=shown, percent=summary_lines.percent,
                   md=markdown_text, mermaid=mermaid_text, plain=plain_text)
 
 
@@ -198,65 +230,35 @@ def _most(fits, high: int) -> int:
     return low
 
 
-# --- escaping what the plan says ---------------------------------------------------------------
-
-# Inline Markdown that plan text could start: code spans, emphasis, links and images, table cells,
-# strikethrough, math. Any ASCII punctuation may be backslash-escaped in CommonMark; "<", ">" and
-# "&" become entities instead, so no raw HTML (or entity) survives. An "_" between letters or
-# digits can neither open nor close emphasis, so aws_lambda_alias stays readable in the source.
-_MARKDOWN_ACTIVE = re.compile(r"[\\`*\[\]|~$]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
-_MERMAID_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
-# Characters that don't print: newlines (would end a table row or start a block), ESC (drives a
-# terminal), bidi overrides and zero-width characters (reorder or hide what a reviewer reads).
-_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
-
-
-def markdown_text(value: object) -> str:
-    """``value`` as literal Markdown text: safe in a paragraph, a table cell or ``<code>``."""
-    return _markdown_text(str(value))
-
-
-@lru_cache(maxsize=16384)  # a capped render repeats the same rows a dozen times
-def _markdown_text(text: str) -> str:
-    escaped = html.escape(plain_text(text), quote=False)
-    return _MARKDOWN_ACTIVE.sub(lambda match: "\\" + match.group(), escaped)
-
-
-def mermaid_text(value: object) -> str:
-    """``value`` inside a mermaid block: versions and names keep their letters, digits, ``_.-``."""
-    return _MERMAID_UNSAFE.sub("?", str(value))
-
-
-def plain_text(value: object) -> str:
-    """``value`` with characters that don't print shown as ``\\uXXXX``."""
-    text = str(value)
-    if text.isprintable():  # the fast path: every address bluegreen itself generates
-        return text
-    return "".join(_escape(c) if unicodedata.category(c) in _HIDDEN_CATEGORIES else c for c in text)
-
-
-def _escape(character: str) -> str:
-    code = ord(character)
-    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
-
-
 def _alias_traffic(name: str, change: dict, variables: dict) -> DeploymentTraffic:
     body = change["change"]
     before, after = _split(body.get("before")), _split(body.get("after"), body.get("after_unknown"))
     traffic = naming.TrafficVariables(name)
-    weight = variables.get(traffic.green_weight) or 0
+    primary = (body.get("after") or {}).get("function_version")
+    weight, roles_known = variables.get(traffic.green_weight), True
+    if weight is None:  # a child module's arguments that the plan does not show
+        weight, roles_known = _weight_served(after, primary)
     pinned = variables.get(traffic.blue_version)
     green = variables.get(traffic.green_version) if weight > 0 else None
-    primary = (body.get("after") or {}).get("function_version")
+    if green is None and roles_known and 0 < weight < 1:  # the version the alias routes to is green
+        green = next((v for v in after.shares or {} if v != primary), None)
     # Unpinned, blue is whatever the alias serves: the first version published.
     blue = pinned if pinned is not None else primary
     previous = (body.get("before") or {}).get("function_version")
     if green is None:  # a rollback: name the green that loses its traffic
         green = next((v for v in (before.shares or {}) if v not in (blue, None)), None)
     return DeploymentTraffic(name=name, blue=blue, green=green, previous_blue=previous, before=before, after=after,
-                             changed=tuple(body["actions"]) != ("no-op",), unpinned=pinned is None,
+                             changed=tuple(body["actions"]) != ("no-op",),
+                             unpinned=pinned is None and traffic.blue_version in variables,
                              weight=float(weight), destroyed=body.get("after") is None and "delete" in body["actions"],
-                             renamed=_renamed(body))
+                             renamed=_renamed(body), roles_known=roles_known)
+
+
+def _weight_served(after: Split, primary: str | None) -> tuple[float, bool]:
+    """Green's weight as the alias will serve it, and whether that says which version is blue: a
+    weighted alias routes to green; an unweighted one serves blue (weight 0) or green (weight 1)."""
+    routed = sum(share for version, share in (after.shares or {}).items() if version != primary)
+    return (routed, True) if 0 < routed < 1 else (0.0, False)
 
 
 def _renamed(body: dict) -> tuple[str, str] | None:
@@ -275,35 +277,6 @@ def _split(state: dict | None, unknown: dict | None = None) -> Split:
         weights.update({str(k): float(v) for k, v in (block.get("additional_version_weights") or {}).items()})
     primary = state.get("function_version")
     return Split({primary: 1 - sum(weights.values()), **weights} if primary else weights)
-
-
-def _traffic_line(d: DeploymentTraffic) -> str:
-    if d.destroyed:
-        return f"{d.name}: the alias is destroyed"
-    if d.after.shares is None:
-        if d.before.shares is None:
-            return f"{d.name}: first deploy: the first version published takes 100% of traffic"
-        return f"{d.name}: versions are known only after apply"
-
-    def part(label: str, version: str | None) -> str:
-        shown = f"v{version}" if version else "(none)"
-        old = "new" if d.before.shares is None else _percent(d.before.share(version))
-        return f"{label} {shown} {old} -> {_percent(d.after.share(version))}"
-    # Blue moves forward on a promote. A primary that goes back to an older version is a return
-    # from weight 1 (green was primary), not a move of blue.
-    moved = (d.previous_blue or "").isdigit() and (d.blue or "").isdigit() and \
-        int(d.blue or 0) > int(d.previous_blue or 0)
-    if moved and d.before.shares is not None:
-        # Blue moves (a promote, or a pin after unpinned releases): name both versions' roles.
-        return (f"{d.name}: blue moves v{d.previous_blue} -> v{d.blue}: "
-                f"{part('old blue', d.previous_blue)}, {part('new blue', d.blue)}")
-    parts = [part("blue", d.blue)]
-    if d.green and d.green != d.blue:
-        parts.append(part("green", d.green))
-    suffix = "" if d.changed else " (no change)"
-    if d.renamed:
-        suffix = f" (alias {d.renamed[0]} replaced by {d.renamed[1]})"
-    return f"{d.name}: " + ", ".join(parts) + suffix
 
 
 def _warnings(changes: list[dict], deployments: list[DeploymentTraffic]) -> list[WarningLine]:
@@ -335,8 +308,3 @@ def _changes(kind: str, actions: tuple, body: dict, attribute: str) -> bool:
         return False
     before, after = body.get("before") or {}, body.get("after") or {}
     return (body.get("after_unknown") or {}).get(attribute) is True or before.get(attribute) != after.get(attribute)
-
-
-def _percent(share: float) -> str:
-    value = round(share * 100, 2)
-    return f"{value:g}%"

@@ -1,0 +1,123 @@
+"""The plan summary's words for a deployment: its traffic, its new version, its rollout.
+
+``plan_reading`` and ``plan_summary`` find the facts; this says them as a reviewer reads them, e.g.
+``hello: publishes v4, new: code changes (source hash a -> b), configuration changes
+(environment keys: API_TOKEN added)``. Environment values are never in the facts, so never here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..model import rollout_names
+from .plan_reading import UNKNOWN, UNKNOWN_KEYS, Publication, RolloutChange, RolloutPlan
+
+if TYPE_CHECKING:
+    from .plan_summary import DeploymentTraffic
+
+_THRESHOLDS = {rollout_names.ERROR_RATE: "error rate > {:g}", rollout_names.P99: "p99 > {:g} ms",
+               rollout_names.ABOVE_BLUE: "error rate above blue's > {:g}"}
+
+
+def traffic_line(d: DeploymentTraffic) -> str:
+    if d.destroyed:
+        return f"{d.label}: the alias is destroyed"
+    if d.after.shares is None:
+        if d.before.shares is None:
+            return f"{d.label}: first deploy: the first version published takes 100% of traffic"
+        return f"{d.label}: versions are known only after apply"
+
+    def part(label: str, version: str | None) -> str:
+        shown = f"v{version}" if version else "(none)"
+        old = "new" if d.before.shares is None else percent(d.before.share(version))
+        return f"{label}{' ' if label else ''}{shown} {old} -> {percent(d.after.share(version))}"
+    if not d.roles_known:  # the versions the alias serves, without a claim of which is blue
+        versions = sorted(set(d.before.shares or {}) | set(d.after.shares), key=_version_order)
+        return f"{d.label}: " + ", ".join(part("", v) for v in versions) + _suffix(d)
+    # Blue moves forward on a promote. A primary that goes back to an older version is a return
+    # from weight 1 (green was primary), not a move of blue.
+    moved = (d.previous_blue or "").isdigit() and (d.blue or "").isdigit() and \
+        int(d.blue or 0) > int(d.previous_blue or 0)
+    if moved and d.before.shares is not None:
+        # Blue moves (a promote, or a pin after unpinned releases): name both versions' roles.
+        return (f"{d.label}: promote: blue moves v{d.previous_blue} -> v{d.blue}: "
+                f"{part('old blue', d.previous_blue)}, {part('new blue', d.blue)}")
+    parts = [part("blue", d.blue)]
+    if d.green and d.green != d.blue:
+        parts.append(part("green", d.green))
+    # Green back to no traffic, blue unchanged: what bluegreen rollback does.
+    rollback = d.green and d.green != d.blue and d.before.share(d.green) > 0 and d.after.share(d.green) == 0 \
+        and d.weight == 0
+    return f"{d.label}: " + ("rollback: " if rollback else "") + ", ".join(parts) + _suffix(d)
+
+
+def _suffix(d: DeploymentTraffic) -> str:
+    if d.renamed:
+        return f" (alias {d.renamed[0]} replaced by {d.renamed[1]})"
+    return "" if d.changed else " (no change)"
+
+
+def _version_order(version: str) -> tuple[int, str]:
+    return (int(version), "") if version.isdigit() else (1 << 62, version)
+
+
+def percent(share: float) -> str:
+    value = round(share * 100, 2)
+    return f"{value:g}%"
+
+
+def publication_line(label: str, publication: Publication) -> str:
+    if publication.first:
+        return f"{label}: publishes its first version, number {UNKNOWN}"
+    number = f"v{publication.version}, new" if publication.version else f"a new version, number {UNKNOWN}"
+    changed = []
+    if publication.code is not None:
+        old, new = publication.code
+        changed.append(f"code changes (source hash {old or '(none)'} -> {new or '(none)'})")
+    settings = list(publication.configuration)
+    if publication.environment == ((UNKNOWN_KEYS, "changed"),):
+        settings.append(f"environment {UNKNOWN}")
+    elif publication.environment:
+        settings.append("environment keys: " + ", ".join(f"{key} {how}" for key, how in publication.environment))
+    if settings:
+        changed.append(f"configuration changes ({', '.join(settings)})")
+    return f"{label}: publishes {number}" + (": " + ", ".join(changed) if changed else "")
+
+
+def rollout_line(label: str, change: RolloutChange) -> str:
+    if change.action == "removed" or change.after is None:
+        return f"{label}: rollout removed"
+    after, before = change.after, change.before
+    parts = ["steps " + _steps(after) + _was(_steps, after, before), _timing(after) + _was(_timing, after, before)]
+    parts.append("gates: " + _gates(after, change) + _was(lambda p: _gates(p, change), after, before))
+    if after.smoke_test:
+        parts.append("smoke test before any traffic")
+    return f"{label}: rollout {change.action}: " + "; ".join(parts)
+
+
+def _was(say, after: RolloutPlan, before: RolloutPlan | None) -> str:
+    """`` (was ...)`` when the part said of ``before`` differs from ``after``'s, both known."""
+    if before is None or before.steps is None or after.steps is None:
+        return ""
+    old = say(before)
+    return "" if old == say(after) else f" (was {old})"
+
+
+def _steps(plan: RolloutPlan) -> str:
+    if plan.steps is None:
+        return UNKNOWN
+    return ", ".join(f"{round(w * 100, 2):g}%" for w in plan.steps) + ", then 100%"
+
+
+def _timing(plan: RolloutPlan) -> str:
+    if plan.check_every_s is None or plan.checks_per_step is None:
+        return f"bake {UNKNOWN}"
+    return f"{plan.check_every_s * plan.checks_per_step} s per step, alarms read every {plan.check_every_s} s"
+
+
+def _gates(plan: RolloutPlan, change: RolloutChange) -> str:
+    """The alarms that stop the rollout: its own with their thresholds, then the others it reads."""
+    own = [f"{name} ({_THRESHOLDS[kind].format(threshold)})" for name, (kind, threshold) in change.thresholds.items()]
+    if plan.gates is None:
+        return ", ".join(own + [f"others {UNKNOWN}"])
+    return ", ".join(own + [name for name in plan.gates if name not in change.thresholds]) or "none"
