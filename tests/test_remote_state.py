@@ -187,6 +187,13 @@ def test_state_lives_in_the_bucket_locked_and_a_resynth_never_touches_it(example
         (stack_file.parent / "hello_src" / "app.py").read_text().replace("Blue", "Green"))
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
     assert cli.main(["synth", str(stack_file), "--out", str(out)]) == 0
+    capsys.readouterr()
+    # status, though, can't know the phase without the state: it says so and why, and exits 3
+    # as promote would, never "not applied yet".
+    assert cli.main(["status", str(stack_file), "--out", str(out)]) == 3
+    shown = capsys.readouterr().out
+    assert shown.startswith("hello/hello: unknown (applied state not read), blue v1, no green, green weight 0, "
+                            "newest unknown\n  note: applied state not read: terraform state pull failed"), shown
     after = s3.head_object(Bucket=BUCKET, Key=KEY)
     assert (after["ETag"], after["LastModified"]) == (before["ETag"], before["LastModified"])
     assert not (stack_dir / "terraform.tfstate").exists()

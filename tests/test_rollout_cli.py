@@ -14,12 +14,17 @@ import pytest
 from conftest import EXAMPLE, FIXTURES
 
 from generator.cli import program as cli
+from generator.cli import rollout_runner
 from generator.core.errors import InvalidInput
+from generator.core.messages import releasing as rel_msg
 from generator.core.messages import rollout as msg
 from generator.model import rollout_machine as machine
 from generator.model.rollout import Rollout
+from generator.model.rollout_machine import Plan
 from generator.model.rollout_record import Outcome, read_records, write_record
 from generator.model.stack import Deployment, Function, Stack
+from generator.model.traffic import Traffic
+from generator.releasing import rollout_watch
 from generator.releasing.rollout_watch import BAKING, ENDED, PROMOTING, SMOKE, Snapshot, Tracker, render
 
 
@@ -80,7 +85,8 @@ def _stack() -> Stack:
 
 
 def _outcome(name: str, result: str = "promoted") -> Outcome:
-    return Outcome(execution=name, result=result, reason=None, blue_version="1", green_version="2",
+    return Outcome(execution=name, execution_arn=f"{MACHINE.replace(':stateMachine:', ':execution:')}:{name}",
+                   result=result, reason=None, blue_version="1", green_version="2",
                    started="2026-11-29T05:00:00+00:00", ended="2026-11-29T05:01:00+00:00")
 
 
@@ -104,7 +110,7 @@ def test_a_damaged_record_is_refused_naming_the_file(tmp_path):
 
 # --- progress read off a history -----------------------------------------------------------------
 
-PLAN = Rollout(steps=(0.1, 0.5), bake_s=60, check_every_s=10, max_error_rate=0.01, smoke_event={})
+PLAN = machine.Plan(steps=(0.1, 0.5), bake_s=60, check_every_s=10, alarm_names=("err",))
 START = datetime(2026, 11, 29, 5, 0, tzinfo=UTC)
 
 
@@ -146,11 +152,7 @@ def test_status_and_guard_read_no_aws_while_nothing_is_applied_and_say_why_they_
     assert code == 0 and "rollout" not in out and out.startswith("ship/svc: unpinned (traffic file)")
     stack_dir = ship.parent / ".bluegreen/local/out/stacks/ship"
     stack_dir.mkdir(parents=True)
-    state = {"version": 4, "outputs": {"svc_rollout_state_machine_arn": {
-        "value": "arn:aws:states:us-east-1:123456789012:stateMachine:ship-svc-rollout"}},
-        "resources": [_resource("aws_lambda_alias", "svc", {"function_version": "1", "routing_config": []}),
-                      _resource("aws_lambda_function", "svc", {"version": "2"})]}
-    (stack_dir / "terraform.tfstate").write_text(json.dumps(state))
+    _apply(stack_dir)
     code, out, _ = run(capsys, "status", ship, "--local")  # applied, and no emulator to ask: a note
     assert code == 0
     assert "  note: the rollout's state could not be read: --local: no emulator is running" in out, out
@@ -162,6 +164,28 @@ def _resource(kind: str, name: str, attributes: dict) -> dict:
     return {"mode": "managed", "type": kind, "name": name, "instances": [{"attributes": attributes}]}
 
 
+MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:ship-svc-rollout"
+APPLIED = Plan(steps=(0.1, 0.5), bake_s=2, check_every_s=1, alarm_names=("ship-svc-live-green-error-rate",))
+
+
+def _apply(stack_dir: Path, serving: str = "1", newest: str = "2", machine_applied: bool = True) -> None:
+    """A state as ``terraform apply`` leaves it: the alias on ``serving``, ``newest`` published, and
+    (``machine_applied``) the rollout state machine of ``APPLIED``'s steps and alarms."""
+    stack_dir.mkdir(parents=True, exist_ok=True)
+    rollout = Rollout(steps=APPLIED.steps, bake_s=APPLIED.bake_s, check_every_s=APPLIED.check_every_s,
+                      max_error_rate=0.01)
+    definition = machine.definition("ship-svc", "live", newest, list(APPLIED.alarm_names), rollout)
+    outputs = {"svc_applied_traffic": {"value": {"blue_version": serving, "green_version": None, "green_weight": 0}}}
+    resources = [_resource("aws_lambda_alias", "svc", {"function_version": serving, "routing_config": []}),
+                 _resource("aws_lambda_function", "svc", {"version": newest})]
+    if machine_applied:
+        outputs["svc_rollout_state_machine_arn"] = {"value": MACHINE}
+        resources.append(_resource("aws_sfn_state_machine", "svc_rollout", {"arn": MACHINE,
+                                                                           "definition": json.dumps(definition)}))
+    (stack_dir / "terraform.tfstate").write_text(json.dumps({"version": 4, "outputs": outputs,
+                                                             "resources": resources}))
+
+
 def test_guard_still_checks_a_rollout_removed_from_the_stack_file_while_it_is_applied(capsys, ship, monkeypatch):
     # The apply would destroy its state machine under a running execution, so the guard asks.
     monkeypatch.chdir(ship.parent)
@@ -169,14 +193,173 @@ def test_guard_still_checks_a_rollout_removed_from_the_stack_file_while_it_is_ap
     ship.write_text(text[:text.index("                rollout=Rollout(")] + "            ),\n        ],\n    )\n]\n")
     assert "rollout=" not in ship.read_text()
     stack_dir = ship.parent / ".bluegreen/local/out/stacks/ship"
-    stack_dir.mkdir(parents=True)
-    state = {"version": 4, "outputs": {}, "resources": [
-        _resource("aws_lambda_alias", "svc", {"function_version": "1", "routing_config": []}),
-        _resource("aws_lambda_function", "svc", {"version": "2"})]}
-    (stack_dir / "terraform.tfstate").write_text(json.dumps(state))
+    _apply(stack_dir, machine_applied=False)
     assert run(capsys, "guard", ship, "--local")[0] == 0  # no state machine applied: nothing to ask
-    state["outputs"] = {"svc_rollout_state_machine_arn": {
-        "value": "arn:aws:states:us-east-1:123456789012:stateMachine:ship-svc-rollout"}}
-    (stack_dir / "terraform.tfstate").write_text(json.dumps(state))
+    _apply(stack_dir)
     code, _, err = run(capsys, "guard", ship, "--local")  # applied: it must ask, and can't
     assert code == 2 and "--local: no emulator is running" in err
+
+
+# --- against a scripted Step Functions and Lambda ---------------------------------------------------
+# The emulator runs are in test_rollout_e2e.py; these script the answers an execution gives, to
+# show what the CLI does with each, fast.
+
+STARTED_AT = datetime(2026, 11, 29, 5, 0, 7, tzinfo=UTC)
+
+
+class ScriptedAws:
+    """``Executions`` as the test scripts it: the latest execution's descriptions (one per
+    DescribeExecution, the last repeated), its history, and what the alias serves."""
+
+    def __init__(self, statuses: list[str], history: list[dict], serving: Traffic, started: datetime = STARTED_AT):
+        self.descriptions = [{"executionArn": f"{MACHINE.replace(':stateMachine:', ':execution:')}:svc-v2",
+                              "status": status, "startDate": started,
+                              **({} if status == "RUNNING" else {"stopDate": started + timedelta(seconds=9)})}
+                             for status in statuses]
+        self.events, self.serving, self.calls = history, serving, []
+        self.rollout = None
+
+    def install(self, monkeypatch) -> ScriptedAws:
+        def executions(rollout, access):
+            self.rollout = rollout
+            return self
+        monkeypatch.setattr(rollout_runner, "Executions", executions)
+        monkeypatch.setattr(rollout_watch, "Executions", executions)
+        return self
+
+    def current(self):
+        return (1, self.descriptions[0]) if self.descriptions else None
+
+    def describe(self, arn):
+        return self.descriptions.pop(0) if len(self.descriptions) > 1 else self.descriptions[0]
+
+    def history(self, arn, after_id):
+        return [e for e in self.events if e["id"] > after_id]
+
+    def alarm_states(self):
+        return {name: "OK" for name in self.rollout.alarm_names}
+
+    def served(self):
+        return self.serving
+
+    def stop(self, arn, reason):
+        self.calls.append(("stop", reason))
+
+    def serve_blue(self, blue):
+        self.calls.append(("serve_blue", blue))
+
+
+def _started_from(blue: str, green: str) -> dict:
+    return {"id": 1, "type": "PassStateExited", "stateExitedEventDetails": {
+        "name": machine.START, "output": json.dumps({"blue": blue, "green": green})}}
+
+
+def _without_rollout(ship: Path) -> None:
+    text = ship.read_text()
+    ship.write_text(text[:text.index("                rollout=Rollout(")] + "            ),\n        ],\n    )\n]\n")
+
+
+def _record(ship: Path) -> dict:
+    return json.loads((ship.parent / "ship.rollouts.json").read_text())["svc"]
+
+
+def test_progress_counts_the_applied_state_machines_steps_not_the_stack_files(capsys, ship, tmp_path, monkeypatch):
+    assert machine.read_plan(json.dumps(machine.definition("f", "live", "2", ["a", "b"], Rollout(
+        steps=(0.05, 0.2, 0.6), bake_s=30, check_every_s=10, max_error_rate=0.1)))) == \
+        Plan((0.05, 0.2, 0.6), 30, 10, ("a", "b"))
+    assert machine.read_plan("{}") is None and machine.read_plan(None) is None
+    # Applied with two steps; the stack file has one step since (not applied yet).
+    ship.write_text(ship.read_text().replace("steps=(0.1, 0.5)", "steps=(0.25,)"))
+    _apply(tmp_path / "out/stacks/ship")
+    ScriptedAws(["RUNNING"], [_started_from("1", "2"), _entered(2, machine.step_state(1, machine.START_BAKE), 1),
+                              _entered(3, machine.step_state(2, machine.START_BAKE), 3)],
+                Traffic("1", "2", 0.5)).install(monkeypatch)
+    code, out, _ = run(capsys, "guard", ship, "--out", tmp_path / "out")
+    assert code == 1
+    assert out.startswith("ship/svc: running: svc-v2: step 2/2, green 50%, baking"), out
+    assert "alarms: ship-svc-live-green-error-rate OK;" in out  # the applied alarms, read off the definition
+
+
+def test_a_rollout_removed_from_the_stack_file_can_still_be_seen_attached_and_aborted(capsys, ship, tmp_path,
+                                                                                     monkeypatch):
+    out = tmp_path / "out"
+    _without_rollout(ship)
+    _apply(out / "stacks/ship")
+    history = [_started_from("1", "2"), _entered(2, machine.step_state(1, machine.START_BAKE), 1)]
+    ScriptedAws(["RUNNING"], history, Traffic("1", "2", 0.1)).install(monkeypatch)
+    code, shown, _ = run(capsys, "status", ship, "--out", out)
+    assert code == 0
+    assert "  rollout running: svc-v2: step 1/2, green 10%, baking" in shown, shown
+    assert "(no longer in the stack file, still applied)" in shown
+    code, shown, err = run(capsys, "guard", ship, "--out", out)
+    assert code == 1 and msg.WAIT_OR_ABORT in shown and err == f"{msg.rollouts_block_apply(1)}\n"
+
+    aws = ScriptedAws(["RUNNING", "ABORTED"], history, Traffic("1", None, 0)).install(monkeypatch)
+    code, shown, err = run(capsys, "rollout", ship, "svc", "--out", out, "--abort", "--reason", "gone")
+    assert code == 4, shown + err
+    assert ("serve_blue", "1") in aws.calls and aws.calls[0][0] == "stop"
+    assert "ship/svc: aborted: gone" in shown
+    assert json.loads((ship.parent / "ship.traffic.json").read_text())["svc"] == {
+        "blue_version": "1", "green_version": None, "green_weight": 0}
+
+    ScriptedAws(["RUNNING", "SUCCEEDED"], history, Traffic("2", None, 0)).install(monkeypatch)
+    code, shown, err = run(capsys, "rollout", ship, "svc", "--out", out, "--attach")
+    assert code == 0, shown + err
+    assert "ship/svc: attached svc-v2" in shown and "ship/svc: promoted\n" in shown
+    assert _record(ship)["result"] == "promoted"
+    # Starting one still needs the rollout in the stack file.
+    code, _, err = run(capsys, "rollout", ship, "svc", "--out", out)
+    assert code == 2 and msg.deployment_has_no_rollout("svc") in err
+
+
+def test_a_record_is_trusted_only_for_the_ended_execution_of_that_arn_and_start(capsys, ship, tmp_path,
+                                                                               monkeypatch):
+    out = tmp_path / "out"
+    _apply(out / "stacks/ship")
+    history = [_started_from("1", "2"), _entered(2, machine.step_state(1, machine.START_BAKE), 1)]
+    arn = f"{MACHINE.replace(':stateMachine:', ':execution:')}:svc-v2"
+    record = ship.parent / "ship.rollouts.json"
+    forged = {"svc": {**_outcome("svc-v2").__dict__, "execution_arn": arn,
+                      "started": STARTED_AT.isoformat(timespec="seconds")}}
+    # Named as promoted while it runs at 10%: followed to its real end, then written.
+    record.write_text(json.dumps(forged))
+    ScriptedAws(["RUNNING", "FAILED"], history, Traffic("1", None, 0)).install(monkeypatch)
+    code, shown, err = run(capsys, "rollout", ship, "svc", "--out", out, "--attach")
+    assert code == 3 and "nothing changed" not in shown, shown + err  # failed: no error named
+    assert _record(ship)["result"] == "failed"
+
+    # The same name and ARN, ended, but started later: a stack destroyed and created again.
+    record.write_text(json.dumps(forged))
+    later = STARTED_AT + timedelta(days=3)
+    ScriptedAws(["SUCCEEDED"], history, Traffic("2", None, 0), started=later).install(monkeypatch)
+    code, shown, _ = run(capsys, "guard", ship, "--out", out)
+    assert code == 1 and "svc-v2 ended (succeeded) but its outcome is not in the traffic file" in shown, shown
+    code, shown, _ = run(capsys, "rollout", ship, "svc", "--out", out, "--attach")
+    assert code == 0 and "ship/svc: promoted\nwrote " in shown, shown
+    assert _record(ship)["started"] == later.isoformat(timespec="seconds")
+
+    # That very execution, ended and recorded: reported, nothing written.
+    before = record.read_bytes()
+    ScriptedAws(["SUCCEEDED"], history, Traffic("2", None, 0), started=later).install(monkeypatch)
+    code, shown, _ = run(capsys, "rollout", ship, "svc", "--out", out, "--attach")
+    assert code == 0 and "; nothing changed" in shown and record.read_bytes() == before
+
+
+def test_status_after_a_rollout_says_what_the_alias_serves_and_that_an_apply_records_it(capsys, ship, tmp_path,
+                                                                                       monkeypatch):
+    out = tmp_path / "out"
+    _apply(out / "stacks/ship")  # the state still has the alias on v1
+    history = [_started_from("1", "2")]
+    ScriptedAws(["SUCCEEDED"], history, Traffic("2", None, 0)).install(monkeypatch)
+    assert run(capsys, "rollout", ship, "svc", "--out", out, "--attach")[0] == 0  # writes the outcome
+    code, shown, _ = run(capsys, "status", ship, "--out", out)
+    assert code == 0
+    lines = shown.splitlines()
+    assert lines[0] == "ship/svc: stable (alias), blue v2, no green, green weight 0, newest v2", shown
+    note = rel_msg.alias_serves_since_the_rollout("blue v2, green weight 0", "blue v1, green weight 0", written=True)
+    assert f"  note: {note}" in lines
+    # Once an apply has recorded it, the state says it again, and the note goes.
+    _apply(out / "stacks/ship", serving="2")
+    code, shown, _ = run(capsys, "status", ship, "--out", out)
+    assert shown.startswith("ship/svc: stable (applied), blue v2, no green, green weight 0, newest v2\n"), shown
+    assert "since the rollout" not in shown

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.core.messages import releasing as releasing_msg
 from generator.core.messages import rollout as msg
 
 pytestmark = pytest.mark.terraform
@@ -151,6 +152,13 @@ def test_a_rollout_promotes_and_the_next_plan_changes_no_resource(project):
     outcome = project.outcome()
     assert (outcome["execution"], outcome["result"], outcome["reason"], outcome["blue_version"]) == \
         (f"svc-v{green}", "promoted", None, blue)
+
+    # Until an apply, the state says what the alias served before: status says what it serves.
+    status = project.run("status", "ship.py", "--local")
+    assert status.stdout.startswith(f"ship/svc: stable (alias), blue v{green}, no green, green weight 0, "
+                                    f"newest v{green}\n"), status.stdout
+    assert releasing_msg.alias_serves_since_the_rollout(f"blue v{green}, green weight 0", f"blue v{blue}, "
+                                                        "green weight 0", written=True) in status.stdout
 
     # The next plan changes no resource: only outputs record the new pins, and after that apply
     # a plan is empty.
@@ -303,6 +311,41 @@ def test_on_a_terminal_the_progress_is_one_line_rewritten_in_place(project):
     text = shown.decode()
     assert result.returncode == 5, text
     assert "\r\x1b[2K" in text and "interfered" in text.split("\x1b[2K")[-1], text
+
+
+def test_up_refuses_while_a_rollout_runs_and_one_removed_from_the_stack_file_can_still_be_written(project):
+    blue, green = project.committed()["blue_version"], project.publish()
+    started = project.run("rollout", "ship.py", "svc", "--local", "--no-wait")
+    assert started.returncode == 0, started.stderr
+    # up --local would apply the committed traffic (blue alone) under the rollout. Whether it is
+    # still running (its bakes take 4 s) or has ended unwritten by the time up looks, it blocks.
+    (project.root / "src/app.py").write_text("def handler(event, context):\n    return 'next'\n")
+    up = project.run("up", "ship.py", "--local")
+    assert up.returncode == 1, up.stdout + up.stderr
+    assert up.stderr == f"{msg.rollouts_block_apply(1)}\n"
+    assert f"ship/svc: running: svc-v{green}: " in up.stdout or "ship/svc: not written: " in up.stdout, up.stdout
+    assert "alias live" not in up.stdout  # nothing applied
+
+    # The rollout removed from the stack file before its outcome is written: guard's advice works.
+    stack_file = project.root / "ship.py"
+    declared = stack_file.read_text()
+    stack_file.write_text(declared[:declared.index(",\n    rollout=Rollout(")] + ")])]\n")
+    try:
+        sfn = project.aws("stepfunctions")
+        arn = f"arn:aws:states:us-east-1:123456789012:execution:ship-svc-rollout:svc-v{green}"
+        deadline = time.monotonic() + 60
+        while sfn.describe_execution(executionArn=arn)["status"] == "RUNNING":
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        status = project.run("status", "ship.py", "--local")
+        assert f"  rollout not written: svc-v{green} ended (succeeded)" in status.stdout, status.stdout + status.stderr
+        attach = project.run("rollout", "ship.py", "svc", "--local", "--attach")
+        assert attach.returncode == 0 and "ship/svc: promoted" in attach.stdout, attach.stdout + attach.stderr
+        assert project.run("guard", "ship.py", "--local").returncode == 0
+    finally:
+        stack_file.write_text(declared)
+    assert project.committed() == {"blue_version": green, "green_version": None, "green_weight": 0}
+    assert project.outcome()["blue_version"] == blue
 
 
 def _terraform_env(project: Project) -> dict[str, str]:

@@ -306,13 +306,15 @@ def test_status_reads_what_the_alias_serves_after_an_apply_that_stopped(shop, ca
         "  note: the traffic file says stable: blue v3, green weight 0: apply to catch up"]
 
 
-def test_status_with_unreadable_state_still_shows_the_traffic_file(shop, capsys, tmp_path):
+def test_status_with_unreadable_state_says_the_phase_is_unknown_and_why_and_exits_2(shop, capsys, tmp_path):
+    # Not "not applied yet": the state may well hold an applied alias. The traffic file still shows.
     stack_dir = tmp_path / "out" / "stacks" / "shop"
     stack_dir.mkdir(parents=True)
     (stack_dir / "terraform.tfstate").write_text("{ broken")
     code, stdout, _ = run(capsys, "status", shop, "--out", tmp_path / "out")
-    assert code == 0
-    assert stdout.startswith("shop/orders: stable (traffic file), blue v3, no green, green weight 0, not applied yet\n"
+    assert code == 2
+    assert stdout.startswith("shop/orders: unknown (applied state not read), blue v3, no green, green weight 0, "
+                             "newest unknown\n"
                              f"  note: applied state not read: {stack_dir / 'terraform.tfstate'}: is not Terraform "
                              "state JSON")
 

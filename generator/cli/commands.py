@@ -21,7 +21,7 @@ from ..output.workspace import Workspace
 from ..releasing.aws import Access
 from ..releasing.operations import Target, locate, promote, rollback, shift
 
-EXIT_OK, EXIT_DIFFERS, EXIT_TOOL_FAILED = 0, 1, 3
+EXIT_OK, EXIT_DIFFERS, EXIT_INVALID, EXIT_TOOL_FAILED = 0, 1, 2, 3
 # A rollout that did not promote: rolled back (an alarm, the smoke test, a failed call) or
 # aborted, traffic back on blue; or interfered with, the alias left as someone else set it.
 EXIT_ROLLED_BACK, EXIT_INTERFERED = 4, 5
@@ -89,14 +89,22 @@ def rollback_command(args: argparse.Namespace) -> int:
 
 
 def status_command(args: argparse.Namespace) -> int:
-    from ..releasing.status import collect_status, render_status_json, render_status_text
+    from ..releasing.status import (
+        INVALID_STATE,
+        STATE_TOOL_FAILED,
+        collect_status,
+        render_status_json,
+        render_status_text,
+    )
 
     stack_file = load_stack_file(args.stack_file)
     workspace = Workspace.from_args(args, stack_file)
-    # AWS (or the emulator) is asked only about deployments with a rollout.
+    # AWS (or the emulator) is asked only about deployments with a rollout applied.
     rows = collect_status(stack_file, workspace, lambda region: _access(args, workspace, region))
     sys.stdout.write(render_status_json(rows) if args.json else render_status_text(rows))
-    return EXIT_OK
+    # State not read: every row is shown, and the exit status is shift's and promote's for that state.
+    failed = {row.state_not_read for row in rows}
+    return EXIT_TOOL_FAILED if STATE_TOOL_FAILED in failed else EXIT_INVALID if INVALID_STATE in failed else EXIT_OK
 
 
 def prune_command(args: argparse.Namespace) -> int:
@@ -140,6 +148,8 @@ def up_command(args: argparse.Namespace) -> int:
     workspace = Workspace.from_args(args, stack_file)
     server = emulator.start_emulator(workspace)
     print(f"moto emulator: {server.endpoint} (pid {server.pid}); stop it with: bluegreen down")
+    if _rollouts_block_apply(args, stack_file, workspace):  # guard's check: the apply would undo them
+        return EXIT_DIFFERS
     for served in deploy(stack_file, workspace, server):
         split = ", ".join(f"v{version} {share * 100:g}%" for version, share in served.shares.items())
         print(f"{served.stack}/{served.deployment}: alias {served.alias} -> {split}" +
@@ -180,18 +190,26 @@ def rollout_command(args: argparse.Namespace) -> int:
 
 
 def guard_command(args: argparse.Namespace) -> int:
-    from .rollout_runner import blocking_rollouts
-
     stack_file = load_stack_file(args.stack_file)
     workspace = Workspace.from_args(args, stack_file)
+    if _rollouts_block_apply(args, stack_file, workspace):
+        return EXIT_DIFFERS
+    print("no rollout is running or waiting to be written: terraform apply may go ahead")
+    return EXIT_OK
+
+
+def _rollouts_block_apply(args: argparse.Namespace, stack_file, workspace: Workspace) -> bool:
+    """Whether an apply would undo a rollout (running, or its outcome not written); each is
+    printed, then why the apply must wait (``guard``, and ``up --local`` before it applies)."""
+    from ..core.messages import rollout as rollout_msg
+    from .rollout_runner import blocking_rollouts
+
     blocking = blocking_rollouts(stack_file, workspace, lambda region: _access(args, workspace, region))
     for line in blocking:
         print(line)
     if blocking:
-        print(f"{len(blocking)} rollout(s) block terraform apply: it would set their aliases back", file=sys.stderr)
-        return EXIT_DIFFERS
-    print("no rollout is running or waiting to be written: terraform apply may go ahead")
-    return EXIT_OK
+        print(rollout_msg.rollouts_block_apply(len(blocking)), file=sys.stderr)
+    return bool(blocking)
 
 
 def _access(args: argparse.Namespace, workspace: Workspace, region: str) -> Access:

@@ -21,9 +21,9 @@ from ..core.errors import ExternalToolFailed, InvalidInput, ToolMissing
 from ..core.layout import CONFIG, MODULE_TRAFFIC, MODULES, STACKS, TFVARS
 from ..releasing.prune import DEFAULT_KEEP
 from . import commands
-from .commands import EXIT_INTERFERED, EXIT_ROLLED_BACK, EXIT_TOOL_FAILED
+from .commands import EXIT_INTERFERED, EXIT_INVALID, EXIT_ROLLED_BACK, EXIT_TOOL_FAILED
 
-EXIT_UNEXPECTED, EXIT_INVALID, EXIT_INTERRUPTED = 1, 2, 130
+EXIT_UNEXPECTED, EXIT_INTERRUPTED = 1, 130
 EPILOG = f"""\
 exit status:
   0    done
@@ -138,7 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
     up = _subcommand(sub, "up", commands.up_command, "deploy a stack on a local AWS emulator (moto)",
                      "Start a moto server on a free loopback port (or reuse the running one), synthesize "
                      "into .bluegreen/local/ with the local traffic, and run terraform init and apply "
-                     "against it. Needs bluegreen's local extra: pip install 'bluegreen[local]'.")
+                     "against it. Refuses (exit 1), as guard does, while a rollout is running or has ended without its "
+                     "outcome written: the apply would set its alias back. Needs bluegreen's local extra: "
+                     "pip install 'bluegreen[local]'.")
     up.add_argument("stack_file", metavar="STACK_FILE", help="Python file that defines STACKS")
     _local_switch(up, "up")
     _subcommand(sub, "down", commands.down_command, "stop the local emulator and drop its state",

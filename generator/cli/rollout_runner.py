@@ -19,11 +19,11 @@ from dataclasses import asdict
 from ..core.errors import Argument, InvalidInput, Problem
 from ..core.messages import rollout as msg
 from ..model.loader import StackFile
-from ..model.rollout_record import Outcome, read_records, record_path
+from ..model.rollout_record import Outcome, record_path
 from ..output.workspace import Workspace
 from ..releasing.aws import Access
 from ..releasing.operations import Target, locate
-from ..releasing.rollout import RUNNING, Executions, applied_rollout, check_can_start, settle
+from ..releasing.rollout import RUNNING, Executions, applied_rollout, check_can_start, recorded, settle
 from ..releasing.rollout_watch import RUNNING_NOW, WRITTEN, Snapshot, follow, poll_interval, render, rollout_state
 from ..terraform.state import read_state
 
@@ -33,7 +33,9 @@ STARTED = "started"  # --no-wait's result: the execution runs on, its outcome is
 
 def run_rollout(args: argparse.Namespace, target: Target, access: Access) -> str:
     """Start or pick up the rollout, follow it unless ``--no-wait``, write its outcome; its result."""
-    rollout = applied_rollout(target)
+    # Picking up or stopping an execution goes by what is applied, so a rollout removed from the
+    # stack file while it runs can still be followed or stopped, as guard advises.
+    rollout = applied_rollout(target, applied_only=args.attach or args.abort)
     executions = Executions(rollout, access)
     current = executions.current()
     emit = _Emitter(args.json)
@@ -52,11 +54,11 @@ def run_rollout(args: argparse.Namespace, target: Target, access: Access) -> str
     name = rollout.execution_name(attempt)
     emit({"event": event, "execution": name, "execution_arn": arn, "green_version": rollout.green},
          f"{rollout.name}: {event} {name} (v{rollout.green}): {arn}")
-    recorded = read_records(record_path(target.traffic_file, target.stack)).get(target.deployment.name)
-    if event == "attached" and recorded is not None and recorded.execution == name:
+    written = recorded(rollout, current[1]) if event == "attached" and current else None
+    if written is not None:
         # Its outcome is in Git already; settling it again could undo a reviewed change made since.
-        _report(emit, rollout.name, recorded, target, written=False)
-        return recorded.result
+        _report(emit, rollout.name, written, target, written=False)
+        return written.result
     if args.no_wait and event == "started":
         return STARTED
     return _follow_and_settle(executions, arn, name, emit).result
@@ -78,10 +80,8 @@ def _abort(args: argparse.Namespace, executions: Executions, current: tuple[int,
 def _follow_and_settle(executions: Executions, arn: str, name: str, emit: _Emitter,
                        stopped_because: str | None = None) -> Outcome:
     rollout = executions.rollout
-    plan = rollout.target.deployment.rollout
-    assert plan is not None
     shown = last = None
-    for last in follow(executions, arn, name, poll_interval(plan)):
+    for last in follow(executions, arn, name, poll_interval(rollout.plan)):
         snapshot = last[0]
         if _is_news(snapshot, shown, emit):
             emit({"event": "progress", **asdict(snapshot)}, render(snapshot), same_line=True)
@@ -147,10 +147,8 @@ def blocking_rollouts(stack_file: StackFile, workspace: Workspace, access: Calla
         for deployment in stack.deployments:
             target = locate(stack_file, f"{stack.name}/{deployment.name}", workspace)
             found = rollout_state(target, access, state)
-            if found is None or found[0] == WRITTEN:
+            if found is None or found.kind == WRITTEN:
                 continue
-            kind, line = found
-            fix = ("wait for it (bluegreen rollout --attach) or stop it (--abort)" if kind == RUNNING_NOW
-                   else "run bluegreen rollout --attach and commit what it writes")
-            lines.append(f"{stack.name}/{deployment.name}: {kind}: {line}; {fix}")
+            fix = msg.WAIT_OR_ABORT if found.kind == RUNNING_NOW else msg.ATTACH_AND_COMMIT
+            lines.append(f"{stack.name}/{deployment.name}: {found.kind}: {found.line}; {fix}")
     return lines

@@ -15,12 +15,14 @@ of the alias passes the revision id it expects, so AWS itself refuses a change t
 overwrite someone else's (UpdateAlias ``RevisionId``) — except the rollback, which must win.
 
 The state names are what ``bluegreen rollout`` reads back from the execution's history to show
-progress: ``step_state`` and the constants here are the only spelling of them.
+progress: ``step_state`` and the constants here are the only spelling of them. ``read_plan``
+reads the steps, bake and alarms back from an applied definition, which is what runs.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from .rollout import Rollout
@@ -218,3 +220,41 @@ def _endings(lambda_alias: dict) -> dict:
         ROLLBACK_FAILED: {"Type": "Fail", "Error": ROLLBACK_FAILED_ERROR,
                           "Cause": "Putting the alias back on blue failed: read the execution's history."},
     }
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What an applied state machine rolls out, read back from its definition (``read_plan``):
+    progress is shown against these, not the stack file's, which may have changed since the apply."""
+
+    steps: tuple[float, ...]
+    bake_s: int
+    check_every_s: int
+    alarm_names: tuple[str, ...]
+
+
+def read_plan(text: object) -> Plan | None:
+    """The plan of a definition that ``definition`` wrote (its JSON text, as Terraform's state or
+    DescribeStateMachine hold it); None for anything else."""
+    try:
+        states = json.loads(text)["States"] if isinstance(text, str) else None
+        if not isinstance(states, dict):
+            return None
+        steps: list[float] = []
+        while step_state(len(steps) + 1, SET_WEIGHT) in states:
+            routing = states[step_state(len(steps) + 1, SET_WEIGHT)]["Parameters"]["RoutingConfig"]
+            (weight,) = routing["AdditionalVersionWeights"].values()
+            steps.append(weight)
+        if not steps:
+            return None
+        # Every step waits and counts the same: the first one's say what all do.
+        check_every_s = states[step_state(1, WAIT)]["Seconds"]
+        checks = states[step_state(1, BAKED)]["Choices"][0]["NumericLessThan"]
+        alarms = states[step_state(1, CHECK_ALARMS)]["Parameters"]["AlarmNames"]
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
+    numbers = [*steps, check_every_s, checks]
+    if not all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in numbers) or \
+            not isinstance(alarms, list) or not all(isinstance(a, str) for a in alarms):
+        return None
+    return Plan(tuple(float(s) for s in steps), int(checks * check_every_s), int(check_every_s), tuple(alarms))

@@ -1,7 +1,7 @@
 """The rollout record: each deployment's last rollout outcome, in a small file next to the traffic file.
 
-``<stack>.rollouts.json`` holds, per deployment, the execution, its result, the reason, the
-versions and the times. It is rewritten with the traffic file when a rollout ends, so a commit
+``<stack>.rollouts.json`` holds, per deployment, the execution (its name and ARN), its result,
+the reason, the versions and the times. It is rewritten with the traffic file when a rollout ends, so a commit
 of both tells the story in Git's history ("rolled back: Alarm ... is in ALARM"), and ``guard``
 knows whether an ended execution's outcome has been written yet. Writes are atomic and happen
 under the traffic file's lock.
@@ -27,6 +27,7 @@ PROMOTED, ROLLED_BACK, INTERFERED, ABORTED, FAILED, NOT_STARTED = ("promoted", "
 @dataclass(frozen=True)
 class Outcome:
     execution: str            # the execution's name (deployment, green version, attempt)
+    execution_arn: str        # with ``started``, what tells this execution from a later one of the same name
     result: str               # PROMOTED, ROLLED_BACK, INTERFERED, ABORTED, FAILED or NOT_STARTED
     reason: str | None        # why it did not promote (the execution's cause); None when promoted
     blue_version: str | None  # what the alias served before

@@ -41,7 +41,7 @@ def applied(deployment: Deployment, state: AppliedState) -> Applied | None:
     first = _dynamic((state.resources.get(at.first_version) or {}).get("output"))
     variables = _traffic(state.outputs.get(naming.output_name(deployment, "applied_traffic")))
     newest = _version(function.get("version"), f"{at.function}.version")
-    if variables is not None and _serves(variables, _text(first)) == (primary, weights):
+    if variables is not None and serves(variables, _text(first)) == (primary, weights):
         traffic, stopped = variables, None
     else:
         traffic = _read_off(primary, weights, variables)
@@ -51,7 +51,7 @@ def applied(deployment: Deployment, state: AppliedState) -> Applied | None:
     return Applied(traffic, serving_blue, newest, _text(alias.get("arn")), stopped)
 
 
-def _serves(traffic: Traffic, first: str | None) -> tuple[str | None, dict[str, float]]:
+def serves(traffic: Traffic, first: str | None) -> tuple[str | None, dict[str, float]]:
     """The alias's primary version and weights that ``traffic`` produces (see ``synthesis.interface``)."""
     blue = traffic.blue_version or first
     green = traffic.green_version or blue

@@ -29,7 +29,8 @@ from ..core.errors import ExternalToolFailed, InvalidInput, Problem
 from ..core.messages import releasing as releasing_msg
 from ..core.messages import rollout as msg
 from ..model import naming, rollout_machine
-from ..model.rollout_names import STATE_MACHINE_OUTPUT, execution_name, gating_alarm_names
+from ..model.rollout_machine import Plan, read_plan
+from ..model.rollout_names import STATE_MACHINE_OUTPUT, RolloutAddresses, execution_name
 from ..model.rollout_record import (
     ABORTED,
     FAILED,
@@ -38,6 +39,7 @@ from ..model.rollout_record import (
     PROMOTED,
     ROLLED_BACK,
     Outcome,
+    read_records,
     record_path,
     write_record,
 )
@@ -65,7 +67,11 @@ class Rollout:
     green: str                   # the newest applied version: what the state machine rolls out
     committed: Traffic           # the traffic file's entry
     serving: Traffic             # what the alias serves, as the applied state says
-    alarm_names: tuple[str, ...]
+    plan: Plan                   # the steps, bake and alarms of the applied state machine
+
+    @property
+    def alarm_names(self) -> tuple[str, ...]:
+        return self.plan.alarm_names
 
     @property
     def name(self) -> str:
@@ -83,8 +89,10 @@ def applied_rollout(target: Target, state: AppliedState | None = None, *, applie
     """The deployment's applied rollout; ``InvalidInput`` (exit 2) when it has none applied.
 
     ``state``: the stack's applied state, when the caller has read it already. ``applied_only``:
-    a rollout the state has counts even when the stack file no longer declares it (``guard``:
-    the next apply would destroy its state machine while it runs).
+    a rollout the state has counts even when the stack file no longer declares it (``guard``,
+    ``status``, ``rollout --attach`` and ``--abort``: the next apply would destroy its state
+    machine while it runs). Its steps and alarms are the applied state machine's, read from its
+    definition in the state, whatever the stack file says now.
     """
     deployment = target.deployment
     if deployment.rollout is None and not applied_only:
@@ -92,12 +100,12 @@ def applied_rollout(target: Target, state: AppliedState | None = None, *, applie
     state = state if state is not None else read_state(target.stack_dir, target.remote_state)
     live, machine = applied(deployment, state), state.outputs.get(naming.output_name(deployment,
                                                                                       STATE_MACHINE_OUTPUT))
-    if live is None or not isinstance(machine, str) or live.newest_version is None:
+    plan = read_plan((state.resources.get(RolloutAddresses(deployment).state_machine) or {}).get("definition"))
+    if live is None or not isinstance(machine, str) or live.newest_version is None or plan is None:
         raise InvalidInput(Problem(target.where, msg.rollout_must_be_applied(str(target.stack_dir))))
     function_name = naming.function_name(target.stack.name, deployment)
     committed = read_traffic(target.traffic_file, target.stack)[deployment.name]
-    alarms = gating_alarm_names(function_name, deployment) if deployment.rollout is not None else []
-    return Rollout(target, function_name, machine, live.newest_version, committed, live.traffic, tuple(alarms))
+    return Rollout(target, function_name, machine, live.newest_version, committed, live.traffic, plan)
 
 
 def check_can_start(rollout: Rollout, alarm_states: dict[str, str]) -> None:
@@ -256,9 +264,9 @@ def settle(executions: Executions, name: str, description: dict, blue: str | Non
     # Always what the alias serves, read back: green alone after a promotion, blue alone after a
     # rollback, and whatever someone else set if they moved it.
     traffic = executions.served()
-    outcome = Outcome(execution=name, result=result, reason=reason, blue_version=blue or rollout.committed.blue_version,
-                      green_version=rollout.green, started=_time(description.get("startDate")),
-                      ended=_time(description.get("stopDate")))
+    outcome = Outcome(execution=name, execution_arn=str(description.get("executionArn")), result=result,
+                      reason=reason, blue_version=blue or rollout.committed.blue_version, green_version=rollout.green,
+                      started=_time(description.get("startDate")), ended=_time(description.get("stopDate")))
     target = rollout.target
     set_traffic(target, traffic)
     # The record last: until it names this execution, guard says the outcome is not written and
@@ -266,6 +274,22 @@ def settle(executions: Executions, name: str, description: dict, blue: str | Non
     with traffic_lock(target.traffic_file):
         write_record(record_path(target.traffic_file, target.stack), target.stack, target.deployment.name, outcome)
     return outcome
+
+
+def recorded(rollout: Rollout, description: dict) -> Outcome | None:
+    """The record file's outcome of the execution ``description`` describes, if written; None while
+    it runs (a record naming a running execution is not the truth about it), and None for
+    another execution of the same name: a stack destroyed and created again numbers its versions
+    from 1 and names its state machine as before, so even the ARN comes back, and only the start
+    time tells them apart (docs/aws-rules.md#r60-execution-names-come-back)."""
+    if description.get("status") == RUNNING:
+        return None
+    target = rollout.target
+    written = read_records(record_path(target.traffic_file, target.stack)).get(target.deployment.name)
+    if written is None or (written.execution_arn, written.started) != (str(description.get("executionArn")),
+                                                                       _time(description.get("startDate"))):
+        return None
+    return written
 
 
 def _time(value: Any) -> str:

@@ -13,16 +13,16 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from ..core.errors import InvalidInput
 from ..model import rollout_machine as machine
-from ..model.rollout import Rollout
-from ..model.rollout_record import read_records, record_path
-from ..model.traffic import format_weight
+from ..model.rollout_machine import Plan
+from ..model.traffic import Traffic, format_weight
 from ..terraform.state import AppliedState
 from .aws import Access
 from .operations import Target
-from .rollout import RUNNING, SUCCEEDED, Executions, applied_rollout, blue_of
+from .rollout import RUNNING, SUCCEEDED, Executions, applied_rollout, blue_of, recorded
 
 # What each phase is called in a snapshot.
 STARTING, SMOKE, SETTING, BAKING, PROMOTING, ROLLING_BACK, ENDED = (
@@ -42,9 +42,10 @@ class Snapshot:
 
 
 class Tracker:
-    """Where an execution is, from its history events (fed oldest first, a batch at a time)."""
+    """Where an execution is, from its history events (fed oldest first, a batch at a time),
+    against the applied state machine's ``plan``."""
 
-    def __init__(self, rollout: Rollout):
+    def __init__(self, rollout: Plan):
         self.rollout = rollout
         self.phase, self.step, self.weight = STARTING, 0, 0.0
         self.bake_ends: datetime | None = None
@@ -95,9 +96,7 @@ class Tracker:
 def follow(executions: Executions, arn: str, name: str, poll_s: float,
            sleep: Callable[[float], None] = time.sleep) -> Iterator[tuple[Snapshot, Tracker, dict]]:
     """A snapshot per poll (with the tracker and the execution's description) until the execution ends."""
-    rollout = executions.rollout.target.deployment.rollout
-    assert rollout is not None, "only a deployment with a rollout is followed"
-    tracker = Tracker(rollout)
+    tracker = Tracker(executions.rollout.plan)
     while True:
         description = executions.describe(arn)
         tracker.read(executions.history(arn, tracker.last_id))
@@ -108,7 +107,7 @@ def follow(executions: Executions, arn: str, name: str, poll_s: float,
         sleep(poll_s)
 
 
-def poll_interval(rollout: Rollout) -> float:
+def poll_interval(rollout: Plan) -> float:
     """Half a check, between half a second and five: a change shows within one poll."""
     return min(5.0, max(0.5, rollout.check_every_s / 2))
 
@@ -128,11 +127,18 @@ def render(snapshot: Snapshot) -> str:
 RUNNING_NOW, WRITTEN, NOT_WRITTEN = "running", "written", "not written"
 
 
-def rollout_state(target: Target, access: Callable[[str], Access],
-                  state: AppliedState | None = None) -> tuple[str, str] | None:
-    """The deployment's latest rollout for its newest version, as ``(RUNNING_NOW|WRITTEN|NOT_WRITTEN,
-    line)``; None when it has none applied or none was started. ``access(region)`` is asked for
-    only then: with nothing applied, nothing is read from AWS (or the emulator)."""
+class Found(NamedTuple):
+    kind: str                   # RUNNING_NOW, WRITTEN or NOT_WRITTEN
+    line: str                   # the execution, and its progress or how it ended
+    serving: Traffic | None     # what the alias serves, once ended (with ``read_alias``)
+
+
+def rollout_state(target: Target, access: Callable[[str], Access], state: AppliedState | None = None, *,
+                  read_alias: bool = False) -> Found | None:
+    """The deployment's latest rollout for its newest version; None when it has none applied or
+    none was started. ``access(region)`` is asked for only then: with nothing applied, nothing is
+    read from AWS (or the emulator). ``read_alias``: read what the alias serves once the execution
+    has ended, which the applied state does not say until the next apply (``status``)."""
     try:
         rollout = applied_rollout(target, state, applied_only=True)
     except InvalidInput:
@@ -143,15 +149,15 @@ def rollout_state(target: Target, access: Callable[[str], Access],
         return None
     name, description = rollout.execution_name(current[0]), current[1]
     status = str(description.get("status"))
-    plan = rollout.target.deployment.rollout
-    if status == RUNNING and plan is None:  # applied, and since removed from the stack file
-        return RUNNING_NOW, f"{name} (no longer in the stack file, still applied)"
-    if status == RUNNING and plan is not None:
-        tracker = Tracker(plan)
+    if status == RUNNING:
+        tracker = Tracker(rollout.plan)
         tracker.read(executions.history(str(description["executionArn"]), 0))
-        return RUNNING_NOW, render(tracker.snapshot(name, status, executions.alarm_states(), time.time()))
-    written = read_records(record_path(target.traffic_file, target.stack)).get(target.deployment.name)
-    if written is not None and written.execution == name:
+        line = render(tracker.snapshot(name, status, executions.alarm_states(), time.time()))
+        removed = " (no longer in the stack file, still applied)" if target.deployment.rollout is None else ""
+        return Found(RUNNING_NOW, line + removed, None)
+    serving = executions.served() if read_alias else None
+    written = recorded(rollout, description)
+    if written is not None:
         reason = f": {written.reason}" if written.reason else ""
-        return WRITTEN, f"{name} {written.result} at {written.ended}{reason}"
-    return NOT_WRITTEN, f"{name} ended ({status.lower()}) but its outcome is not in the traffic file"
+        return Found(WRITTEN, f"{name} {written.result} at {written.ended}{reason}", serving)
+    return Found(NOT_WRITTEN, f"{name} ended ({status.lower()}) but its outcome is not in the traffic file", serving)

@@ -172,5 +172,13 @@ def prune_stopped(function: str, version: str, error: object, deleted: list[str]
     return f"deleting version {version} of Lambda function {function} failed: {error}; {before}"
 
 
+def alias_serves_since_the_rollout(serving: str, applied: str | None, written: bool) -> str:
+    """``serving``: what the alias serves (read from Lambda); ``applied``: what the state says."""
+    state = f"the applied state still says {applied}" if applied else "the applied state does not say it yet"
+    then = ("the next terraform apply records it, changing nothing in AWS" if written
+            else "write it with bluegreen rollout --attach before the next terraform apply, which would set it back")
+    return f"the alias serves {serving} since the rollout; {state}: {then}"
+
+
 def rollout_state_not_read(error: str) -> str:
     return f"the rollout's state could not be read: {error}"

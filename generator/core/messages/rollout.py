@@ -145,3 +145,13 @@ def gate_alarms_must_exist(missing: list[str]) -> str:
 def alarms_must_not_be_firing(firing: list[str]) -> str:
     return (f"no alarm that gates the rollout may be in ALARM when it starts (green would take traffic, then be "
             f"rolled back at the first check); in ALARM: {', '.join(firing)}")
+
+
+# --- bluegreen guard (and up --local, which runs the same check) -----------------------------------
+
+WAIT_OR_ABORT = "wait for it (bluegreen rollout --attach) or stop it (--abort)"
+ATTACH_AND_COMMIT = "run bluegreen rollout --attach and commit what it writes"
+
+
+def rollouts_block_apply(count: int) -> str:
+    return f"{count} rollout(s) block terraform apply: it would set their aliases back"
