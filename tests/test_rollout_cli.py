@@ -213,7 +213,7 @@ class ScriptedAws:
 
     def __init__(self, statuses: list[str], history: list[dict], serving: Traffic, started: datetime = STARTED_AT):
         self.descriptions = [{"executionArn": f"{MACHINE.replace(':stateMachine:', ':execution:')}:svc-v2",
-                              "status": status, "startDate": started,
+                              "name": "svc-v2", "status": status, "startDate": started,
                               **({} if status == "RUNNING" else {"stopDate": started + timedelta(seconds=9)})}
                              for status in statuses]
         self.events, self.serving, self.calls = history, serving, []
@@ -343,6 +343,18 @@ def test_a_record_is_trusted_only_for_the_ended_execution_of_that_arn_and_start(
     ScriptedAws(["SUCCEEDED"], history, Traffic("2", None, 0), started=later).install(monkeypatch)
     code, shown, _ = run(capsys, "rollout", ship, "svc", "--out", out, "--attach")
     assert code == 0 and "; nothing changed" in shown and record.read_bytes() == before
+
+    # A record of the release before the ARN was kept: still read, its name and start time
+    # standing in for the ARN, so an upgrade neither breaks guard nor settles an outcome again.
+    legacy = {"svc": {k: v for k, v in json.loads(before)["svc"].items() if k != "execution_arn"}}
+    record.write_text(json.dumps(legacy))
+    ScriptedAws(["SUCCEEDED"], history, Traffic("2", None, 0), started=later).install(monkeypatch)
+    assert run(capsys, "guard", ship, "--out", out)[0] == 0
+    code, shown, _ = run(capsys, "rollout", ship, "svc", "--out", out, "--attach")
+    assert code == 0 and "; nothing changed" in shown, shown
+    ScriptedAws(["SUCCEEDED"], history, Traffic("2", None, 0), started=later + timedelta(days=1)).install(monkeypatch)
+    code, shown, _ = run(capsys, "guard", ship, "--out", out)
+    assert code == 1 and "but its outcome is not in the traffic file" in shown, shown
 
 
 def test_status_after_a_rollout_says_what_the_alias_serves_and_that_an_apply_records_it(capsys, ship, tmp_path,

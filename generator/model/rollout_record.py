@@ -27,13 +27,19 @@ PROMOTED, ROLLED_BACK, INTERFERED, ABORTED, FAILED, NOT_STARTED = ("promoted", "
 @dataclass(frozen=True)
 class Outcome:
     execution: str            # the execution's name (deployment, green version, attempt)
-    execution_arn: str        # with ``started``, what tells this execution from a later one of the same name
+    # With ``started``, what tells this execution from a later one of the same name; None in a
+    # record written before the ARN was kept (then the name and ``started`` tell them apart).
+    execution_arn: str | None
     result: str               # PROMOTED, ROLLED_BACK, INTERFERED, ABORTED, FAILED or NOT_STARTED
     reason: str | None        # why it did not promote (the execution's cause); None when promoted
     blue_version: str | None  # what the alias served before
     green_version: str        # the version rolled out
     started: str              # ISO 8601, UTC
     ended: str
+
+
+# The one key a record of an older release may lack.
+_ARN = "execution_arn"
 
 
 def record_path(traffic_file: Path, stack: Stack) -> Path:
@@ -48,9 +54,10 @@ def read_records(path: Path) -> dict[str, Outcome]:
     where = InFile(str(path))
     data = read_json(path, where, not_json=msg.record_must_be_json, too_deep=msg.RECORD_MUST_NOT_NEST)
     names = {f.name for f in fields(Outcome)}
-    if not isinstance(data, dict) or not all(isinstance(e, dict) and set(e) == names for e in data.values()):
+    if not isinstance(data, dict) or not all(isinstance(e, dict) and set(e) in (names, names - {_ARN})
+                                             for e in data.values()):
         raise InvalidInput(Problem(where, msg.record_must_have_the_shape(sorted(names))))
-    return {name: Outcome(**entry) for name, entry in data.items()}
+    return {name: Outcome(**{_ARN: None, **entry}) for name, entry in data.items()}
 
 
 def write_record(path: Path, stack: Stack, deployment: str, outcome: Outcome) -> None:

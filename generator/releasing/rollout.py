@@ -286,10 +286,12 @@ def recorded(rollout: Rollout, description: dict) -> Outcome | None:
         return None
     target = rollout.target
     written = read_records(record_path(target.traffic_file, target.stack)).get(target.deployment.name)
-    if written is None or (written.execution_arn, written.started) != (str(description.get("executionArn")),
-                                                                       _time(description.get("startDate"))):
+    if written is None or written.started != _time(description.get("startDate")):
         return None
-    return written
+    # A record of an older release has no ARN: its name, with the start time, stands in.
+    same = (written.execution_arn == str(description.get("executionArn")) if written.execution_arn is not None
+            else written.execution == description.get("name"))
+    return written if same else None
 
 
 def _time(value: Any) -> str:
