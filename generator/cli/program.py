@@ -1,8 +1,9 @@
 """The ``bluegreen`` command: parse arguments, call the layers, map errors to exit codes.
 
-Exit status (also in ``bluegreen --help``): 0 done; 1 anything unexpected, or ``synth --check``
-found differences; 2 invalid input (a message naming the field and value, no traceback) or a
-required tool missing; 3 an external tool (Terraform, the moto emulator, an AWS call) failed; 130
+Exit status (also in ``bluegreen --help``): 0 done; 1 anything unexpected, ``synth --check``
+found differences, or ``guard`` found a rollout that an apply would undo; 2 invalid input (a
+message naming the field and value, no traceback) or a required tool missing; 3 an external tool
+(Terraform, the moto emulator, an AWS call) failed; 4 and 5 a rollout's outcomes; 130
 interrupted. ``BLUEGREEN_DEBUG=1`` adds the traceback for unexpected errors.
 """
 
@@ -18,7 +19,7 @@ from contextlib import contextmanager
 from importlib import metadata
 
 from ..core.errors import ExternalToolFailed, InvalidInput, ToolMissing
-from ..core.layout import CONFIG, MODULE_TRAFFIC, MODULES, STACKS, TFVARS
+from ..core.layout import CONFIG, MODULE_TRAFFIC, MODULES, STACKS, STATE_FILE, TFVARS
 from ..releasing.prune import DEFAULT_KEEP
 from . import commands
 from .commands import EXIT_INTERFERED, EXIT_INVALID, EXIT_ROLLED_BACK, EXIT_TOOL_FAILED
@@ -28,7 +29,8 @@ EPILOG = f"""\
 exit status:
   0    done
   {EXIT_UNEXPECTED}    an unexpected error (BLUEGREEN_DEBUG=1 shows the traceback),
-       or synth --check found differences
+       synth --check found differences, or guard found a rollout that
+       terraform apply would undo
   {EXIT_INVALID}    invalid input (a bad argument, stack file, traffic file or emulator
        record, named in the message), or a required tool missing (Node.js,
        Terraform, the local extra)
@@ -47,6 +49,10 @@ holding .git or .bluegreen; else the current folder. --local works on the
 emulator's own output and traffic under .bluegreen/local/, never the committed ones.
 """
 OUT_HELP = "the synthesized output folder, relative to the current folder (default: cdktf.out at the project root)"
+# Where status and guard read what is applied (terraform.state.read_state): said once, for both.
+APPLIED_STATE = (f"the applied Terraform state (the stack folder's {STATE_FILE}, read directly with no "
+                 "terraform init; with an S3Backend, terraform state pull in the stack folder, after "
+                 "terraform init)")
 LOCAL_HELP = ("work on the local emulator's output and traffic under .bluegreen/local/ "
               "instead of --out and the committed traffic file")
 
@@ -105,8 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     _command(sub, "rollback", commands.rollback_command, "send all traffic back to blue",
              "Set the green weight to 0; blue stays as it is.", deployment=True)
     status = _command(sub, "status", commands.status_command, "show versions, weights and phases",
-                      "Per deployment: blue, green, weight and phase, from the traffic file and the "
-                      "applied Terraform outputs. Writes nothing.")
+                      "Per deployment: blue, green, weight and phase, from the traffic file and "
+                      f"{APPLIED_STATE}. What the alias serves is read from its "
+                      "resource in that state, never from the outputs. A deployment with a rollout also "
+                      "shows its execution, from AWS Step Functions (or the emulator with --local). "
+                      "Writes nothing.")
     status.add_argument("--json", action="store_true", help="machine-readable output")
     prune = _command(sub, "prune", commands.prune_command, "delete old published versions of a function",
                      "The versions older than the N newest go, oldest first, each reported with its code "
@@ -179,7 +188,9 @@ def _rollout_commands(sub) -> None:
     _command(sub, "guard", commands.guard_command, "fail while terraform apply would undo a rollout",
              "Exit 1, naming them, while a deployment's rollout is running or has ended without its outcome "
              "in the traffic file: an apply then would set the alias back. Run it in CI before terraform "
-             "apply. Talks to AWS Step Functions (or the emulator with --local).")
+             f"apply. It reads each deployment's state machine from {APPLIED_STATE}, so a rollout removed "
+             "from the stack file still blocks, and its executions from AWS Step Functions (or the emulator "
+             "with --local).")
 
 
 def _subcommand(sub, name: str, run, help_text: str, description: str) -> argparse.ArgumentParser:
