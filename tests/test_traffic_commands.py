@@ -17,6 +17,9 @@ import pytest
 from conftest import FIXTURES, ROOT
 
 from generator.cli import program as cli
+from generator.core.messages import cli as cli_msg
+from generator.core.messages import releasing as releasing_msg
+from generator.core.messages import traffic as traffic_msg
 from generator.model.traffic import format_weight, parse_weight
 
 
@@ -396,3 +399,36 @@ def test_a_canary_written_by_an_earlier_bluegreen_is_read_and_rewritten_by_shift
     assert run(capsys, "shift", shop, "orders", "25%", "--out", out)[0] == 0
     assert json.loads(path.read_text())["orders"] == {"blue_version": "3", "green_version": "4", "green_weight": 0.25}
     assert run(capsys, "synth", shop, "--out", tmp_path / "synth")[0] == 0
+
+
+# --- numbers too large to be a Lambda version ----------------------------------------------------
+
+HUGE = "9" * 5000  # int() refuses more than 4,300 digits; every path must refuse it first, as bad input
+
+
+@pytest.mark.parametrize("command", [["shift", "orders", "0.1"], ["promote", "orders"]])
+def test_a_version_argument_past_64_bits_exits_2_naming_it(shop, out, capsys, command):
+    before = traffic(shop)
+    code, stdout, err = run(capsys, command[0], shop, *command[1:], "--version", HUGE, "--out", out)
+    assert (code, stdout) == (2, "")
+    assert err == f"error: --version: {cli_msg.version_must_be_at_most_the_largest(HUGE)}\n"
+    assert len(err) < 200 and traffic(shop) == before
+    # the largest 64-bit number is a version number; one more is not
+    assert run(capsys, "promote", shop, "orders", "--version", str(2**63), "--out", out)[0] == 2
+    assert "--version: must be at most" not in run(capsys, "promote", shop, "orders", "--version", str(2**63 - 1),
+                                                   "--out", out)[2]
+
+
+def test_a_traffic_file_version_past_64_bits_is_refused_naming_the_field(shop, capsys):
+    path = shop.parent / "shop.traffic.json"
+    path.write_text(json.dumps({"orders": {"blue_version": HUGE, "green_version": None, "green_weight": 0}}))
+    code, _, err = run(capsys, "status", shop, "--out", shop.parent / "out")
+    assert (code, err) == (2, f"error: {path}: orders: "
+                              f"{traffic_msg.version_must_be_at_most_the_largest('blue_version', HUGE)}\n")
+
+
+def test_an_applied_version_past_64_bits_is_refused_naming_the_attribute(shop, capsys, tmp_path):
+    applied(tmp_path / "out", orders=dict(serves="3", newest=HUGE, first="1", variables=("3", None, 0)))
+    code, _, err = run(capsys, "shift", shop, "orders", "0.1", "--out", tmp_path / "out")
+    assert (code, err) == (2, "error: Terraform state: aws_lambda_function.orders.version: "
+                              f"{releasing_msg.version_must_be_at_most_the_largest(HUGE)}\n")

@@ -15,7 +15,7 @@ from ..core.messages import cli as msg
 from ..model import naming
 from ..model.loader import load_stack_file
 from ..model.rollout_record import FAILED, INTERFERED, PROMOTED
-from ..model.traffic import VERSION, Traffic, format_weight, parse_weight
+from ..model.traffic import Traffic, format_weight, is_count, is_too_large, is_version, parse_weight
 from ..output.folder import synthesize
 from ..output.workspace import Workspace
 from ..releasing.aws import Access
@@ -207,12 +207,16 @@ def _access(args: argparse.Namespace, workspace: Workspace, region: str) -> Acce
 
 
 def _check_version(version: str | None) -> None:
-    if version is not None and not VERSION.fullmatch(version):
+    if is_too_large(version):
+        raise InvalidInput(Problem(Argument("--version"), msg.version_must_be_at_most_the_largest(version)))
+    if version is not None and not is_version(version):
         raise InvalidInput(Problem(Argument("--version"), msg.version_must_be_a_number(version)))
 
 
 def _check_keep(keep: str) -> int:
-    if not keep.isascii() or not keep.isdigit():
+    if keep.isascii() and keep.isdigit() and not is_count(keep):
+        raise InvalidInput(Problem(Argument("--keep"), msg.keep_must_be_at_most_the_largest(keep)))
+    if not is_count(keep):
         raise InvalidInput(Problem(Argument("--keep"), msg.keep_must_be_a_whole_number(keep)))
     return int(keep)
 

@@ -17,7 +17,7 @@ from ..core.errors import Argument, InFile, InvalidInput, OfDeployment, Problem
 from ..core.messages import releasing as msg
 from ..model.loader import StackFile
 from ..model.stack import Deployment, Stack
-from ..model.traffic import VERSION, Traffic
+from ..model.traffic import Traffic, is_too_large, is_version
 from ..model.traffic_file import read_traffic, traffic_lock, write_traffic
 from ..output.workspace import Workspace
 from ..terraform.state import read_state
@@ -119,7 +119,10 @@ def applied_version(target: Target, what: str) -> str:
     if value is None:
         raise InvalidInput(Problem(target.where,
                                    msg.version_must_be_applied(target.stack_dir)))
-    if not VERSION.fullmatch(value):
+    if is_too_large(value):
+        raise InvalidInput(Problem(InFile(str(target.stack_dir), f"{what} version"),
+                                   msg.version_must_be_at_most_the_largest(value)))
+    if not is_version(value):
         raise InvalidInput(Problem(InFile(str(target.stack_dir), f"{what} version"),
                                    msg.must_be_a_version_number(value)))
     return value
@@ -131,7 +134,7 @@ def _published(target: Target, version: str | None) -> str | None:
         return None
     live = applied(target.deployment, read_state(target.stack_dir, target.remote_state))
     newest = live.newest_version if live else None
-    if newest is not None and VERSION.fullmatch(newest) and int(version) > int(newest):
+    if is_version(newest) and is_version(version) and int(version) > int(newest):
         raise InvalidInput(Problem(Argument("--version"),
                                    msg.must_be_a_published_version(target.deployment.name, newest, version)))
     return version

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..values import LARGEST_VERSION, shortened
+
 # --- choosing the deployment (DEPLOYMENT) and the version (--version) ----------------------------
 
 
@@ -50,6 +52,11 @@ def promoted_must_not_be_blue(version: str) -> str:
 def version_must_be_applied(stack_dir: Path | str) -> str:
     return (f"no version is known: {stack_dir} has no applied state for this deployment (apply first, or "
             "pass --version N)")
+
+
+def version_must_be_at_most_the_largest(got: str) -> str:
+    """A version read from the applied state, of more digits than a Lambda version has."""
+    return f"must be at most \"{LARGEST_VERSION}\" (a Lambda version number), got: {shortened(got)}"
 
 
 def must_be_a_version_number(got: object) -> str:
