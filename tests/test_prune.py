@@ -15,6 +15,8 @@ import io
 import json
 import os
 import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -537,6 +539,33 @@ def test_prune_local_uses_the_recorded_emulator_and_its_output(example_copy, tmp
         assert out_text.splitlines()[0] == ("hello/hello: Lambda function hello-hello: 4 published versions; "
                                             "keeping 2, deleting 2 (--keep 1)")
         assert remaining(client) == ["$LATEST", "1", "4"]
+    finally:
+        emulator.stop_emulator(workspace)
+
+
+def test_a_reader_that_goes_away_ends_prune_quietly(example_copy, tmp_path):
+    # `bluegreen prune ... --dry-run | head -1`: prune prints each line as it goes (flush), so the
+    # write after head has gone fails at once. The reader end is closed before prune starts.
+    from generator.cli.program import EXIT_BROKEN_PIPE
+    from generator.local import emulator
+    from generator.output.workspace import Workspace
+
+    workspace = Workspace.at(tmp_path, local=True)
+    server = emulator.start_emulator(workspace)
+    try:
+        client = boto3.client("lambda", endpoint_url=server.endpoint, region_name="us-east-1",
+                              aws_access_key_id="test", aws_secret_access_key="test")
+        publish(client, 3)
+        write_state(workspace.stack_dir(hello_target(example_copy, tmp_path).stack), serves="1", newest="3",
+                    first="1")
+        reader, writer = os.pipe()
+        os.close(reader)
+        result = subprocess.run([str(Path(sys.executable).parent / "bluegreen"), "prune", str(example_copy), "hello",
+                                 "--local", "--dry-run"], stdout=writer, stderr=subprocess.PIPE, text=True,
+                                timeout=120)
+        os.close(writer)
+        assert (result.returncode, result.stderr) == (EXIT_BROKEN_PIPE, "")
+        assert remaining(client) == ["$LATEST", "1", "2", "3"]  # --dry-run: nothing deleted either way
     finally:
         emulator.stop_emulator(workspace)
 

@@ -3,13 +3,16 @@
 Exit status (also in ``bluegreen --help``): 0 done; 1 anything unexpected, or ``synth --check``
 found differences; 2 invalid input (a message naming the field and value, no traceback) or a
 required tool missing; 3 an external tool (Terraform, the moto emulator, an AWS call) failed; 130
-interrupted. ``BLUEGREEN_DEBUG=1`` adds the traceback for unexpected errors.
+interrupted; 141 the reader of the output went away (``bluegreen prune ... | head -1``), which ends
+the command quietly, as the shell's own tools end on SIGPIPE. ``BLUEGREEN_DEBUG=1`` adds the
+traceback for unexpected errors.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import select
 import signal
 import sys
 import threading
@@ -24,6 +27,8 @@ from . import commands
 from .commands import EXIT_INTERFERED, EXIT_ROLLED_BACK, EXIT_TOOL_FAILED
 
 EXIT_UNEXPECTED, EXIT_INVALID, EXIT_INTERRUPTED = 1, 2, 130
+# 128 + SIGPIPE: what a shell reports for a tool that a closed pipe ended (`yes | head -1`).
+EXIT_BROKEN_PIPE = 141
 EPILOG = f"""\
 exit status:
   0    done
@@ -40,6 +45,7 @@ exit status:
   {EXIT_INTERFERED}    rollout: someone changed the alias during the rollout; it was left
        as they set it, and the traffic file now says what it serves
   {EXIT_INTERRUPTED}  interrupted
+  {EXIT_BROKEN_PIPE}  the output's reader went away (| head): stopped quietly
 
 Paths: .bluegreen/ and the default --out (cdktf.out) are at the project root, the
 nearest folder above the stack file (or the current folder, for down and env)
@@ -218,6 +224,15 @@ def entry() -> None:
     bluegreen; jsii's own exit hook then writes to its closed pipe and prints a traceback.
     """
     code = main()
+    try:
+        sys.stdout.flush()  # what is still buffered: the reader may have gone by now
+    except BrokenPipeError:
+        code = EXIT_BROKEN_PIPE
+    if code == EXIT_BROKEN_PIPE:
+        # Python flushes stdout once more on exit, and would print that this failed: point it at
+        # /dev/null first.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
     if code == EXIT_INTERRUPTED and "jsii" in sys.modules:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -270,16 +285,39 @@ def _main(argv: list[str] | None, interrupted: list[bool]) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError as error:
+        if stdout_reader_gone():
+            return EXIT_BROKEN_PIPE  # nobody reads any more: nothing to say, nowhere to say it
+        return _unexpected(error, interrupted)  # another pipe (Terraform's, Node.js's) broke
     except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback for users
-        if interrupted:
-            print("interrupted", file=sys.stderr)
-            return EXIT_INTERRUPTED
-        print(f"unexpected error: {type(error).__name__}: {error}", file=sys.stderr)
-        if os.environ.get("BLUEGREEN_DEBUG"):
-            traceback.print_exc()
-        else:
-            print("(set BLUEGREEN_DEBUG=1 for the traceback)", file=sys.stderr)
-        return EXIT_UNEXPECTED
+        return _unexpected(error, interrupted)
+
+
+def _unexpected(error: Exception, interrupted: list[bool]) -> int:
+    """The last line of defence: one line naming the error, no traceback unless asked for."""
+    if interrupted:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    print(f"unexpected error: {type(error).__name__}: {error}", file=sys.stderr)
+    if os.environ.get("BLUEGREEN_DEBUG"):
+        traceback.print_exc()
+    else:
+        print("(set BLUEGREEN_DEBUG=1 for the traceback)", file=sys.stderr)
+    return EXIT_UNEXPECTED
+
+
+def stdout_reader_gone() -> bool:
+    """Whether standard output is a pipe (or socket) that nobody reads any more.
+
+    Checked rather than assumed from a ``BrokenPipeError``: that may come from any pipe, such as
+    one to a tool bluegreen runs, and that failure must not pass quietly.
+    """
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+    except (OSError, ValueError, AttributeError):  # no real stdout (a test's capture): not a pipe
+        return False
 
 
 if __name__ == "__main__":
