@@ -78,7 +78,7 @@ def shift_command(args: argparse.Namespace) -> int:
 def promote_command(args: argparse.Namespace) -> int:
     _check_version(args.version)
     target = _target(args)
-    _report(args, target, *promote(target, args.version))
+    _report(args, target, *promote(target, args.version, args.skip_canary))
     return EXIT_OK
 
 

@@ -105,9 +105,14 @@ def build_parser() -> argparse.ArgumentParser:
     promote = _command(sub, "promote", commands.promote_command, "make green the new blue, weight 0",
                        "Pin blue and set the green weight to 0. Blue becomes --version, or else the green "
                        "getting traffic (with none, --version is required); while blue is unpinned, promote "
-                       "pins the version now serving (the first one published).", deployment=True)
+                       "pins the version now serving (the first one published). The new blue must be a version "
+                       "the applied alias serves traffic to (read from the stack folder's Terraform state), so "
+                       "that no promote skips the canary; --skip-canary promotes any other.", deployment=True)
     promote.add_argument("--version", metavar="N", help="the version to pin (default: the green getting "
                          "traffic)")
+    promote.add_argument("--skip-canary", action="store_true", help="promote a version the applied alias "
+                         "serves no traffic to (no canary, or one bluegreen cannot see: a stack synthesized "
+                         "only as a module); without it, promote refuses such a version")
     _command(sub, "rollback", commands.rollback_command, "send all traffic back to blue",
              "Set the green weight to 0; blue stays as it is.", deployment=True)
     status = _command(sub, "status", commands.status_command, "show versions, weights and phases",

@@ -27,6 +27,7 @@ class Applied:
     newest_version: str | None       # the newest version the function has published
     alias_arn: str | None
     stopped: str | None = None       # why the applied variables were not what the alias serves
+    served: tuple[str, ...] = ()     # every version the alias gives traffic to, its primary first
 
 
 def applied(deployment: Deployment, state: AppliedState) -> Applied | None:
@@ -48,7 +49,7 @@ def applied(deployment: Deployment, state: AppliedState) -> Applied | None:
         stopped = msg.apply_stopped_before_the_alias(_split(primary, weights),
                                                      variables.describe() if variables else None)
     serving_blue = traffic.blue_version if traffic.blue_version else _text(first)
-    return Applied(traffic, serving_blue, newest, _text(alias.get("arn")), stopped)
+    return Applied(traffic, serving_blue, newest, _text(alias.get("arn")), stopped, (primary, *sorted(weights)))
 
 
 def _serves(traffic: Traffic, first: str | None) -> tuple[str | None, dict[str, float]]:
