@@ -478,3 +478,9 @@ def test_promote_of_a_module_only_stack_needs_skip_canary(shop, capsys, tmp_path
     assert (code, err) == (2, f"error: shop/orders: {releasing_msg.PROMOTED_MUST_HAVE_SERVED_MODULE}\n")
     assert run(capsys, "promote", shop, "orders", "--skip-canary", "--out", out)[0] == 0
     assert json.loads(traffic(shop))["orders"]["blue_version"] == "4"
+
+
+def test_shift_names_the_synth_to_run_with_the_same_stack_file_and_out(shop, out, capsys):
+    code, stdout, _ = run(capsys, "shift", shop, "orders", "25%", "--out", out)
+    assert (code, stdout.splitlines()[-1]) == (0, f"wrote {os.path.relpath(shop.parent / 'shop.traffic.json')}; "
+                                                  f"next: bluegreen synth {shop} --out {out}, then terraform plan")

@@ -59,8 +59,7 @@ def _check(args: argparse.Namespace, stack_file, workspace: Workspace) -> int:
     for difference in stale:  # missing, extra or differs: each path under the output folder
         print(f"{difference.kind}: {os.path.join(shown, difference.path)}")
     if stale:
-        print(f"{len(stale)} file(s) differ from a fresh synth: run bluegreen synth {args.stack_file}",
-              file=sys.stderr)
+        print(msg.files_differ(len(stale), synth_command(args, module=args.module)), file=sys.stderr)
     return EXIT_DIFFERS if stale else EXIT_OK
 
 
@@ -239,5 +238,18 @@ def _report(args: argparse.Namespace, target: Target, before: Traffic, after: Tr
         return
     print(f"{name}: {show(before)} -> {show(after)}")
     # The local traffic reaches the emulator through up, which synthesizes and applies in one go.
-    next_step = f"bluegreen up {args.stack_file} --local" if args.local else "bluegreen synth, then terraform plan"
+    if args.local:
+        next_step = f"bluegreen up {shlex.quote(args.stack_file)} --local"
+    elif target.module_only:  # its plan is the calling root module's, which reads the module's traffic.json
+        next_step = f"{synth_command(args, module=True)}, then terraform plan in the root module that calls it"
+    else:
+        next_step = f"{synth_command(args, module=False)}, then terraform plan"
     print(f"wrote {os.path.relpath(target.traffic_file)}; next: {next_step}")
+
+
+def synth_command(args: argparse.Namespace, module: bool) -> str:
+    """The ``bluegreen synth`` that refreshes what this command's arguments name: the same stack
+    file and ``--out``, and ``--module`` for a module, so that it can be run as it is printed."""
+    words = ["bluegreen", "synth", args.stack_file, *(["--module"] if module else []),
+             *(["--out", args.out] if args.out is not None else [])]
+    return shlex.join(words)

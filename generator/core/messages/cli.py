@@ -35,5 +35,10 @@ def keep_must_be_at_most_the_largest(got: str) -> str:
     return f"must be at most {LARGEST_VERSION} (how many of the newest versions to keep), got: {shortened(got)}"
 
 
+def files_differ(count: int, command: str) -> str:
+    """``synth --check`` found stale files; ``command`` is the synth that refreshes them, runnable as it is."""
+    return f"{count} file(s) differ from a fresh synth: run {command}"
+
+
 MODULE_CANNOT_BE_COMBINED_WITH_LOCAL = ("cannot be combined with --local (the emulator deploys root stacks: "
                                         "bluegreen up --local), got: --module --local")
