@@ -17,7 +17,7 @@ from ..model.loader import load_stack_file
 from ..model.rollout_record import FAILED, INTERFERED, PROMOTED
 from ..model.traffic import Traffic, format_weight, is_count, is_too_large, is_version, parse_weight
 from ..output.folder import synthesize
-from ..output.workspace import Workspace
+from ..output.workspace import STATE_DIR, Workspace
 from ..releasing.aws import Access
 from ..releasing.operations import Target, locate, promote, rollback, shift
 
@@ -121,11 +121,14 @@ def summary_command(args: argparse.Namespace) -> int:
 
 
 def init_command(args: argparse.Namespace) -> int:
-    from .scaffold import write_scaffold
+    from .scaffold import ignore_state_folder, write_scaffold
 
     written = write_scaffold(args.name, Path(args.dir))
     for path in written:
         print(f"wrote {path.as_posix()}")
+    ignore = ignore_state_folder(Path(args.dir))
+    if ignore is not None:
+        print(f"added /{STATE_DIR}/ to {os.path.relpath(ignore)}")
     print(f"next: bluegreen synth {written[0].as_posix()}")
     return EXIT_OK
 
