@@ -158,15 +158,17 @@ def down_command(args: argparse.Namespace) -> int:
 
 
 def env_command(args: argparse.Namespace) -> int:
-    from ..local import emulator
+    from ..local import emulator, shell
 
+    touched = (*emulator.CLEARED_VARIABLES, *emulator.EXPORTED_VARIABLES)
+    if args.unset:  # the way back needs no emulator: it is most useful after down
+        sys.stdout.write(shell.leave(touched))
+        return EXIT_OK
     emulator.require_local_extra()
     workspace = Workspace.from_args(args)
     server = emulator.running_emulator(workspace)
     variables = emulator.emulator_variables(server, workspace, emulator.deployed_region(workspace))
-    print(f"unset {' '.join(emulator.CLEARED_VARIABLES)}")
-    for name, value in variables.items():
-        print(f"export {name}={shlex.quote(value)}")
+    sys.stdout.write(shell.enter(variables, emulator.CLEARED_VARIABLES, touched))
     return EXIT_OK
 
 

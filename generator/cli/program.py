@@ -157,8 +157,12 @@ def build_parser() -> argparse.ArgumentParser:
                 "state and local traffic). Never stops a process that is not that server.")
     env = _subcommand(sub, "env", commands.env_command, "print shell exports for the running emulator",
                       'Print export lines for terraform and the AWS CLI against the running emulator: '
-                      'eval "$(bluegreen env --local)". Exit 2 when no emulator is running.')
+                      'eval "$(bluegreen env --local)". Exit 2 when no emulator is running. The first one a '
+                      'shell evaluates saves what it changes; eval "$(bluegreen env --local --unset)" puts '
+                      "it all back.")
     _local_switch(env, "env")
+    env.add_argument("--unset", action="store_true", help="print what puts back every variable env --local "
+                     "set or cleared, as it was before (needs no running emulator)")
     return parser
 
 
