@@ -172,6 +172,16 @@ def env_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cache_command(args: argparse.Namespace) -> int:
+    from ..output import cache
+
+    project = Workspace.from_args(args).root
+    deleted, shared = cache.clean(project)
+    print(f"synth cache {cache.cache_dir()}: deleted {deleted} entr{'y' if deleted == 1 else 'ies'} of "
+          f"{project}" + (f"; kept {shared} that another project also uses" if shared else ""))
+    return EXIT_OK
+
+
 def rollout_command(args: argparse.Namespace) -> int:
     from .rollout_runner import STARTED, run_rollout
 

@@ -161,6 +161,12 @@ def build_parser() -> argparse.ArgumentParser:
                       'shell evaluates saves what it changes; eval "$(bluegreen env --local --unset)" puts '
                       "it all back.")
     _local_switch(env, "env")
+    cache = _subcommand(sub, "cache", commands.cache_command, "manage the synth cache",
+                        "clean: delete the synth cache's entries that this project (the folder holding .git or "
+                        ".bluegreen above the current folder) used and no other project uses. Other checkouts' "
+                        "entries stay. The cache is $BLUEGREEN_CACHE_DIR, else $XDG_CACHE_HOME/bluegreen/synth, "
+                        "else ~/.cache/bluegreen/synth.")
+    cache.add_argument("action", choices=("clean",), help="what to do")
     env.add_argument("--unset", action="store_true", help="print what puts back every variable env --local "
                      "set or cleared, as it was before (needs no running emulator)")
     return parser
