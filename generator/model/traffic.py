@@ -22,28 +22,29 @@ from . import naming
 from .stack import Stack
 
 VERSION = re.compile(r"[1-9][0-9]*")
-# Bounded (core.values.LARGEST_VERSION) so that no number of thousands of digits reaches int(),
-# which refuses more than 4,300, nor Terraform, nor an error message.
-VERSION_MAX = LARGEST_VERSION
 # ASCII digits only, a fraction or a percentage: no exponents, signs, "_" or other scripts' digits.
 WEIGHT = re.compile(r"([0-9]+(\.[0-9]*)?|\.[0-9]+)%?")
 
 
 def is_version(value: object) -> TypeGuard[str]:
-    """Whether ``value`` is a published version number: ``"1"`` to ``VERSION_MAX``, as text."""
-    return (isinstance(value, str) and len(value) <= len(str(VERSION_MAX)) and VERSION.fullmatch(value) is not None
-            and int(value) <= VERSION_MAX)
+    """Whether ``value`` is a published version number: ``"1"`` to ``LARGEST_VERSION``, as text.
+
+    Bounded so that no number of thousands of digits reaches ``int()`` (which refuses more than
+    4,300), Terraform or an error message.
+    """
+    return (isinstance(value, str) and len(value) <= len(str(LARGEST_VERSION)) and VERSION.fullmatch(value) is not None
+            and int(value) <= LARGEST_VERSION)
 
 
 def is_too_large(value: object) -> TypeGuard[str]:
-    """Whether ``value`` is written as a version number but is above ``VERSION_MAX``."""
+    """Whether ``value`` is written as a version number but is above ``LARGEST_VERSION``."""
     return isinstance(value, str) and VERSION.fullmatch(value) is not None and not is_version(value)
 
 
 def is_count(text: str) -> bool:
-    """Whether ``text`` is a whole number from 0 to ``VERSION_MAX`` (a count of versions), ASCII digits only."""
-    return (text.isascii() and text.isdigit() and len(text.lstrip("0")) <= len(str(VERSION_MAX))
-            and int(text) <= VERSION_MAX)
+    """Whether ``text`` is a whole number from 0 to ``LARGEST_VERSION`` (a count of versions), ASCII digits only."""
+    return (text.isascii() and text.isdigit() and len(text.lstrip("0")) <= len(str(LARGEST_VERSION))
+            and int(text) <= LARGEST_VERSION)
 
 
 @dataclass(frozen=True)
