@@ -4,8 +4,6 @@
 PYTHON ?= python3.11
 VENV := .venv
 STAMP := $(VENV)/.installed
-# bluegreen's synth cache when BLUEGREEN_CACHE_DIR is unset: only this folder, bluegreen's own.
-CACHE := $${XDG_CACHE_HOME:-$$HOME/.cache}/bluegreen
 
 .PHONY: help synth test clean
 # A bare `make` synthesizes, as it always has.
@@ -27,8 +25,10 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-clean: ## stop the local emulator; remove .venv, outputs, caches and bluegreen's synth cache
+# The synth cache is shared by every checkout on the machine: `bluegreen cache clean` deletes only
+# the entries this checkout used (and no other uses), so it runs before .venv goes.
+clean: ## stop the local emulator; remove this checkout's synth cache entries, .venv, outputs and caches
 	if [ -x $(VENV)/bin/bluegreen ]; then $(VENV)/bin/bluegreen down || true; fi
+	if [ -x $(VENV)/bin/bluegreen ]; then $(VENV)/bin/bluegreen cache clean || true; fi
 	rm -rf $(VENV) cdktf.out .bluegreen .pytest_cache .hypothesis build *.egg-info
 	find . -path ./.git -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
-	rm -rf "$(CACHE)"

@@ -189,3 +189,24 @@ def test_ctrl_c_during_a_synth_exits_130_without_a_traceback(tmp_path):
         outcomes.append((process.returncode, err))
     assert (130, "interrupted\n") in outcomes, outcomes
     assert all(code in (0, 130) for code, _ in outcomes), outcomes
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path):
+    # `bluegreen status ... | head -0`: the output is buffered and written at exit, after the reader
+    # has gone; Python would report "Exception ignored ... BrokenPipeError" and exit 120.
+    reader, writer = os.pipe()
+    os.close(reader)
+    result = subprocess.run([str(BIN / "bluegreen"), "status", str(EXAMPLE), "--out", str(tmp_path / "out")],
+                            stdout=writer, stderr=subprocess.PIPE, text=True, timeout=120)
+    os.close(writer)
+    assert (result.returncode, result.stderr) == (cli.EXIT_BROKEN_PIPE, "")
+
+
+def test_a_broken_pipe_that_is_not_stdout_is_still_an_unexpected_error(monkeypatch, capsys):
+    # A BrokenPipeError from a pipe to another tool (Node.js, Terraform) must not pass quietly.
+    def broken(args):
+        raise BrokenPipeError(32, "Broken pipe")
+    monkeypatch.setattr(cli.commands, "status_command", broken)
+    code, _, err = run_main(capsys, "status", str(EXAMPLE))
+    assert code == cli.EXIT_UNEXPECTED
+    assert err.startswith("unexpected error: BrokenPipeError")

@@ -133,7 +133,7 @@ def test_env_prints_shell_quoted_exports(fake_emulator, capsys):
     assert cli.main(["env", "--local"]) == 0
     out = capsys.readouterr().out
     config = fake_emulator / ".bluegreen" / "terraformrc"
-    assert out.splitlines() == ["unset AWS_PROFILE AWS_SESSION_TOKEN",
+    assert out.splitlines()[-7:] == ["unset AWS_PROFILE AWS_SESSION_TOKEN",
                                 "export AWS_ENDPOINT_URL=http://127.0.0.1:4566",
                                 "export AWS_ACCESS_KEY_ID=test", "export AWS_SECRET_ACCESS_KEY=test",
                                 "export AWS_REGION=us-east-1", "export AWS_DEFAULT_REGION=us-east-1",
@@ -142,6 +142,47 @@ def test_env_prints_shell_quoted_exports(fake_emulator, capsys):
     shell = subprocess.run(["bash", "-c", 'eval "$1" && printf %s "$TF_CLI_CONFIG_FILE"', "-", out],
                            capture_output=True, text=True, timeout=30)
     assert shell.stdout == str(config)
+
+
+SHELL_STATE = ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+               "AWS_REGION", "AWS_DEFAULT_REGION", "TF_CLI_CONFIG_FILE", "EMPTY_BUT_SET")
+
+
+def shell_after(shell: str, script: str, *args: str, **variables: str) -> dict[str, str]:
+    """The variables of SHELL_STATE (and bluegreen's own) that ``script`` leaves exported."""
+    env = {"PATH": os.environ["PATH"], **variables}
+    result = subprocess.run([shell, "-c", script + '\nenv', "-", *args], env=env, capture_output=True, text=True,
+                            timeout=30, check=True)
+    pairs = (line.partition("=") for line in result.stdout.splitlines())
+    return {name: value for name, _, value in pairs if name in SHELL_STATE or name.startswith("BLUEGREEN")}
+
+
+@pytest.mark.parametrize("shell", ["sh", "bash"])
+def test_env_unset_puts_the_shell_back_as_it_was(fake_emulator, capsys, shell):
+    from generator.local import emulator
+
+    assert set(emulator.emulator_variables(emulator.running_emulator(None), emulator.Workspace.at(fake_emulator))) \
+        <= set(emulator.EXPORTED_VARIABLES)  # every variable env sets is one --unset restores
+    assert cli.main(["env", "--local"]) == 0
+    enter = capsys.readouterr().out
+    assert cli.main(["env", "--local", "--unset"]) == 0
+    leave = capsys.readouterr().out
+    mine = {"AWS_PROFILE": "prod", "AWS_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "AKIA it's mine",
+            "TF_CLI_CONFIG_FILE": "/home/me/.terraformrc"}
+    before = shell_after(shell, ":", **mine)
+    assert before == mine
+    inside = shell_after(shell, 'eval "$1"; eval "$1"', enter, **mine)  # twice: a new emulator's port
+    assert (inside["AWS_ENDPOINT_URL"], "AWS_PROFILE" in inside) == ("http://127.0.0.1:4566", False)
+    assert shell_after(shell, 'eval "$1"; eval "$1"; eval "$2"', enter, leave, **mine) == before
+    assert shell_after(shell, 'eval "$1"; eval "$2"', enter, leave, AWS_PROFILE="", EMPTY_BUT_SET="") == \
+        {"AWS_PROFILE": "", "EMPTY_BUT_SET": ""}  # set but empty stays set
+    assert shell_after(shell, 'eval "$1"', leave, **mine) == before  # nothing to undo: nothing changes
+
+
+def test_env_unset_needs_no_running_emulator(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)  # no .bluegreen at all, as after down
+    assert cli.main(["env", "--local", "--unset"]) == 0
+    assert "unset BLUEGREEN_ENV_SAVED" in capsys.readouterr().out
 
 
 def test_env_exports_the_region_of_the_local_stacks(fake_emulator, capsys):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -206,7 +207,22 @@ def test_check_module_names_a_stale_traffic_copy_and_a_missing_module(example_co
     (example_copy.parent / "hello.traffic.json").write_text(TRAFFIC)  # bluegreen shift, without a synth
     code, out, err = run(capsys, "synth", example_copy, "--out", "cdktf.out", "--check", "--module")
     assert (code, out) == (1, f"differs: cdktf.out/modules/hello/{MODULE_TRAFFIC}\n")
-    assert err == f"1 file(s) differ from a fresh synth: run bluegreen synth {example_copy}\n"
+    assert err == cli_msg.files_differ(1, f"bluegreen synth {example_copy} --module --out cdktf.out") + "\n"
+    fix = shlex.split(err.partition(": run ")[2])  # CI follows the hint as printed: then the check passes
+    assert fix[0] == "bluegreen" and run(capsys, *fix[1:])[0] == 0
+    assert run(capsys, "synth", example_copy, "--out", "cdktf.out", "--check", "--module")[0] == 0
+
+
+def test_shift_of_a_module_only_stack_says_to_synth_the_module(example_copy, in_tmp, capsys):
+    run(capsys, "synth", example_copy, "--module")
+    run(capsys, "promote", example_copy, "hello", "--version", "1")
+    code, out, _ = run(capsys, "shift", example_copy, "hello", "25%", "--version", "2")
+    next_step = out.splitlines()[-1].partition("; next: ")[2]
+    assert (code, next_step) == (0, f"bluegreen synth {example_copy} --module, then terraform plan in the root "
+                                    "module that calls it")
+    assert run(capsys, "synth", example_copy, "--check", "--module")[0] == 1  # the traffic copy is stale
+    assert run(capsys, *shlex.split(next_step.partition(",")[0])[1:])[0] == 0
+    assert run(capsys, "synth", example_copy, "--check", "--module")[0] == 0
 
 
 def test_a_module_another_stack_file_synthesized_is_refused(example_copy, in_tmp, capsys):

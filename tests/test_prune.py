@@ -10,10 +10,13 @@ version an alias uses: prune never asks it to).
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
 import os
 import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -27,7 +30,8 @@ from generator.core.errors import ExternalToolFailed, InvalidInput, OfDeployment
 from generator.core.messages import cli as cli_msg
 from generator.core.messages import local as local_msg
 from generator.core.messages import releasing as msg
-from generator.releasing.operations import Target
+from generator.model.traffic_file import read_traffic
+from generator.releasing.operations import Target, shift
 from generator.releasing.prune import (
     DEFAULT_KEEP,
     Alias,
@@ -261,6 +265,48 @@ def test_a_deletion_that_fails_part_way_reports_what_was_deleted_before_it(examp
     assert client.calls[-2:] == ["delete:2", "delete:3"]  # stopped there: v4 was never tried
 
 
+def shift_lands(target: Target, version: str) -> bool:
+    """A second terminal's ``shift --version`` at this instant: False when it would wait for the
+    traffic lock; else it runs (and commits ``version`` as green)."""
+    folder = os.open(target.traffic_file.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)  # a description of its own: conflicts like another process
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(folder)
+    shift(target, 0.5, version)
+    return True
+
+
+def test_a_shift_cannot_land_between_reading_the_pins_and_the_last_deletion(example_copy, tmp_path):
+    # The shift is tried at each AWS call of the prune, all after the pins are read: before the
+    # first list, between the lists, before each deletion. Unlocked, the first one lands and
+    # commits v3 as green, and the prune, which decided without it, deletes v3.
+    target = hello_target(example_copy, tmp_path / "out")
+    write_state(target.stack_dir, serves="5", newest="6", first="1", variables=("5", None, 0))
+    write_traffic(example_copy, "5", None, 0)
+    landed: list[bool] = []
+
+    class ShiftAtEveryCall(StubClient):
+        def get_paginator(self, method):
+            landed.append(shift_lands(target, "3"))
+            return super().get_paginator(method)
+
+        def delete_function(self, FunctionName, Qualifier):
+            landed.append(shift_lands(target, "3"))
+            super().delete_function(FunctionName, Qualifier)
+
+    client = ShiftAtEveryCall(versions=[[{"Version": str(n), "CodeSize": 1} for n in range(1, 7)]])
+    prune(target, 0, LambdaVersions(client, FUNCTION), dry_run=False, echo=lambda line: None)
+    deleted_versions = [call.removeprefix("delete:") for call in client.calls if call.startswith("delete:")]
+    committed = read_traffic(target.traffic_file, target.stack)["hello"]
+    assert committed.green_version not in deleted_versions  # never a committed green deleted
+    assert landed == [False] * 6  # three lists, three deletions (v2, v3, v4): the shift waited at each
+    assert deleted_versions == ["2", "3", "4"]
+    assert shift_lands(target, "6")  # released once the prune is done
+
+
 def test_a_first_deletion_that_fails_says_nothing_was_deleted():
     error = msg.prune_stopped(FUNCTION, "2", "ServiceException: boom", [], "0 bytes")
     assert error.endswith("failed: ServiceException: boom; nothing was deleted before it")
@@ -320,6 +366,16 @@ def test_a_bad_keep_exits_2_naming_it(keep, example_copy, tmp_path, capsys):
     code, out, err = run(capsys, "prune", example_copy, "hello", "--keep", keep, "--out", tmp_path / "out")
     assert (code, out) == (2, "")
     assert err == f"error: --keep: {cli_msg.keep_must_be_a_whole_number(keep)}\n"
+
+
+def test_a_keep_past_64_bits_exits_2_naming_it(example_copy, tmp_path, capsys):
+    huge = "1" * 5000  # int() refuses more than 4,300 digits: refused before it is tried
+    code, out, err = run(capsys, "prune", example_copy, "hello", "--keep", huge, "--out", tmp_path / "out")
+    assert (code, out) == (2, "")
+    assert err == f"error: --keep: {cli_msg.keep_must_be_at_most_the_largest(huge)}\n"
+    assert run(capsys, "prune", example_copy, "hello", "--keep", str(2**63), "--out", tmp_path / "out")[0] == 2
+    assert "--keep" not in run(capsys, "prune", example_copy, "hello", "--keep", "0" * 30 + "5",
+                               "--out", tmp_path / "out")[2]  # leading zeros are still a small number
 
 
 def test_the_default_keep_is_documented(capsys):
@@ -483,6 +539,33 @@ def test_prune_local_uses_the_recorded_emulator_and_its_output(example_copy, tmp
         assert out_text.splitlines()[0] == ("hello/hello: Lambda function hello-hello: 4 published versions; "
                                             "keeping 2, deleting 2 (--keep 1)")
         assert remaining(client) == ["$LATEST", "1", "4"]
+    finally:
+        emulator.stop_emulator(workspace)
+
+
+def test_a_reader_that_goes_away_ends_prune_quietly(example_copy, tmp_path):
+    # `bluegreen prune ... --dry-run | head -1`: prune prints each line as it goes (flush), so the
+    # write after head has gone fails at once. The reader end is closed before prune starts.
+    from generator.cli.program import EXIT_BROKEN_PIPE
+    from generator.local import emulator
+    from generator.output.workspace import Workspace
+
+    workspace = Workspace.at(tmp_path, local=True)
+    server = emulator.start_emulator(workspace)
+    try:
+        client = boto3.client("lambda", endpoint_url=server.endpoint, region_name="us-east-1",
+                              aws_access_key_id="test", aws_secret_access_key="test")
+        publish(client, 3)
+        write_state(workspace.stack_dir(hello_target(example_copy, tmp_path).stack), serves="1", newest="3",
+                    first="1")
+        reader, writer = os.pipe()
+        os.close(reader)
+        result = subprocess.run([str(Path(sys.executable).parent / "bluegreen"), "prune", str(example_copy), "hello",
+                                 "--local", "--dry-run"], stdout=writer, stderr=subprocess.PIPE, text=True,
+                                timeout=120)
+        os.close(writer)
+        assert (result.returncode, result.stderr) == (EXIT_BROKEN_PIPE, "")
+        assert remaining(client) == ["$LATEST", "1", "2", "3"]  # --dry-run: nothing deleted either way
     finally:
         emulator.stop_emulator(workspace)
 

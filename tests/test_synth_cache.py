@@ -11,11 +11,12 @@ import base64
 import json
 import re
 import shutil
+import subprocess
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, copy_example, tree_bytes
+from conftest import FIXTURES, ROOT, copy_example, tree_bytes
 
 from generator.cli import program as cli
 from generator.core.layout import ASSETS, CONFIG, TFVARS
@@ -312,3 +313,41 @@ def test_what_the_fill_refuses_is_never_stored(cache, tmp_path, monkeypatch):
     assert not cache.exists() or not [entry for entry in cache.iterdir() if synth_cache.is_entry(entry)]
     assert synth(stack_file, tmp_path / "out") is False  # a fresh cdktf run, then stored
     assert synth(stack_file, tmp_path / "out") is True
+
+
+# --- cache clean: one checkout's entries, never another's ----------------------------------------
+
+
+def test_cache_clean_deletes_only_the_entries_this_project_alone_used(cache, tmp_path, capsys, monkeypatch):
+    # Two checkouts of the same example: the second synth is a hit on the first one's entry.
+    one, two = tmp_path / "one", tmp_path / "two"
+    for project in (one, two):
+        (project / ".git").mkdir(parents=True)
+    synth(copy_example(one), one / "cdktf.out")
+    assert synth(copy_example(two), two / "cdktf.out") is True
+    [shared] = [p for p in cache.iterdir() if synth_cache.is_entry(p)]
+    assert sorted(p.read_text() for p in (shared / synth_cache.USERS).iterdir()) == [f"{one}\n", f"{two}\n"]
+    # An entry only the first used, one from before entries recorded their projects, and a stranger.
+    source = tmp_path / "source"
+    (source / "stacks").mkdir(parents=True)
+    synth_cache.store("a" * 64, source, one)
+    synth_cache.store("b" * 64, source)
+    (cache / "not-ours").mkdir()
+
+    monkeypatch.chdir(one / "stacks")  # from a subfolder: the project is the folder holding .git
+    assert cli.main(["cache", "clean"]) == 0
+    assert capsys.readouterr().out == (f"synth cache {cache}: deleted 1 entry of {one}; kept 1 that another "
+                                       "project also uses\n")
+    assert sorted(p.name for p in cache.iterdir()) == sorted([shared.name, "b" * 64, "not-ours"])
+    assert [p.read_text() for p in (shared / synth_cache.USERS).iterdir()] == [f"{two}\n"]
+    assert synth(two / "stacks" / "hello.py", two / "cdktf.out") is True  # the other checkout still hits
+
+    monkeypatch.chdir(two)
+    assert cli.main(["cache", "clean"]) == 0
+    assert sorted(p.name for p in cache.iterdir()) == sorted(["b" * 64, "not-ours"])
+
+
+def test_make_clean_cleans_this_checkouts_cache_entries_not_the_whole_cache():
+    dry = subprocess.run(["make", "-n", "clean"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert "bluegreen cache clean" in dry
+    assert ".cache" not in dry and "XDG_CACHE_HOME" not in dry  # no rm -rf of the shared cache folder

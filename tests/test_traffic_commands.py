@@ -17,6 +17,9 @@ import pytest
 from conftest import FIXTURES, ROOT
 
 from generator.cli import program as cli
+from generator.core.messages import cli as cli_msg
+from generator.core.messages import releasing as releasing_msg
+from generator.core.messages import traffic as traffic_msg
 from generator.model.traffic import format_weight, parse_weight
 
 
@@ -106,7 +109,8 @@ def test_promote_pins_the_green_getting_traffic_and_zeroes_the_weight(shop, out,
     applied(out, orders=dict(serves="3", weights={"4": 0.3}, newest="7", first="1", variables=("3", "4", 0.3)))
     assert run(capsys, "promote", shop, "orders", "--out", out)[0] == 0
     assert json.loads(traffic(shop))["orders"] == {"blue_version": "4", "green_version": None, "green_weight": 0}
-    assert run(capsys, "promote", shop, "orders", "--version", "7", "--out", out)[0] == 0
+    assert run(capsys, "promote", shop, "orders", "--version", "7", "--out", out)[0] == 2  # v7 served nothing
+    assert run(capsys, "promote", shop, "orders", "--version", "7", "--skip-canary", "--out", out)[0] == 0
     assert json.loads(traffic(shop))["orders"]["blue_version"] == "7"  # published: the newest applied is 7
 
 
@@ -213,7 +217,7 @@ def test_after_a_rollback_promote_needs_the_version_named(shop, out, capsys):
     run(capsys, "shift", shop, "orders", "0.3", "--out", out)
     run(capsys, "rollback", shop, "orders", "--out", out)
     assert run(capsys, "promote", shop, "orders", "--out", out)[0] == 2
-    assert run(capsys, "promote", shop, "orders", "--version", "4", "--out", out)[0] == 0
+    assert run(capsys, "promote", shop, "orders", "--version", "4", "--skip-canary", "--out", out)[0] == 0
 
 
 @pytest.mark.parametrize("state, message", [
@@ -358,7 +362,7 @@ def test_weights_are_written_as_the_shortest_exact_number(weight, text):
 def test_minus_zero_is_written_as_zero(shop, out, capsys):
     assert run(capsys, "shift", shop, "orders", "-0", "--out", out)[0] == 2  # a sign is refused outright
     (shop.parent / "shop.traffic.json").write_text('{"orders": {"blue_version": "3", "green_weight": -0.0}}')
-    assert run(capsys, "promote", shop, "orders", "--version", "4", "--out", out)[0] == 0
+    assert run(capsys, "promote", shop, "orders", "--version", "4", "--skip-canary", "--out", out)[0] == 0
     assert '"green_weight": 0\n' in traffic(shop)
 
 
@@ -398,3 +402,87 @@ def test_a_canary_written_by_an_earlier_bluegreen_is_read_and_rewritten_by_shift
     assert run(capsys, "shift", shop, "orders", "25%", "--out", out)[0] == 0
     assert json.loads(path.read_text())["orders"] == {"blue_version": "3", "green_version": "4", "green_weight": 0.25}
     assert run(capsys, "synth", shop, "--out", tmp_path / "synth")[0] == 0
+
+
+# --- numbers too large to be a Lambda version ----------------------------------------------------
+
+HUGE = "9" * 5000  # int() refuses more than 4,300 digits; every path must refuse it first, as bad input
+
+
+@pytest.mark.parametrize("command", [["shift", "orders", "0.1"], ["promote", "orders"]])
+def test_a_version_argument_past_64_bits_exits_2_naming_it(shop, out, capsys, command):
+    before = traffic(shop)
+    code, stdout, err = run(capsys, command[0], shop, *command[1:], "--version", HUGE, "--out", out)
+    assert (code, stdout) == (2, "")
+    assert err == f"error: --version: {cli_msg.version_must_be_at_most_the_largest(HUGE)}\n"
+    assert len(err) < 200 and traffic(shop) == before
+    # the largest 64-bit number is a version number; one more is not
+    assert run(capsys, "promote", shop, "orders", "--version", str(2**63), "--out", out)[0] == 2
+    assert "--version: must be at most" not in run(capsys, "promote", shop, "orders", "--version", str(2**63 - 1),
+                                                   "--out", out)[2]
+
+
+def test_a_traffic_file_version_past_64_bits_is_refused_naming_the_field(shop, capsys):
+    path = shop.parent / "shop.traffic.json"
+    path.write_text(json.dumps({"orders": {"blue_version": HUGE, "green_version": None, "green_weight": 0}}))
+    code, _, err = run(capsys, "status", shop, "--out", shop.parent / "out")
+    assert (code, err) == (2, f"error: {path}: orders: "
+                              f"{traffic_msg.version_must_be_at_most_the_largest('blue_version', HUGE)}\n")
+
+
+def test_an_applied_version_past_64_bits_is_refused_naming_the_attribute(shop, capsys, tmp_path):
+    applied(tmp_path / "out", orders=dict(serves="3", newest=HUGE, first="1", variables=("3", None, 0)))
+    code, _, err = run(capsys, "shift", shop, "orders", "0.1", "--out", tmp_path / "out")
+    assert (code, err) == (2, "error: Terraform state: aws_lambda_function.orders.version: "
+                              f"{releasing_msg.version_must_be_at_most_the_largest(HUGE)}\n")
+
+
+# --- promote never skips the canary unless told to ------------------------------------------------
+
+
+def test_promote_refuses_a_green_that_no_apply_has_served(shop, out, capsys):
+    # shift 50%, then promote with no apply in between: the alias still serves v3 alone.
+    assert run(capsys, "shift", shop, "orders", "50%", "--out", out)[0] == 0
+    shifted = traffic(shop)
+    code, stdout, err = run(capsys, "promote", shop, "orders", "--out", out)
+    assert (code, stdout) == (2, "")
+    assert err == f"error: shop/orders: {releasing_msg.promoted_must_have_served('4', 'v3')}\n"
+    assert traffic(shop) == shifted
+    code, stdout, _ = run(capsys, "promote", shop, "orders", "--skip-canary", "--out", out)
+    assert code == 0 and "-> blue v4, no green, green weight 0" in stdout
+
+
+def test_promote_takes_a_green_the_applied_alias_gives_any_weight(shop, out, capsys):
+    # Applied at 10%, 50% committed but not applied yet: v4 has served, so it may be promoted.
+    run(capsys, "shift", shop, "orders", "50%", "--out", out)
+    applied(out, orders=dict(serves="3", weights={"4": 0.1}, newest="4", first="1", variables=("3", "4", 0.1)))
+    assert run(capsys, "promote", shop, "orders", "--out", out)[0] == 0
+    assert json.loads(traffic(shop))["orders"] == {"blue_version": "4", "green_version": None, "green_weight": 0}
+
+
+def test_promote_without_an_applied_state_cannot_tell_and_refuses(shop, capsys, tmp_path):
+    (shop.parent / "shop.traffic.json").write_text(json.dumps(
+        {"orders": {"blue_version": "3", "green_version": "4", "green_weight": 0.5}}))
+    nothing = tmp_path / "never-applied"
+    code, _, err = run(capsys, "promote", shop, "orders", "--out", nothing)
+    assert (code, err) == (2, "error: shop/orders: "
+                              f"{releasing_msg.promoted_must_have_served_unknown('4', nothing / 'stacks' / 'shop')}\n")
+    # A first pin before any apply moves no traffic: there is none yet.
+    assert run(capsys, "promote", shop, "worker", "--version", "1", "--out", nothing)[0] == 0
+
+
+def test_promote_of_a_module_only_stack_needs_skip_canary(shop, capsys, tmp_path):
+    (shop.parent / "shop.traffic.json").write_text(json.dumps(
+        {"orders": {"blue_version": "3", "green_version": "4", "green_weight": 0.5}}))
+    out = tmp_path / "modules-only"
+    (out / "modules" / "shop").mkdir(parents=True)  # as synth --module leaves it: no stacks/shop
+    code, _, err = run(capsys, "promote", shop, "orders", "--out", out)
+    assert (code, err) == (2, f"error: shop/orders: {releasing_msg.PROMOTED_MUST_HAVE_SERVED_MODULE}\n")
+    assert run(capsys, "promote", shop, "orders", "--skip-canary", "--out", out)[0] == 0
+    assert json.loads(traffic(shop))["orders"]["blue_version"] == "4"
+
+
+def test_shift_names_the_synth_to_run_with_the_same_stack_file_and_out(shop, out, capsys):
+    code, stdout, _ = run(capsys, "shift", shop, "orders", "25%", "--out", out)
+    assert (code, stdout.splitlines()[-1]) == (0, f"wrote {os.path.relpath(shop.parent / 'shop.traffic.json')}; "
+                                                  f"next: bluegreen synth {shop} --out {out}, then terraform plan")

@@ -15,9 +15,9 @@ from ..core.messages import cli as msg
 from ..model import naming
 from ..model.loader import load_stack_file
 from ..model.rollout_record import FAILED, INTERFERED, PROMOTED
-from ..model.traffic import VERSION, Traffic, format_weight, parse_weight
+from ..model.traffic import Traffic, format_weight, is_count, is_too_large, is_version, parse_weight
 from ..output.folder import synthesize
-from ..output.workspace import Workspace
+from ..output.workspace import STATE_DIR, Workspace
 from ..releasing.aws import Access
 from ..releasing.operations import Target, locate, promote, rollback, shift
 
@@ -59,8 +59,7 @@ def _check(args: argparse.Namespace, stack_file, workspace: Workspace) -> int:
     for difference in stale:  # missing, extra or differs: each path under the output folder
         print(f"{difference.kind}: {os.path.join(shown, difference.path)}")
     if stale:
-        print(f"{len(stale)} file(s) differ from a fresh synth: run bluegreen synth {args.stack_file}",
-              file=sys.stderr)
+        print(msg.files_differ(len(stale), synth_command(args, module=args.module)), file=sys.stderr)
     return EXIT_DIFFERS if stale else EXIT_OK
 
 
@@ -78,7 +77,7 @@ def shift_command(args: argparse.Namespace) -> int:
 def promote_command(args: argparse.Namespace) -> int:
     _check_version(args.version)
     target = _target(args)
-    _report(args, target, *promote(target, args.version))
+    _report(args, target, *promote(target, args.version, args.skip_canary))
     return EXIT_OK
 
 
@@ -130,11 +129,14 @@ def summary_command(args: argparse.Namespace) -> int:
 
 
 def init_command(args: argparse.Namespace) -> int:
-    from .scaffold import write_scaffold
+    from .scaffold import ignore_state_folder, write_scaffold
 
     written = write_scaffold(args.name, Path(args.dir))
     for path in written:
         print(f"wrote {path.as_posix()}")
+    ignore = ignore_state_folder(Path(args.dir))
+    if ignore is not None:
+        print(f"added /{STATE_DIR}/ to {os.path.relpath(ignore)}")
     print(f"next: bluegreen synth {written[0].as_posix()}")
     return EXIT_OK
 
@@ -166,15 +168,27 @@ def down_command(args: argparse.Namespace) -> int:
 
 
 def env_command(args: argparse.Namespace) -> int:
-    from ..local import emulator
+    from ..local import emulator, shell
 
+    touched = (*emulator.CLEARED_VARIABLES, *emulator.EXPORTED_VARIABLES)
+    if args.unset:  # the way back needs no emulator: it is most useful after down
+        sys.stdout.write(shell.leave(touched))
+        return EXIT_OK
     emulator.require_local_extra()
     workspace = Workspace.from_args(args)
     server = emulator.running_emulator(workspace)
     variables = emulator.emulator_variables(server, workspace, emulator.deployed_region(workspace))
-    print(f"unset {' '.join(emulator.CLEARED_VARIABLES)}")
-    for name, value in variables.items():
-        print(f"export {name}={shlex.quote(value)}")
+    sys.stdout.write(shell.enter(variables, emulator.CLEARED_VARIABLES, touched))
+    return EXIT_OK
+
+
+def cache_command(args: argparse.Namespace) -> int:
+    from ..output import cache
+
+    project = Workspace.from_args(args).root
+    deleted, shared = cache.clean(project)
+    print(f"synth cache {cache.cache_dir()}: deleted {deleted} entr{'y' if deleted == 1 else 'ies'} of "
+          f"{project}" + (f"; kept {shared} that another project also uses" if shared else ""))
     return EXIT_OK
 
 
@@ -225,12 +239,16 @@ def _access(args: argparse.Namespace, workspace: Workspace, region: str) -> Acce
 
 
 def _check_version(version: str | None) -> None:
-    if version is not None and not VERSION.fullmatch(version):
+    if is_too_large(version):
+        raise InvalidInput(Problem(Argument("--version"), msg.version_must_be_at_most_the_largest(version)))
+    if version is not None and not is_version(version):
         raise InvalidInput(Problem(Argument("--version"), msg.version_must_be_a_number(version)))
 
 
 def _check_keep(keep: str) -> int:
-    if not keep.isascii() or not keep.isdigit():
+    if keep.isascii() and keep.isdigit() and not is_count(keep):
+        raise InvalidInput(Problem(Argument("--keep"), msg.keep_must_be_at_most_the_largest(keep)))
+    if not is_count(keep):
         raise InvalidInput(Problem(Argument("--keep"), msg.keep_must_be_a_whole_number(keep)))
     return int(keep)
 
@@ -253,5 +271,18 @@ def _report(args: argparse.Namespace, target: Target, before: Traffic, after: Tr
         return
     print(f"{name}: {show(before)} -> {show(after)}")
     # The local traffic reaches the emulator through up, which synthesizes and applies in one go.
-    next_step = f"bluegreen up {args.stack_file} --local" if args.local else "bluegreen synth, then terraform plan"
+    if args.local:
+        next_step = f"bluegreen up {shlex.quote(args.stack_file)} --local"
+    elif target.module_only:  # its plan is the calling root module's, which reads the module's traffic.json
+        next_step = f"{synth_command(args, module=True)}, then terraform plan in the root module that calls it"
+    else:
+        next_step = f"{synth_command(args, module=False)}, then terraform plan"
     print(f"wrote {os.path.relpath(target.traffic_file)}; next: {next_step}")
+
+
+def synth_command(args: argparse.Namespace, module: bool) -> str:
+    """The ``bluegreen synth`` that refreshes what this command's arguments name: the same stack
+    file and ``--out``, and ``--module`` for a module, so that it can be run as it is printed."""
+    words = ["bluegreen", "synth", args.stack_file, *(["--module"] if module else []),
+             *(["--out", args.out] if args.out is not None else [])]
+    return shlex.join(words)

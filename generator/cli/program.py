@@ -4,13 +4,16 @@ Exit status (also in ``bluegreen --help``): 0 done; 1 anything unexpected, ``syn
 found differences, or ``guard`` found a rollout that an apply would undo; 2 invalid input (a
 message naming the field and value, no traceback) or a required tool missing; 3 an external tool
 (Terraform, the moto emulator, an AWS call) failed; 4 and 5 a rollout's outcomes; 130
-interrupted. ``BLUEGREEN_DEBUG=1`` adds the traceback for unexpected errors.
+interrupted; 141 the reader of the output went away (``bluegreen prune ... | head -1``), which ends
+the command quietly, as the shell's own tools end on SIGPIPE. ``BLUEGREEN_DEBUG=1`` adds the
+traceback for unexpected errors.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import select
 import signal
 import sys
 import threading
@@ -25,6 +28,8 @@ from . import commands
 from .commands import EXIT_INTERFERED, EXIT_INVALID, EXIT_ROLLED_BACK, EXIT_TOOL_FAILED
 
 EXIT_UNEXPECTED, EXIT_INTERRUPTED = 1, 130
+# 128 + SIGPIPE: what a shell reports for a tool that a closed pipe ended (`yes | head -1`).
+EXIT_BROKEN_PIPE = 141
 EPILOG = f"""\
 exit status:
   0    done
@@ -42,6 +47,7 @@ exit status:
   {EXIT_INTERFERED}    rollout: someone changed the alias during the rollout; it was left
        as they set it, and the traffic file now says what it serves
   {EXIT_INTERRUPTED}  interrupted
+  {EXIT_BROKEN_PIPE}  the output's reader went away (| head): stopped quietly
 
 Paths: .bluegreen/ and the default --out (cdktf.out) are at the project root, the
 nearest folder above the stack file (or the current folder, for down and env)
@@ -105,9 +111,14 @@ def build_parser() -> argparse.ArgumentParser:
     promote = _command(sub, "promote", commands.promote_command, "make green the new blue, weight 0",
                        "Pin blue and set the green weight to 0. Blue becomes --version, or else the green "
                        "getting traffic (with none, --version is required); while blue is unpinned, promote "
-                       "pins the version now serving (the first one published).", deployment=True)
+                       "pins the version now serving (the first one published). The new blue must be a version "
+                       "the applied alias serves traffic to (read from the stack folder's Terraform state), so "
+                       "that no promote skips the canary; --skip-canary promotes any other.", deployment=True)
     promote.add_argument("--version", metavar="N", help="the version to pin (default: the green getting "
                          "traffic)")
+    promote.add_argument("--skip-canary", action="store_true", help="promote a version the applied alias "
+                         "serves no traffic to (no canary, or one bluegreen cannot see: a stack synthesized "
+                         "only as a module); without it, promote refuses such a version")
     _command(sub, "rollback", commands.rollback_command, "send all traffic back to blue",
              "Set the green weight to 0; blue stays as it is.", deployment=True)
     status = _command(sub, "status", commands.status_command, "show versions, weights and phases",
@@ -157,8 +168,18 @@ def build_parser() -> argparse.ArgumentParser:
                 "state and local traffic). Never stops a process that is not that server.")
     env = _subcommand(sub, "env", commands.env_command, "print shell exports for the running emulator",
                       'Print export lines for terraform and the AWS CLI against the running emulator: '
-                      'eval "$(bluegreen env --local)". Exit 2 when no emulator is running.')
+                      'eval "$(bluegreen env --local)". Exit 2 when no emulator is running. The first one a '
+                      'shell evaluates saves what it changes; eval "$(bluegreen env --local --unset)" puts '
+                      "it all back.")
     _local_switch(env, "env")
+    cache = _subcommand(sub, "cache", commands.cache_command, "manage the synth cache",
+                        "clean: delete the synth cache's entries that this project (the folder holding .git or "
+                        ".bluegreen above the current folder) used and no other project uses. Other checkouts' "
+                        "entries stay. The cache is $BLUEGREEN_CACHE_DIR, else $XDG_CACHE_HOME/bluegreen/synth, "
+                        "else ~/.cache/bluegreen/synth.")
+    cache.add_argument("action", choices=("clean",), help="what to do")
+    env.add_argument("--unset", action="store_true", help="print what puts back every variable env --local "
+                     "set or cleared, as it was before (needs no running emulator)")
     return parser
 
 
@@ -231,6 +252,15 @@ def entry() -> None:
     bluegreen; jsii's own exit hook then writes to its closed pipe and prints a traceback.
     """
     code = main()
+    try:
+        sys.stdout.flush()  # what is still buffered: the reader may have gone by now
+    except BrokenPipeError:
+        code = EXIT_BROKEN_PIPE
+    if code == EXIT_BROKEN_PIPE:
+        # Python flushes stdout once more on exit, and would print that this failed: point it at
+        # /dev/null first.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
     if code == EXIT_INTERRUPTED and "jsii" in sys.modules:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -283,16 +313,39 @@ def _main(argv: list[str] | None, interrupted: list[bool]) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError as error:
+        if stdout_reader_gone():
+            return EXIT_BROKEN_PIPE  # nobody reads any more: nothing to say, nowhere to say it
+        return _unexpected(error, interrupted)  # another pipe (Terraform's, Node.js's) broke
     except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback for users
-        if interrupted:
-            print("interrupted", file=sys.stderr)
-            return EXIT_INTERRUPTED
-        print(f"unexpected error: {type(error).__name__}: {error}", file=sys.stderr)
-        if os.environ.get("BLUEGREEN_DEBUG"):
-            traceback.print_exc()
-        else:
-            print("(set BLUEGREEN_DEBUG=1 for the traceback)", file=sys.stderr)
-        return EXIT_UNEXPECTED
+        return _unexpected(error, interrupted)
+
+
+def _unexpected(error: Exception, interrupted: list[bool]) -> int:
+    """The last line of defence: one line naming the error, no traceback unless asked for."""
+    if interrupted:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    print(f"unexpected error: {type(error).__name__}: {error}", file=sys.stderr)
+    if os.environ.get("BLUEGREEN_DEBUG"):
+        traceback.print_exc()
+    else:
+        print("(set BLUEGREEN_DEBUG=1 for the traceback)", file=sys.stderr)
+    return EXIT_UNEXPECTED
+
+
+def stdout_reader_gone() -> bool:
+    """Whether standard output is a pipe (or socket) that nobody reads any more.
+
+    Checked rather than assumed from a ``BrokenPipeError``: that may come from any pipe, such as
+    one to a tool bluegreen runs, and that failure must not pass quietly.
+    """
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+    except (OSError, ValueError, AttributeError):  # no real stdout (a test's capture): not a pipe
+        return False
 
 
 if __name__ == "__main__":

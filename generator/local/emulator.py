@@ -177,6 +177,9 @@ def deployed_region(workspace: Workspace) -> str:
 
 # A profile or session token would override the emulator's test credentials.
 CLEARED_VARIABLES = ("AWS_PROFILE", "AWS_SESSION_TOKEN")
+# Every variable emulator_variables may set: env --local --unset puts each back (local.shell).
+EXPORTED_VARIABLES = ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION",
+                      "AWS_DEFAULT_REGION", "TF_CLI_CONFIG_FILE")
 
 
 def terraform_environment(emulator: Emulator, workspace: Workspace) -> dict[str, str]:

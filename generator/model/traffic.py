@@ -13,16 +13,38 @@ import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeGuard
 
 from ..core.errors import InFile, InvalidInput, Problem
 from ..core.messages import traffic as msg
+from ..core.values import LARGEST_VERSION
 from . import naming
 from .stack import Stack
 
 VERSION = re.compile(r"[1-9][0-9]*")
 # ASCII digits only, a fraction or a percentage: no exponents, signs, "_" or other scripts' digits.
 WEIGHT = re.compile(r"([0-9]+(\.[0-9]*)?|\.[0-9]+)%?")
+
+
+def is_version(value: object) -> TypeGuard[str]:
+    """Whether ``value`` is a published version number: ``"1"`` to ``LARGEST_VERSION``, as text.
+
+    Bounded so that no number of thousands of digits reaches ``int()`` (which refuses more than
+    4,300), Terraform or an error message.
+    """
+    return (isinstance(value, str) and len(value) <= len(str(LARGEST_VERSION)) and VERSION.fullmatch(value) is not None
+            and int(value) <= LARGEST_VERSION)
+
+
+def is_too_large(value: object) -> TypeGuard[str]:
+    """Whether ``value`` is written as a version number but is above ``LARGEST_VERSION``."""
+    return isinstance(value, str) and VERSION.fullmatch(value) is not None and not is_version(value)
+
+
+def is_count(text: str) -> bool:
+    """Whether ``text`` is a whole number from 0 to ``LARGEST_VERSION`` (a count of versions), ASCII digits only."""
+    return (text.isascii() and text.isdigit() and len(text.lstrip("0")) <= len(str(LARGEST_VERSION))
+            and int(text) <= LARGEST_VERSION)
 
 
 @dataclass(frozen=True)
@@ -58,7 +80,9 @@ def parse_entry(entry: Any) -> Traffic:
         raise ValueError(msg.entry_must_have_the_shape(entry))
     blue, green = entry.get("blue_version"), entry.get("green_version")
     for key, version in (("blue_version", blue), ("green_version", green)):
-        if version is not None and not (isinstance(version, str) and VERSION.fullmatch(version)):
+        if is_too_large(version):
+            raise ValueError(msg.version_must_be_at_most_the_largest(key, version))
+        if version is not None and not is_version(version):
             raise ValueError(msg.version_must_be_null_or_a_number(key, version))
     weight = entry.get("green_weight", 0)
     if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight <= 1:

@@ -24,6 +24,12 @@ renamed into place, so a reader never sees half an entry. The cache lives in
 ``$BLUEGREEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/bluegreen/synth``, else
 ``~/.cache/bluegreen/synth``; the newest ``KEEP_ENTRIES`` are kept. Pruning deletes only entries
 (see ``is_entry``): the folder may be shared, and anything else in it is left alone.
+
+The cache is shared by every checkout on the machine (two with the same model share an entry),
+so each entry also records which projects used it: a file per project root in ``users/``.
+``clean`` (``bluegreen cache clean``, ``make clean``) takes one project's name off its entries
+and deletes those no other project uses; entries of other projects, and entries from before the
+records, stay.
 """
 
 from __future__ import annotations
@@ -92,8 +98,9 @@ def generator_digest() -> str:
     return digest.hexdigest()
 
 
-def restore(key: str, target: Path) -> bool:
-    """Copy entry ``key`` into the empty folder ``target``; False on a miss or a damaged entry."""
+def restore(key: str, target: Path, project: Path | None = None) -> bool:
+    """Copy entry ``key`` into the empty folder ``target``; False on a miss or a damaged entry.
+    ``project``: the root of the project that uses it, recorded for ``clean``."""
     entry = cache_dir() / key
     try:
         expected = json.loads((entry / "digests.json").read_text())
@@ -104,13 +111,15 @@ def restore(key: str, target: Path) -> bool:
             return False
         shutil.copytree(tree, target, dirs_exist_ok=True)
         os.utime(entry)  # recently used: kept longest
+        _record_use(entry, project)
         return True
     except (OSError, ValueError):
         return False
 
 
-def store(key: str, source: Path) -> None:
-    """Save the synthesized folder ``source`` as entry ``key``; a cache that fails is only slower."""
+def store(key: str, source: Path, project: Path | None = None) -> None:
+    """Save the synthesized folder ``source`` as entry ``key``, used by ``project``; a cache that
+    fails is only slower."""
     root = cache_dir()
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -121,6 +130,7 @@ def store(key: str, source: Path) -> None:
             staging.rename(root / key)
         except OSError:  # another process stored the same key first: same content by construction
             shutil.rmtree(staging, ignore_errors=True)
+        _record_use(root / key, project)
         _prune(root)
     except OSError:
         pass
@@ -135,6 +145,46 @@ def _prune(root: Path) -> None:
     entries = sorted((p for p in root.iterdir() if is_entry(p)), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in entries[KEEP_ENTRIES:]:
         shutil.rmtree(old, ignore_errors=True)
+
+
+USERS = "users"  # in an entry, beside tree/: one file per project that used it
+
+
+def user_name(project: Path) -> str:
+    """The name of ``project``'s file in an entry's ``users/``: a digest of its absolute path."""
+    return hashlib.sha256(str(Path(project).absolute()).encode()).hexdigest()
+
+
+def _record_use(entry: Path, project: Path | None) -> None:
+    if project is None:
+        return
+    try:
+        (entry / USERS).mkdir(exist_ok=True)
+        (entry / USERS / user_name(project)).write_text(f"{Path(project).absolute()}\n")  # for people reading it
+    except OSError:
+        pass  # unrecorded: clean leaves the entry to the pruning of old entries
+
+
+def clean(project: Path) -> tuple[int, int]:
+    """Take ``project`` off every entry it used; delete those that no other project uses.
+
+    Returns (deleted, kept because another project uses them). Entries ``project`` never used,
+    and anything that is not an entry, are not touched.
+    """
+    root, deleted, shared = cache_dir(), 0, 0
+    if not root.is_dir():
+        return 0, 0
+    for entry in sorted(p for p in root.iterdir() if is_entry(p)):
+        mark = entry / USERS / user_name(project)
+        if not mark.is_file():
+            continue
+        mark.unlink(missing_ok=True)
+        if any((entry / USERS).iterdir()):
+            shared += 1
+        else:
+            shutil.rmtree(entry, ignore_errors=True)
+            deleted += 1
+    return deleted, shared
 
 
 def is_entry(path: Path) -> bool:

@@ -61,6 +61,7 @@ from . import code_fill
 from . import manifest as output_manifest
 from . import module as module_output
 from .swap import clear_work, has_journal, make_scratch, recover, replace_output
+from .workspace import project_root
 
 # What a folder may hold and still count as new: bluegreen's own files, and the folder a fresh
 # ext4 file system has at its root (an output folder may be a mount point).
@@ -195,7 +196,8 @@ def _assemble(stack_file: StackFile, folder: Path, archives: dict, traffic: dict
     stored), then the code and the traffic, which the cache never holds; and cdktf's manifest.
     ``module``: the stack folders then move to ``modules/`` (see ``module``)."""
     stand_ins = code_fill.placeholders(stack_file)
-    cached = key is not None and synth_cache.restore(key, folder)
+    project = project_root(stack_file.base_dir)  # recorded in the cache entry, for cache clean
+    cached = key is not None and synth_cache.restore(key, folder, project)
     if not cached:
         _fresh_synth(stack_file, folder, stand_ins, module)
     if cached or key is None:
@@ -207,7 +209,7 @@ def _assemble(stack_file: StackFile, folder: Path, archives: dict, traffic: dict
         try:
             shutil.copytree(folder, unfilled, dirs_exist_ok=True)
             code_fill.fill(folder, stand_ins, archives)
-            synth_cache.store(key, unfilled)
+            synth_cache.store(key, unfilled, project)
         finally:
             shutil.rmtree(unfilled, ignore_errors=True)
     fresh = _fresh_manifest(folder)  # read while the stack folders are where it says

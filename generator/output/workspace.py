@@ -88,8 +88,11 @@ class Workspace:
         output is synthesized with local state (see ``local.up``), and never for a stack synthesized
         only as a module (``synth --module``): that is applied in its caller's root module, whose
         state bluegreen does not read (``--version`` names the version instead)."""
-        module_only = self.layout.module_dir(stack.name).is_dir() and not self.stack_dir(stack).is_dir()
-        return stack.backend is not None and not self.local and not module_only
+        return stack.backend is not None and not self.local and not self.module_only(stack)
+
+    def module_only(self, stack: Stack) -> bool:
+        """Whether ``stack`` is synthesized here only as a child module (``synth --module``)."""
+        return self.layout.module_dir(stack.name).is_dir() and not self.stack_dir(stack).is_dir()
 
     def traffic_file(self, stack_file: StackFile, stack: Stack) -> Path:
         return traffic_path(self.traffic_dir or stack_file.base_dir, stack)

@@ -16,7 +16,7 @@ from ..core.errors import InFile, InvalidInput, Problem
 from ..core.messages import releasing as msg
 from ..model import naming
 from ..model.stack import Deployment
-from ..model.traffic import VERSION, Traffic, format_weight
+from ..model.traffic import Traffic, format_weight, is_too_large, is_version
 from ..terraform.state import AppliedState
 
 
@@ -27,6 +27,7 @@ class Applied:
     newest_version: str | None       # the newest version the function has published
     alias_arn: str | None
     stopped: str | None = None       # why the applied variables were not what the alias serves
+    served: tuple[str, ...] = ()     # every version the alias gives traffic to, its primary first
 
 
 def applied(deployment: Deployment, state: AppliedState) -> Applied | None:
@@ -48,7 +49,7 @@ def applied(deployment: Deployment, state: AppliedState) -> Applied | None:
         stopped = msg.apply_stopped_before_the_alias(_split(primary, weights),
                                                      variables.describe() if variables else None)
     serving_blue = traffic.blue_version if traffic.blue_version else _text(first)
-    return Applied(traffic, serving_blue, newest, _text(alias.get("arn")), stopped)
+    return Applied(traffic, serving_blue, newest, _text(alias.get("arn")), stopped, (primary, *sorted(weights)))
 
 
 def serves(traffic: Traffic, first: str | None) -> tuple[str | None, dict[str, float]]:
@@ -101,8 +102,11 @@ def _split(primary: str, weights: dict[str, float]) -> str:
 def _version(value: object, attribute: str) -> str | None:
     if value is None:
         return None
-    if not isinstance(value, str) or not VERSION.fullmatch(value):
-        # The state file's path is the caller's to know: here it is named by what it is.
+    # The state file's path is the caller's to know: here it is named by what it is.
+    if is_too_large(value):
+        raise InvalidInput(Problem(InFile("Terraform state", attribute),
+                                   msg.version_must_be_at_most_the_largest(value)))
+    if not is_version(value):
         raise InvalidInput(Problem(InFile("Terraform state", attribute), msg.must_be_a_version_number(value)))
     return value
 

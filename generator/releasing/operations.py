@@ -17,7 +17,7 @@ from ..core.errors import Argument, InFile, InvalidInput, OfDeployment, Problem
 from ..core.messages import releasing as msg
 from ..model.loader import StackFile
 from ..model.stack import Deployment, Stack
-from ..model.traffic import VERSION, Traffic
+from ..model.traffic import Traffic, is_too_large, is_version
 from ..model.traffic_file import read_traffic, traffic_lock, write_traffic
 from ..output.workspace import Workspace
 from ..terraform.state import read_state
@@ -37,6 +37,7 @@ class Target:
     traffic_file: Path
     stack_dir: Path
     remote_state: bool = False  # the applied state is in the stack's backend (see Workspace.remote_state)
+    module_only: bool = False   # synthesized only as a module: its state is the caller's (Workspace.module_only)
 
     @property
     def where(self) -> OfDeployment:
@@ -57,7 +58,7 @@ def locate(stack_file: StackFile, name: str, workspace: Workspace) -> Target:
     if workspace.traffic_dir is not None:
         workspace.traffic_dir.mkdir(parents=True, exist_ok=True)  # the local one exists on demand
     return Target(stack, deployment, workspace.traffic_file(stack_file, stack), workspace.stack_dir(stack),
-                  workspace.remote_state(stack))
+                  workspace.remote_state(stack), workspace.module_only(stack))
 
 
 def shift(target: Target, weight: float, version: str | None = None) -> tuple[Traffic, Traffic]:
@@ -84,13 +85,14 @@ def rollback(target: Target) -> tuple[Traffic, Traffic]:
     return _update(target, lambda current: Traffic(current.blue_version, None, 0))
 
 
-def promote(target: Target, version: str | None) -> tuple[Traffic, Traffic]:
+def promote(target: Target, version: str | None, skip_canary: bool = False) -> tuple[Traffic, Traffic]:
     """Pin blue: ``version``, or else the green getting traffic.
 
     While blue is unpinned, promote pins the version now serving (the first one published), so
     that pinning never moves traffic by itself. With blue pinned and no green getting traffic
     (say, right after a rollback), the version to pin must be named: guessing "the newest"
-    would send all traffic to a version no canary has tried.
+    would send all traffic to a version no canary has tried. The new blue must be a version the
+    applied alias serves traffic to (``_check_served``), unless ``skip_canary``.
     """
     def change(current: Traffic) -> Traffic:
         blue: str | None
@@ -103,8 +105,32 @@ def promote(target: Target, version: str | None) -> tuple[Traffic, Traffic]:
                 raise InvalidInput(Problem(target.where, msg.NOTHING_TO_PROMOTE))
         if blue == current.blue_version:
             raise InvalidInput(Problem(target.where, msg.promoted_must_not_be_blue(blue)))
+        if not skip_canary:
+            _check_served(target, blue, first_pin=current.blue_version is None)
         return Traffic(blue_version=blue, green_version=None, green_weight=0)
     return _update(target, change)
+
+
+def _check_served(target: Target, blue: str, first_pin: bool) -> None:
+    """Refuse a new blue that has served no traffic as applied: that promote would skip the canary.
+
+    The committed traffic file is not enough: ``shift 50%`` then ``promote``, with no apply in
+    between, would make blue a version that never took a request. So the applied alias decides:
+    its primary version and each version it gives weight to have served. Without an applied state
+    to read, nothing can be told; only the first pin before any apply goes ahead (there is no
+    traffic yet to move).
+    """
+    live = applied(target.deployment, read_state(target.stack_dir, target.remote_state))
+    if live is not None:
+        if blue not in live.served:
+            serves = " and ".join(f"v{version}" for version in live.served)
+            raise InvalidInput(Problem(target.where, msg.promoted_must_have_served(blue, serves)))
+        return
+    if first_pin:
+        return
+    if target.module_only:
+        raise InvalidInput(Problem(target.where, msg.PROMOTED_MUST_HAVE_SERVED_MODULE))
+    raise InvalidInput(Problem(target.where, msg.promoted_must_have_served_unknown(blue, target.stack_dir)))
 
 
 def set_traffic(target: Target, traffic: Traffic) -> tuple[Traffic, Traffic]:
@@ -119,7 +145,10 @@ def applied_version(target: Target, what: str) -> str:
     if value is None:
         raise InvalidInput(Problem(target.where,
                                    msg.version_must_be_applied(target.stack_dir)))
-    if not VERSION.fullmatch(value):
+    if is_too_large(value):
+        raise InvalidInput(Problem(InFile(str(target.stack_dir), f"{what} version"),
+                                   msg.version_must_be_at_most_the_largest(value)))
+    if not is_version(value):
         raise InvalidInput(Problem(InFile(str(target.stack_dir), f"{what} version"),
                                    msg.must_be_a_version_number(value)))
     return value
@@ -131,7 +160,7 @@ def _published(target: Target, version: str | None) -> str | None:
         return None
     live = applied(target.deployment, read_state(target.stack_dir, target.remote_state))
     newest = live.newest_version if live else None
-    if newest is not None and VERSION.fullmatch(newest) and int(version) > int(newest):
+    if is_version(newest) and is_version(version) and int(version) > int(newest):
         raise InvalidInput(Problem(Argument("--version"),
                                    msg.must_be_a_published_version(target.deployment.name, newest, version)))
     return version

@@ -21,6 +21,10 @@ protects. Protected, each with the reason the report shows:
 Three parts: ``read_pins`` reads the state and the traffic file (no AWS); ``LambdaVersions``
 lists and deletes through boto3; ``decide`` is pure: which versions go, and why each other stays.
 Nothing is deleted without the applied state: without it, blue and green are unknown.
+
+``prune`` holds the traffic file's lock (``model.traffic_file.traffic_lock``) from reading the
+pins to its last deletion: a ``shift --version N`` that came in between would otherwise commit a
+version that prune then deletes. A shift waits for the prune, and then sees what is left.
 """
 
 from __future__ import annotations
@@ -31,8 +35,8 @@ from dataclasses import dataclass, field
 from ..core.errors import ExternalToolFailed, InvalidInput, Problem
 from ..core.messages import releasing as msg
 from ..model import naming
-from ..model.traffic import VERSION
-from ..model.traffic_file import read_traffic
+from ..model.traffic import is_version
+from ..model.traffic_file import read_traffic, traffic_lock
 from ..terraform.state import read_state
 from .applied import applied
 from .aws import Access, AwsCallFailed, answer
@@ -95,7 +99,7 @@ def decide(live: LiveFunction, pins: Pins, keep: int) -> Decision:
     number (v10 is newer than v9), never as text."""
     if keep < 0:
         raise ValueError(f"keep must be 0 or more, got: {keep}")
-    versions = sorted((v for v in live.versions if VERSION.fullmatch(v.number)), key=lambda v: int(v.number))
+    versions = sorted((v for v in live.versions if is_version(v.number)), key=lambda v: int(v.number))
     reasons: dict[str, list[str]] = {v.number: [] for v in versions}
 
     def mark(numbers: Iterable[str | None], reason: str) -> None:
@@ -180,7 +184,7 @@ class LambdaVersions:
     def delete(self, version: str) -> None:
         """Delete one published version (``DeleteFunction`` with a ``Qualifier``); never ``$LATEST``."""
         # Without a Qualifier, DeleteFunction deletes the whole function (docs/aws-rules.md#r46-version-retention).
-        if not VERSION.fullmatch(version):
+        if not is_version(version):
             raise ValueError(f"only a published version number can be deleted, got: {version!r}")
         self._call("DeleteFunction", lambda: self.client.delete_function(FunctionName=self.function,
                                                                          Qualifier=version))
@@ -190,7 +194,7 @@ class LambdaVersions:
         configs = self._pages("ListProvisionedConcurrencyConfigs", "list_provisioned_concurrency_configs",
                               "ProvisionedConcurrencyConfigs")
         qualifiers = (str(c.get("FunctionArn", "")).rpartition(":")[2] for c in configs)
-        return frozenset(q for q in qualifiers if VERSION.fullmatch(q))
+        return frozenset(q for q in qualifiers if is_version(q))
 
     def _pages(self, operation: str, method: str, key: str) -> list[dict]:
         # Every page: Lambda lists at most 50 versions per call (docs/aws-rules.md#r46-version-retention).
@@ -228,7 +232,14 @@ class Outcome:
 def prune(target: Target, keep: int, versions: LambdaVersions, *, dry_run: bool,
           echo: Callable[[str], None]) -> Decision:
     """Decide, report what stays and why, and delete the rest oldest first (none with
-    ``dry_run``), echoing each deletion as soon as it is done."""
+    ``dry_run``), echoing each deletion as soon as it is done. Under the traffic lock throughout:
+    what the traffic file commits cannot change between reading it and the last deletion."""
+    with traffic_lock(target.traffic_file):
+        return _prune_locked(target, keep, versions, dry_run=dry_run, echo=echo)
+
+
+def _prune_locked(target: Target, keep: int, versions: LambdaVersions, *, dry_run: bool,
+                  echo: Callable[[str], None]) -> Decision:
     pins = read_pins(target)  # before any AWS call: no state, no pruning
     decision = decide(versions.read(), pins, keep)
     verb = "would delete" if dry_run else "deleting"

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..values import LARGEST_VERSION, shortened
+
 # --- choosing the deployment (DEPLOYMENT) and the version (--version) ----------------------------
 
 
@@ -43,6 +45,26 @@ def green_must_not_be_blue(version: str) -> str:
     return f"version {version} is already blue: publish new code (synth and apply) before shifting traffic to it"
 
 
+def promoted_must_have_served(version: str, serves: str) -> str:
+    """promote: the applied alias gives ``version`` no traffic (``serves``: ``v3``, ``v3 and v4``)."""
+    return (f"version {version} has served no traffic: the applied alias serves {serves} only, so promoting "
+            f"it would skip the canary. Apply the canary first (bluegreen synth, then terraform apply), or "
+            f"pass --skip-canary to promote it without one")
+
+
+def promoted_must_have_served_unknown(version: str, stack_dir: Path | str) -> str:
+    """promote with blue pinned and no applied state to read (never applied, or state elsewhere)."""
+    return (f"cannot tell whether version {version} has served traffic: {stack_dir} has no applied state for "
+            f"this deployment, so promoting it may skip the canary. Apply the canary first, or pass "
+            f"--skip-canary to promote it without one")
+
+
+PROMOTED_MUST_HAVE_SERVED_MODULE = (
+    "cannot tell whether the version has served traffic: this stack is synthesized only as a module "
+    "(synth --module), whose applied state is the calling root module's, which bluegreen does not read. "
+    "Once the canary has served in your root module, pass --skip-canary to promote it")
+
+
 def promoted_must_not_be_blue(version: str) -> str:
     return f"version {version} is already blue: publish new code (synth and apply) before promoting"
 
@@ -50,6 +72,11 @@ def promoted_must_not_be_blue(version: str) -> str:
 def version_must_be_applied(stack_dir: Path | str) -> str:
     return (f"no version is known: {stack_dir} has no applied state for this deployment (apply first, or "
             "pass --version N)")
+
+
+def version_must_be_at_most_the_largest(got: str) -> str:
+    """A version read from the applied state, of more digits than a Lambda version has."""
+    return f"must be at most \"{LARGEST_VERSION}\" (a Lambda version number), got: {shortened(got)}"
 
 
 def must_be_a_version_number(got: object) -> str:

@@ -10,6 +10,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from ..values import LARGEST_VERSION
+
 _ENTRY_SHAPE = '{"blue_version": "N" or null, "green_version": "N" or null, "green_weight": 0..1}'
 # Weights move in steps of 0.0001: see model.traffic (WEIGHT_DECIMALS).
 _ON_THE_GRID = "must be a multiple of 0.0001 (0.01%)"
@@ -34,6 +36,11 @@ def entry_must_have_the_shape(entry: Any) -> str:
 def version_must_be_null_or_a_number(key: str, got: Any) -> str:
     """``key``: ``blue_version`` or ``green_version``."""
     return f"{key} must be null or a version number such as \"3\", got: {_json(got)}"
+
+
+def version_must_be_at_most_the_largest(key: str, got: str) -> str:
+    """A version number of more digits than a Lambda version has (see ``core.values.LARGEST_VERSION``)."""
+    return f"{key} must be at most \"{LARGEST_VERSION}\" (a Lambda version number), got: {_json(got)}"
 
 
 def green_weight_must_be_from_0_to_1(got: Any) -> str:
