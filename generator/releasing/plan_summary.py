@@ -22,7 +22,8 @@ from ..core.messages import releasing as msg
 from ..core.templating import render
 from ..model import naming
 from . import plan_reading, summary_lines
-from .plan_reading import Publication, RolloutChange, Scope
+from .plan_reading import Scope
+from .summary_lines import DeploymentTraffic, Split
 from .summary_text import markdown_text, mermaid_text, plain_text
 
 __all__ = ["MARKDOWN_BUDGET", "MARKDOWN_LIMIT", "PlanSummary", "load_plan", "markdown_text", "mermaid_text",
@@ -39,51 +40,6 @@ TALLY_WORDS = {"create": "add", "update": "change", "destroy": "destroy", "repla
 # wrappers add a header, or a marker to find and update the comment.
 MARKDOWN_LIMIT = 65_536
 MARKDOWN_BUDGET = 60_000
-
-
-@dataclass(frozen=True)
-class Split:
-    """Traffic shares by version label, e.g. ``{"1": 0.75, "2": 0.25}``; None where unknown."""
-
-    shares: dict[str, float] | None
-
-    def share(self, version: str | None) -> float:
-        return (self.shares or {}).get(version, 0.0) if version else 0.0
-
-
-@dataclass
-class DeploymentTraffic:
-    name: str
-    blue: str | None                 # version label after apply; None = not known until apply
-    green: str | None
-    previous_blue: str | None        # the primary version before apply; None on first deploy
-    before: Split
-    after: Split
-    changed: bool
-    unpinned: bool
-    weight: float = 0.0
-    destroyed: bool = False
-    renamed: tuple[str, str] | None = None  # (old alias name, new) when the alias is replaced
-    module: str = ""                 # "module.<name>" for a deployment in a child module
-    roles_known: bool = True         # False: the plan says which versions serve, not which is blue
-    publication: Publication | None = None
-    rollout: RolloutChange | None = None
-
-    @property
-    def label(self) -> str:
-        """The deployment's name, with its module's address in a child module."""
-        return f"{self.module}: {self.name}" if self.module else self.name
-
-    @property
-    def line(self) -> str:
-        return summary_lines.traffic_line(self)
-
-    @property
-    def lines(self) -> list[str]:
-        """The traffic line, then the version published and the rollout's change, when there are."""
-        extra = [summary_lines.publication_line(self.label, self.publication) if self.publication else None,
-                 summary_lines.rollout_line(self.label, self.rollout) if self.rollout else None]
-        return [self.line, *(line for line in extra if line)]
 
 
 class WarningLine(str):

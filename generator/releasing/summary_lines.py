@@ -1,22 +1,65 @@
 """The plan summary's words for a deployment: its traffic, its new version, its rollout.
 
-``plan_reading`` and ``plan_summary`` find the facts; this says them as a reviewer reads them, e.g.
+``plan_reading`` and ``plan_summary`` find the facts (a deployment's are a ``DeploymentTraffic``, here
+beside the words for it); this says them as a reviewer reads them, e.g.
 ``hello: publishes v4, new: code changes (source hash a -> b), configuration changes
 (environment keys: API_TOKEN added)``. Environment values are never in the facts, so never here.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from ..model import rollout_names
 from .plan_reading import UNKNOWN, UNKNOWN_KEYS, Publication, RolloutChange, RolloutPlan
 
-if TYPE_CHECKING:
-    from .plan_summary import DeploymentTraffic
-
 _THRESHOLDS = {rollout_names.ERROR_RATE: "error rate > {:g}", rollout_names.P99: "p99 > {:g} ms",
                rollout_names.ABOVE_BLUE: "error rate above blue's > {:g}"}
+
+
+@dataclass(frozen=True)
+class Split:
+    """Traffic shares by version label, e.g. ``{"1": 0.75, "2": 0.25}``; None where unknown."""
+
+    shares: dict[str, float] | None
+
+    def share(self, version: str | None) -> float:
+        return (self.shares or {}).get(version, 0.0) if version else 0.0
+
+
+@dataclass
+class DeploymentTraffic:
+    name: str
+    blue: str | None                 # version label after apply; None = not known until apply
+    green: str | None
+    previous_blue: str | None        # the primary version before apply; None on first deploy
+    before: Split
+    after: Split
+    changed: bool
+    unpinned: bool
+    weight: float = 0.0
+    destroyed: bool = False
+    renamed: tuple[str, str] | None = None  # (old alias name, new) when the alias is replaced
+    module: str = ""                 # "module.<name>" for a deployment in a child module
+    roles_known: bool = True         # False: the plan says which versions serve, not which is blue
+    publication: Publication | None = None
+    rollout: RolloutChange | None = None
+
+    @property
+    def label(self) -> str:
+        """The deployment's name, with its module's address in a child module."""
+        return f"{self.module}: {self.name}" if self.module else self.name
+
+    @property
+    def line(self) -> str:
+        return traffic_line(self)
+
+    @property
+    def lines(self) -> list[str]:
+        """The traffic line, then the version published and the rollout's change, when there are."""
+        extra = [publication_line(self.label, self.publication) if self.publication else None,
+                 rollout_line(self.label, self.rollout) if self.rollout else None]
+        return [self.line, *(line for line in extra if line)]
 
 
 def traffic_line(d: DeploymentTraffic) -> str:
