@@ -25,7 +25,7 @@ import pytest
 from conftest import EXAMPLE, FIXTURES, GOLDEN, ROOT, copy_example, synth_to, terraform, tree_bytes
 
 from generator.cli import program as cli
-from generator.core.layout import MODULE_TRAFFIC, TFVARS
+from generator.core.layout import ALIAS_ROUTING, MODULE_TRAFFIC, MOVED_BLOCKS, TFVARS
 from generator.core.messages import cli as cli_msg
 from generator.core.messages import output as output_msg
 from generator.model.loader import load_stack_file
@@ -72,7 +72,7 @@ def test_the_module_has_no_provider_and_no_backend_but_requires_hashicorp_aws(mo
     assert "backend" not in module["//"]["metadata"]  # cdktf's note of the backend it no longer has
     assert sorted(p.name for p in module_out.iterdir()) == [".bluegreen.lock", "manifest.json", "modules"]
     assert sorted(p.name for p in (module_out / "modules/hello").iterdir()) == [
-        "README.md", "assets", "cdk.tf.json", MODULE_TRAFFIC]
+        "README.md", "assets", MOVED_BLOCKS, ALIAS_ROUTING, "cdk.tf.json", MODULE_TRAFFIC]
 
 
 def test_a_stack_with_an_s3_backend_is_a_module_without_one(example_copy, tmp_path):
@@ -115,6 +115,9 @@ def test_the_module_is_the_root_module_without_provider_and_backend(stack_file, 
         function["filename"] = "${path.module}/" + function["filename"]
     del root["provider"], root["terraform"]["backend"]
     assert without_metadata(module) == without_metadata(root)
+    for name in (MOVED_BLOCKS, ALIAS_ROUTING):  # native syntax beside the JSON, alike in both
+        assert (tmp_path / "module/modules" / stack / name).read_text() == \
+            (tmp_path / "root/stacks" / stack / name).read_text()
     for block in ("variable", "output"):
         assert module[block] and all(body["description"] for body in module[block].values())
     deployments = [d.name for d in load_stack_file(stack_file).stacks[0].deployments]
@@ -201,7 +204,8 @@ def test_check_module_names_a_stale_traffic_copy_and_a_missing_module(example_co
     code, out, err = run(capsys, "synth", example_copy, "--out", "cdktf.out", "--check", "--module")
     lines = out.splitlines()
     assert code == 1 and lines[0] == "differs: cdktf.out/manifest.json"
-    assert [line.rpartition("/")[2] for line in lines[1:]] == ["README.md", "hello.zip", "cdk.tf.json", MODULE_TRAFFIC]
+    assert [line.rpartition("/")[2] for line in lines[1:]] == ["README.md", "hello.zip", MOVED_BLOCKS, ALIAS_ROUTING,
+                                                       "cdk.tf.json", MODULE_TRAFFIC]
     assert all(line.startswith("missing: cdktf.out/modules/hello/") for line in lines[1:])
     run(capsys, "synth", example_copy, "--out", "cdktf.out", "--module")
     (example_copy.parent / "hello.traffic.json").write_text(TRAFFIC)  # bluegreen shift, without a synth
@@ -254,7 +258,7 @@ def test_a_module_swap_killed_at_any_step_is_recovered_all_old_or_all_new(exampl
     app = example_copy.parent / "hello_src/app.py"
     app.write_text(app.read_text().replace("Blue", "Green"))
     new = tree_bytes(synth_module(example_copy, tmp_path / "reference", use_cache=True))
-    steps = 1 + 2 * 5 + 1 + 1  # the journal; park and move in the manifest and 4 entries; the commit; the cleanup
+    steps = 1 + 2 * 7 + 1 + 1  # the journal; park and move in the manifest and 6 entries; the commit; the cleanup
     for step in range(steps):
         killed = _killed_module_synth(example_copy, out, step)
         assert killed.returncode == -signal.SIGKILL, killed.stderr

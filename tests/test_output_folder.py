@@ -29,7 +29,7 @@ from generator.output import cache as synth_cache
 from generator.output import swap as output_swap
 from generator.output.folder import synthesize
 
-RENAMES = 12  # a swap of the example: the journal, 5 entries x (park, place), the commit
+RENAMES = 16  # a swap of the example: the journal, 7 entries x (park, place), the commit
 STEPS = RENAMES + 1  # the points a swap can be killed at: before each rename, before the cleanup
 OLD_TRAFFIC = '{"hello": {"blue_version": null, "green_weight": 0}}\n'
 NEW_TRAFFIC = '{"hello": {"blue_version": "1", "green_weight": 0}}\n'

@@ -1,9 +1,12 @@
 """The security scan: checkov on the Terraform JSON that bluegreen synthesizes (docs/security.md).
 
 The example and stacks that use every option are synthesized, and checkov (the version pinned in
-pyproject.toml's ``test`` extra) scans them twice, offline: once with the repository's
-``.checkov.yaml``, as CI and users run it, where nothing may fail; once without its skip list, to
-see what each skip hides. Together with docs/security.md this keeps the skip list honest:
+pyproject.toml's ``test`` extra) scans the stack folders as synthesis wrote them, offline: once
+with the repository's ``.checkov.yaml``, as CI and users run it, where nothing may fail; once
+without its skip list, to see what each skip hides; and once with checkov's defaults (every
+framework), as a team's pipeline runs it on ``cdktf.out/stacks/<stack>``, over every stack
+fixture and a child module, where every file must parse. Together with docs/security.md this
+keeps the skip list honest:
 
 - every failed check is named with its stack and Terraform address;
 - every skip has a section in docs/security.md with a reason, and every section a skip;
@@ -33,6 +36,8 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import EXAMPLE, FIXTURES, ROOT, synth_to
+
+from generator.core import layout
 
 CONFIG = ROOT / ".checkov.yaml"
 DOC = ROOT / "docs" / "security.md"
@@ -66,31 +71,11 @@ DROPPED = ("Failed to parse", "Failed to add block", "Exception traceback")
 # --- the scan ------------------------------------------------------------------------------------
 
 
-def scan_copy(cdk_tf_json: Path, target: Path) -> None:
-    """Write the copy of a stack's Terraform JSON that checkov 3.3.30 can read.
-
-    Its ``terraform_json`` parser fails on two constructs bluegreen writes, neither of which any
-    check reads: a top-level ``moved`` block (the whole file is a parsing error) and the alias's
-    ``dynamic "routing_config"`` (the file parses, but graph building stops at the alias, so the
-    graph checks of every resource after it are silently skipped). The copy drops exactly these.
-    Any other ``dynamic`` block stays, so checkov's complaint about it fails the scan.
-    """
-    config = json.loads(cdk_tf_json.read_text())
-    config.pop("moved", None)
-    for alias in config.get("resource", {}).get("aws_lambda_alias", {}).values():
-        dynamic = alias.get("dynamic", {})
-        dynamic.pop("routing_config", None)
-        if not dynamic:
-            alias.pop("dynamic", None)
-    target.parent.mkdir(parents=True)
-    target.write_text(json.dumps(config, indent=2) + "\n")
-
-
 def _addresses_by_line(text: str) -> dict[int, str]:
     """The Terraform address of each resource by the line its body opens on (1-based).
 
-    ``scan_copy`` writes two-space JSON, so a resource's name sits at six spaces under its type at
-    four, under ``"resource"`` at two; checkov's line range starts at the name.
+    cdktf writes two-space JSON, so a resource's name sits at six spaces under its type at four,
+    under ``"resource"`` at two; checkov's line range starts at the name.
     """
     found: dict[int, str] = {}
     block = kind = ""
@@ -123,8 +108,11 @@ class Finding:
 @dataclass
 class Scan:
     findings: list[Finding] = field(default_factory=list)
-    summary: dict = field(default_factory=dict)
+    summaries: dict[str, dict] = field(default_factory=dict)  # by framework (check_type)
     log: str = ""
+
+    def total(self, key: str) -> int:
+        return sum(summary.get(key, 0) for summary in self.summaries.values())
 
     def failed(self, stack: str | None = None) -> list[Finding]:
         return [f for f in self.findings if not f.passed and stack in (None, f.stack)]
@@ -133,27 +121,26 @@ class Scan:
         return [f for f in self.findings if f.passed and stack in (None, f.stack)]
 
 
-def run_checkov(folder: Path, config: Path, timeout: int = 300) -> Scan:
-    """checkov on every ``<stack>/cdk.tf.json`` below ``folder``, its JSON report parsed."""
-    done = subprocess.run([str(CHECKOV), "--config-file", str(config), "-d", str(folder), "-o", "json"],
+def run_checkov(folder: Path, config: Path | None, timeout: int = 300) -> Scan:
+    """checkov on every stack folder below ``folder`` (``<name>/stacks/<stack>/``, or
+    ``<name>/modules/<stack>/``), its JSON reports parsed; ``config=None``: checkov's defaults."""
+    settings = ["--config-file", str(config)] if config else ["--skip-download"]
+    done = subprocess.run([str(CHECKOV), *settings, "-d", str(folder), "-o", "json"],
                           capture_output=True, text=True, timeout=timeout, cwd=folder,
                           env={**os.environ, **OFFLINE})
     if done.returncode not in (0, 1):  # 1: some check failed
         raise RuntimeError(f"checkov exited {done.returncode}:\n{done.stderr[-3000:]}")
     reports = json.loads(done.stdout)
     reports = [r for r in (reports if isinstance(reports, list) else [reports]) if "check_type" in r]
-    scan = Scan(log=done.stderr)
-    if not reports:  # only a summary: nothing was scanned at all
-        scan.summary = json.loads(done.stdout)
-        return scan
-    (report,) = reports
-    scan.summary = report["summary"]
-    lines = {p.parent.name: _addresses_by_line(p.read_text()) for p in folder.glob("*/cdk.tf.json")}
-    for result in report["results"]["passed_checks"] + report["results"]["failed_checks"]:
-        stack = Path(result["file_path"]).parent.name
-        address = lines[stack].get(result["file_line_range"][0], result["resource"])
-        scan.findings.append(Finding(result["check_id"], result["check_name"], stack, address,
-                                     result["check_result"]["result"] == "PASSED"))
+    # checkov leaves out a framework's report when it has neither a result nor a parsing error.
+    scan = Scan(summaries={r["check_type"]: r["summary"] for r in reports}, log=done.stderr)
+    lines = {p.relative_to(folder).parts[0]: _addresses_by_line(p.read_text()) for p in folder.glob(f"*/*/*/{layout.CONFIG}")}
+    for report in reports:
+        for result in report["results"]["passed_checks"] + report["results"]["failed_checks"]:
+            stack = Path(result["file_path"]).parts[1]
+            address = lines.get(stack, {}).get(result["file_line_range"][0], result["resource"])
+            scan.findings.append(Finding(result["check_id"], result["check_name"], stack, address,
+                                         result["check_result"]["result"] == "PASSED"))
     return scan
 
 
@@ -237,11 +224,9 @@ def scans(tmp_path_factory) -> tuple[Scan, Scan]:
     if not CHECKOV.exists():
         _missing(f"checkov is not installed in {CHECKOV.parent} (pip install -e '.[test]')")
     base = tmp_path_factory.mktemp("security-scan")
-    folder = base / "scan"
+    folder = base / "out"
     for name, stack_file in STACK_FILES.items():
-        out = synth_to(stack_file, base / "out" / name)
-        (stack_dir,) = (out / "stacks").iterdir()
-        scan_copy(stack_dir / "cdk.tf.json", folder / name / "cdk.tf.json")
+        synth_to(stack_file, folder / name)  # scanned as written: <name>/stacks/<stack>/
     return run_checkov(folder, CONFIG), run_checkov(folder, config_without_skips(base))
 
 
@@ -255,12 +240,16 @@ def test_no_check_fails(scans):
                               "docs/security.md:\n  " + "\n  ".join(unexpected))
 
 
+def _read_whole(scan: Scan) -> None:
+    assert scan.total("parsing_errors") == 0, scan.summaries
+    assert not [line for line in scan.log.splitlines() if any(word in line for word in DROPPED)], scan.log[-3000:]
+    assert scan.total("passed") > 0, scan.summaries
+
+
 @pytest.mark.checkov
 def test_the_scan_reads_every_stack_and_resource(scans):
     for scan in scans:
-        assert scan.summary.get("parsing_errors") == 0, scan.summary
-        assert not [line for line in scan.log.splitlines() if any(word in line for word in DROPPED)], scan.log[-3000:]
-        assert scan.summary.get("passed", 0) > 0, scan.summary
+        _read_whole(scan)
     with_skips, _ = scans
     for stack in STACK_FILES:
         checked = {f.address.split(".")[0] for f in with_skips.findings if f.stack == stack}
@@ -317,6 +306,29 @@ def test_checks_waiting_for_synthesis_still_fail(scans):
                                  for c in sorted(pending)))
 
 
+@pytest.mark.checkov
+def test_checkov_with_its_defaults_reads_every_stack_folder_as_written(tmp_path):
+    # What a team's pipeline runs: checkov -d cdktf.out/stacks/<stack>, every framework, no
+    # settings. Every stack fixture, and the example as a child module (synth --module).
+    from generator.model.loader import load_stack_file
+    from generator.output.folder import synthesize
+
+    if not CHECKOV.exists():
+        _missing(f"checkov is not installed in {CHECKOV.parent} (pip install -e '.[test]')")
+    stack_files = sorted({EXAMPLE, *FIXTURES.glob("*/*.py")})
+    for index, stack_file in enumerate(stack_files):
+        synth_to(stack_file, tmp_path / f"{index}-{stack_file.stem}")
+    synthesize(load_stack_file(EXAMPLE), tmp_path / "module", use_cache=False, module=True)
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.glob("*/*/*/*")
+                     if p.name.endswith((".tf", ".tf.json")))
+    assert len([p for p in written if p.endswith(layout.CONFIG)]) == len(stack_files) + 1, written
+    scan = run_checkov(tmp_path, None)
+    _read_whole(scan)
+    assert set(scan.summaries) >= {"terraform_json"}, scan.summaries
+    graphed = {f.stack for f in scan.findings if f.check_id.startswith("CKV2_") and f.address.startswith("aws_")}
+    assert sorted(graphed) == sorted({p.split("/")[0] for p in written}), "a folder whose graph checks did not run"
+
+
 # --- a command: scan any stack file the same way -------------------------------------------------
 
 
@@ -325,16 +337,14 @@ def main(stack_files: list[str]) -> int:
     with tempfile.TemporaryDirectory() as temporary:
         base = Path(temporary)
         for index, stack_file in enumerate(stack_files):
-            out = synth_to(Path(stack_file).resolve(), base / "out" / str(index))
-            for stack_dir in sorted((out / "stacks").iterdir()):
-                scan_copy(stack_dir / "cdk.tf.json", base / "scan" / stack_dir.name / "cdk.tf.json")
-        scan = run_checkov(base / "scan", CONFIG)
+            synth_to(Path(stack_file).resolve(), base / str(index))
+        scan = run_checkov(base, CONFIG)
     for finding in scan.failed():
         print(f"FAILED {finding.line()}")
-    summary = scan.summary
-    print(f"checkov {summary.get('checkov_version')}: {summary.get('passed')} passed, {summary.get('failed')} failed, "
-          f"{summary.get('parsing_errors')} parsing errors, {len(skipped_ids())} checks skipped by .checkov.yaml")
-    return 1 if summary.get("failed") or summary.get("parsing_errors") else 0
+    versions = sorted({summary.get("checkov_version") for summary in scan.summaries.values()})
+    print(f"checkov {', '.join(map(str, versions))}: {scan.total('passed')} passed, {scan.total('failed')} failed, "
+          f"{scan.total('parsing_errors')} parsing errors, {len(skipped_ids())} checks skipped by .checkov.yaml")
+    return 1 if scan.total("failed") or scan.total("parsing_errors") else 0
 
 
 if __name__ == "__main__":

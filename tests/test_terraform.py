@@ -27,6 +27,8 @@ def test_terraform_validate_accepts_the_synthesized_stack(stack_file, terraform_
     terraform(["init", "-backend=false"], stack_dir, terraform_env)
     result = terraform(["validate"], stack_dir, terraform_env)
     assert "The configuration is valid" in result.stdout
+    # The native-syntax files beside the JSON (synthesis.native_files) are as terraform fmt writes them.
+    assert terraform(["fmt", "-check", "-diff"], stack_dir, terraform_env, check=False).returncode == 0
 
 
 @pytest.fixture(scope="module")
@@ -187,3 +189,25 @@ def test_aliases_whose_old_addresses_collide_still_plan(aws_env, tmp_path):
     stack_dir = synth_to(stack_file, tmp_path / "out") / "stacks" / "col"
     terraform(["init"], stack_dir, aws_env)
     assert terraform(["plan"], stack_dir, aws_env, check=False).returncode == 0
+
+
+def test_an_alias_at_the_address_of_older_releases_is_moved_not_replaced(aws_env, tmp_path):
+    # Older releases kept the alias at <deployment>_<alias>; the moved block, written beside the
+    # JSON in native syntax (bluegreen_moved.tf), takes the live alias over with no change.
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "main.py").write_text("def handler(event, context):\n    return {}\n")
+    stack_file = tmp_path / "older.py"
+    stack_file.write_text(
+        "from generator import Deployment, Function, Stack\n"
+        "f = Function(source='src', handler='main.handler', runtime='python3.12')\n"
+        "STACKS = [Stack(name='older', region='us-east-1', deployments=[Deployment(name='svc', alias='live', function=f)])]\n")
+    stack_dir = synth_to(stack_file, tmp_path / "out") / "stacks" / "older"
+    terraform(["init"], stack_dir, aws_env)
+    terraform(["apply", "-auto-approve"], stack_dir, aws_env)
+    terraform(["state", "mv", "aws_lambda_alias.svc", "aws_lambda_alias.svc_live"], stack_dir, aws_env)
+    terraform(["plan", "-out", "plan.bin"], stack_dir, aws_env)
+    plan_json = json.loads(terraform(["show", "-json", "plan.bin"], stack_dir, aws_env).stdout)
+    (alias,) = [c for c in plan_json["resource_changes"] if c["type"] == "aws_lambda_alias"]
+    assert (alias["address"], alias.get("previous_address")) == ("aws_lambda_alias.svc", "aws_lambda_alias.svc_live")
+    assert changed(plan_json) == {}

@@ -1,12 +1,12 @@
 """The output folder's layout: the name of every file and folder bluegreen writes or reads in it.
 
 cdktf decides part of it (``manifest.json`` at the top, ``stacks/<stack>/cdk.tf.json`` and
-``stacks/<stack>/assets/``), bluegreen the rest (each stack's README, its traffic tfvars, the
-local backend's state, and bluegreen's own lock and work folder at the top). ``synth --module``
-writes each stack as a child module in ``modules/<stack>/`` instead. Every module that
-needs one of these names imports it from here. ``OutputLayout`` turns them into paths for one
-output folder; ``stack_entry`` gives the posix form that the manifest, the swap journal and the
-journal use, relative to the output folder.
+``stacks/<stack>/assets/``), bluegreen the rest (each stack's README, its traffic tfvars, the two
+native-syntax files beside ``cdk.tf.json``, the local backend's state, and bluegreen's own lock
+and work folder at the top). ``synth --module`` writes each stack as a child module in
+``modules/<stack>/`` instead. Every module that needs one of these names imports it from here.
+``OutputLayout`` turns them into paths for one output folder; ``stack_entry`` gives the posix
+form that the manifest, the swap journal and the journal use, relative to the output folder.
 """
 
 from __future__ import annotations
@@ -23,15 +23,21 @@ TFVARS = "traffic.auto.tfvars.json"  # a stack's traffic values, read by terrafo
 STATE_FILE = "terraform.tfstate"   # the local backend's state, relative to the stack folder
 WORK = ".bluegreen-work"           # bluegreen's scratch and swap journal, inside the output folder
 LOCK = ".bluegreen.lock"           # one synth at a time per output folder
+# Two constructs of a stack's configuration written as native syntax beside cdk.tf.json, which
+# security scanners' JSON parsers cannot read (docs/security.md#the-stack-folder-as-written):
+# the moved blocks of older alias addresses, and each alias's dynamic routing_config merged into
+# it as an override file (Terraform reads *_override.tf last and merges it into the JSON block).
+MOVED_BLOCKS = "bluegreen_moved.tf"
+ALIAS_ROUTING = "bluegreen_routing_override.tf"
 # What a stack folder holds that synthesis writes (and so replaces); everything else there, such
 # as Terraform's .terraform/ and the state, belongs to the user and is never touched.
-OWNED_BY_SYNTHESIS = frozenset({CONFIG, ASSETS, README, TFVARS})
+OWNED_BY_SYNTHESIS = frozenset({CONFIG, MOVED_BLOCKS, ALIAS_ROUTING, ASSETS, README, TFVARS})
 # synth --module: each stack as a child module in modules/<stack>/, which a caller's root module
 # calls (no provider, no backend, no tfvars: child modules read none). MODULE_TRAFFIC holds the
 # committed traffic as the module's arguments, for the caller to read with jsondecode(file(...)).
 MODULES = "modules"
 MODULE_TRAFFIC = "traffic.json"
-OWNED_BY_MODULE = frozenset({CONFIG, ASSETS, README, MODULE_TRAFFIC})
+OWNED_BY_MODULE = frozenset({CONFIG, MOVED_BLOCKS, ALIAS_ROUTING, ASSETS, README, MODULE_TRAFFIC})
 
 
 def stack_entry(stack: str, entry: str = "") -> str:

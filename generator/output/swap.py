@@ -1,12 +1,13 @@
 """Put a freshly synthesized folder in place, touching only the files synthesis owns, all or nothing.
 
-What synthesis owns: ``manifest.json`` at the top, and in each stack folder ``cdk.tf.json``,
-``assets/``, ``README.md`` and ``traffic.auto.tfvars.json`` (a copy of the committed traffic
-file). Everything else (``.terraform/``, ``.terraform.lock.hcl``, ``terraform.tfstate*``, a
-user's own files, a folder of a stack that left the stack file) is never moved or deleted: it
-stays where Terraform expects it, so no crash or failure can strand or lose state. A child
-module's folder (``synth --module``: ``modules/<stack>/``) is swapped the same way, its owned
-entries being ``cdk.tf.json``, ``assets/``, ``README.md`` and ``traffic.json``.
+What synthesis owns: ``manifest.json`` at the top, and in each stack folder ``cdk.tf.json`` and
+the two native-syntax files beside it, ``assets/``, ``README.md`` and ``traffic.auto.tfvars.json``
+(a copy of the committed traffic file); ``core.layout.OWNED_BY_SYNTHESIS`` lists them. Everything
+else (``.terraform/``, ``.terraform.lock.hcl``, ``terraform.tfstate*``, a user's own files, a
+folder of a stack that left the stack file) is never moved or deleted: it stays where Terraform
+expects it, so no crash or failure can strand or lose state. A child module's folder (``synth
+--module``: ``modules/<stack>/``) is swapped the same way, its owned entries being ``cdk.tf.json``
+and the native-syntax files, ``assets/``, ``README.md`` and ``traffic.json``.
 
 The swap is a list of renames inside the output folder, so it works on one file system even when
 the output folder is a mount point: the new output is built in ``.bluegreen-work/new-*``, each

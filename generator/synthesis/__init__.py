@@ -22,6 +22,10 @@ How Terraform is written here; every module of this package follows these rules:
 5. **Overrides only for what a binding cannot say**: a ``dynamic`` block (the alias's
    ``routing_config``), or a whole block that several constructs contribute to. Each override
    names why in a comment.
+6. **Native syntax only where scanners cannot read the JSON**: bluegreen's own synth writes the
+   ``moved`` blocks and the alias's dynamic ``routing_config`` beside ``cdk.tf.json`` in two
+   ``.tf`` files instead (``native_files``), from the same expressions; a library user's app keeps
+   them in its JSON.
 
 Adding a kind of resource to a deployment is therefore one address in ``naming.Addresses`` and
 one typed resource in the synthesis module it belongs to (``deployment`` or ``api``), or a new

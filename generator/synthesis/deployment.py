@@ -44,13 +44,15 @@ class BlueGreenDeployment(Construct):
     function's relative ``source``. ``add_variables_and_outputs=False`` leaves the traffic
     variables, locals and outputs to the caller (``add_interface``), as ``BlueGreenStack`` does.
     ``archive``: the code archive when the caller has built it already (default: built here).
-    The deployment is validated first: bad input raises ``generator.InvalidInput`` listing
+    ``native_apart=True`` leaves the alias's ``moved`` block and its dynamic ``routing_config``
+    out of the JSON, for the caller to write beside it in native syntax (``native_files``), as
+    ``BlueGreenStack`` does. The deployment is validated first: bad input raises ``generator.InvalidInput`` listing
     every problem.
     """
 
     def __init__(self, scope: Construct, id: str, *, deployment: Deployment, name_prefix: str,
                  base_dir: str | Path = ".", add_variables_and_outputs: bool = True,
-                 archive: Archive | None = None) -> None:
+                 archive: Archive | None = None, native_apart: bool = False) -> None:
         super().__init__(scope, id)
         base_dir = Path(base_dir)
         validate_deployment(name_prefix, deployment, base_dir)
@@ -62,6 +64,7 @@ class BlueGreenDeployment(Construct):
         self._name = deployment.name
         self._at = naming.Addresses(deployment)
         self._name_prefix = name_prefix
+        self._native_apart = native_apart
         self.function = self._function(name_prefix, archive or build_archive(base_dir / deployment.function.source))
         self.alias = self._alias()
         self.api = BlueGreenApi(self, deployment=deployment, name_prefix=name_prefix) if deployment.api else None
@@ -127,16 +130,12 @@ class BlueGreenDeployment(Construct):
             # only after the alias has left it (docs/aws-rules.md#r26-provisioned-concurrency-per-version).
             depends_on=[warm] if warm else None)
         alias.override_logical_id(naming.logical_id(self._at.alias))
-        # The routing block exists only while 0 < weight < 1 and green differs from blue. When it
-        # is absent, provider 5.100.0 sends an empty routing configuration, which clears old
-        # weights (docs/aws-rules.md#r6-clearing-weights); an always-present empty map would diff
-        # on every plan. One additional version at most (#r1-one-additional-version).
-        alias.add_override("dynamic.routing_config", {
-            # Nested conditionals, not &&: HCL evaluates both sides of &&, so an unknown blue (the
-            # first deploy) would make the block, and so the alias, unknown even at weight 0.
-            "for_each": f"${{{weight} > 0 && {weight} < 1 ? ({green} != {blue} ? [1] : []) : []}}",
-            "content": {"additional_version_weights": f"${{{{ ({green}) = {weight} }}}}"},
-        })
+        # Only what a binding cannot say (a dynamic block) is an override. Apart, the same
+        # expressions go to a native-syntax override file instead (native_files).
+        if not self._native_apart:
+            for_each, weights = alias_routing(deployment)
+            alias.add_override("dynamic.routing_config", {
+                "for_each": f"${{{for_each}}}", "content": {"additional_version_weights": f"${{{weights}}}"}})
         return alias
 
     def _first_version(self) -> None:
@@ -148,10 +147,12 @@ class BlueGreenDeployment(Construct):
             "input": ref(self._at.function, "version"),
             "lifecycle": {"ignore_changes": ["input"]},
         })
-        # Older releases kept the alias at <deployment>_<alias>: move it, don't replace it.
+        # Older releases kept the alias at <deployment>_<alias>: move it, don't replace it
+        # (apart: in native syntax beside the JSON, native_files).
         deployments = _IN_STACK.setdefault(stack, [])
         deployments.append(self.deployment)
-        stack.add_override("moved", moved_blocks(deployments))
+        if not self._native_apart:
+            stack.add_override("moved", moved_blocks(deployments))
 
     def _interface(self) -> None:
         # Variables, locals and outputs are plain JSON (synthesis.interface), merged
@@ -174,6 +175,22 @@ def add_interface(stack: TerraformStack, deployments: list[Deployment]) -> None:
             blocks.setdefault(block, {}).update(elements)
     for block, elements in blocks.items():
         stack.add_override(block, _keep_nulls(elements))
+
+
+def alias_routing(deployment: Deployment) -> tuple[str, str]:
+    """The alias's dynamic ``routing_config``: its ``for_each`` and its weights, as expressions.
+
+    The routing block exists only while 0 < weight < 1 and green differs from blue. When it is
+    absent, provider 5.100.0 sends an empty routing configuration, which clears old weights
+    (docs/aws-rules.md#r6-clearing-weights); an always-present empty map would diff on every
+    plan. One additional version at most (#r1-one-additional-version).
+    """
+    weight = f"var.{naming.green_weight_variable(deployment)}"
+    _, blue, green = version_locals(deployment)
+    # Nested conditionals, not &&: HCL evaluates both sides of &&, so an unknown blue (the first
+    # deploy) would make the block, and so the alias, unknown even at weight 0.
+    return (f"{weight} > 0 && {weight} < 1 ? ({green} != {blue} ? [1] : []) : []",
+            f"{{ ({green}) = {weight} }}")
 
 
 def moved_blocks(deployments: list[Deployment]) -> list[dict[str, str]]:

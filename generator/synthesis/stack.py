@@ -22,11 +22,14 @@ class BlueGreenStack(TerraformStack):
     """One stack folder: the AWS provider for the region, the state's backend, deployments.
 
     ``module=True``: a child module for a caller's root module, with no provider configuration
-    and no backend, its code archives named from ``path.module``.
+    and no backend, its code archives named from ``path.module``. ``native_apart=True``: the
+    moved blocks and the aliases' routing are left out of the JSON, for the caller to write
+    beside it with ``native_files`` (bluegreen's own synth does).
     """
 
     def __init__(self, scope: Construct, stack: Stack, base_dir: Path,
-                 archives: dict[tuple[str, str], Archive] | None = None, *, module: bool = False) -> None:
+                 archives: dict[tuple[str, str], Archive] | None = None, *, module: bool = False,
+                 native_apart: bool = False) -> None:
         super().__init__(scope, stack.name)
         if module:
             under_path_module(self)
@@ -38,7 +41,8 @@ class BlueGreenStack(TerraformStack):
         self.deployments = [
             BlueGreenDeployment(self, deployment.name, deployment=deployment, name_prefix=stack.name,
                                 base_dir=base_dir, add_variables_and_outputs=False,
-                                archive=(archives or {}).get((stack.name, deployment.name)))
+                                archive=(archives or {}).get((stack.name, deployment.name)),
+                                native_apart=native_apart)
             for deployment in stack.deployments
         ]
         add_interface(self, list(stack.deployments))

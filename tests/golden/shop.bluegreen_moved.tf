@@ -1,0 +1,12 @@
+# Written by bluegreen synth; Terraform reads it together with cdk.tf.json.
+# Native syntax, not JSON, so that security scanners read it (docs/security.md).
+
+moved {
+  from = aws_lambda_alias.orders_prod
+  to   = aws_lambda_alias.orders
+}
+
+moved {
+  from = aws_lambda_alias.worker_live
+  to   = aws_lambda_alias.worker
+}
