@@ -1,10 +1,11 @@
 """The one way bluegreen runs the Terraform CLI: its environment, a time limit, and errors that
 name the command and the folder.
 
-``bluegreen up`` and the test suite run ``init``, ``plan``, ``apply``, ``output`` and ``show``
-through ``Terraform``; nothing else starts ``terraform``. A run that fails, times out or cannot
-start is ``ExternalToolFailed`` (exit status 3, never 2: the user's input may be fine), naming
-the command line, the folder, Terraform's exit status and the end of what it printed.
+``bluegreen up``, ``bluegreen bootstrap`` and the test suite run ``init``, ``plan``, ``apply``,
+``destroy``, ``output``, ``show`` and ``state`` through ``Terraform``; nothing else starts
+``terraform``. A run that fails, times out or cannot start is ``ExternalToolFailed`` (exit
+status 3, never 2: the user's input may be fine), naming the command line, the folder,
+Terraform's exit status and the end of what it printed.
 """
 
 from __future__ import annotations
@@ -76,8 +77,19 @@ class Terraform:
     def init(self, folder: Path) -> None:
         self.run(["init"], folder)
 
-    def apply(self, folder: Path) -> None:
-        self.run(["apply", "-auto-approve"], folder)
+    def apply(self, folder: Path) -> subprocess.CompletedProcess[str]:
+        return self.run(["apply", "-auto-approve"], folder)
+
+    def destroy(self, folder: Path) -> subprocess.CompletedProcess[str]:
+        return self.run(["destroy", "-auto-approve"], folder)
+
+    def resources(self, folder: Path) -> list[str]:
+        """``terraform state list``: the address of each resource in the state (none before an apply)."""
+        return self.run(["state", "list"], folder).stdout.split()
+
+    def forget(self, folder: Path, address: str) -> None:
+        """``terraform state rm``: stop managing ``address`` without touching what it is in AWS."""
+        self.run(["state", "rm", address], folder)
 
     def outputs(self, folder: Path) -> dict[str, object]:
         """``terraform output -json``: each output's value by name."""
