@@ -153,6 +153,9 @@ def test_a_logging_stack_fails_without_the_bootstrap_applies_after_it_and_destro
 
     again = _bootstrap(capsys, "--region", "us-east-1")
     assert "Apply complete! Resources: 0 added, 0 changed, 0 destroyed." in again  # idempotent
+    assert cli.main(["bootstrap", "--region", "us-east-1", "--dir", "elsewhere"]) == 2  # not its state
+    assert f"--dir: {msg.state_is_elsewhere('us-east-1', bootstrapped_role('us-east-1'), 'elsewhere')}" in \
+        capsys.readouterr().err
 
     assert cli.main(["bootstrap", "--region", "us-east-1", "--destroy", "--yes"]) == 0
     printed = capsys.readouterr()

@@ -5,7 +5,8 @@ The bootstrap's Terraform runs in its own folder (``Bootstrap.folder``), which k
 unless an S3 backend is given: a second apply then finds everything in place and changes
 nothing, and ``--destroy`` knows what to delete. Before an apply the account's setting is read:
 
-- none, or the bootstrap's own role: apply;
+- none, or the bootstrap's own role: apply (its own role with no state here is refused: the
+  state is where the first run kept it, and an apply would fail creating the role again);
 - another role, set by someone else: left alone and said so (stacks log through it as well),
   unless ``take_over``, which sets the bootstrap's role in its place and says which one it was.
 
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.errors import ExternalToolFailed
+from ..core.errors import Argument, ExternalToolFailed, InvalidInput, Problem
 from ..core.layout import CONFIG
 from ..core.messages import bootstrap as msg
 from ..model import naming
@@ -73,6 +74,9 @@ def apply_bootstrap(bootstrap: Bootstrap, access: Access, terraform: Terraform, 
         echo(msg.taking_over(bootstrap.region, current))
     _write_config(bootstrap)
     terraform.init(bootstrap.folder)
+    if bootstrap.owns(current) and not terraform.resources(bootstrap.folder):
+        # Its role exists and is set, but this state never made it: an apply would fail creating it.
+        raise InvalidInput(_state_is_elsewhere(bootstrap, str(current)))
     echo(_summary(terraform.apply(bootstrap.folder).stdout))
     role = terraform.outputs(bootstrap.folder).get(naming.BOOTSTRAP_ROLE_OUTPUT)
     echo(msg.role_in_place(bootstrap.region, str(role)))
@@ -91,6 +95,15 @@ def destroy_bootstrap(bootstrap: Bootstrap, access: Access, terraform: Terraform
         terraform.forget(bootstrap.folder, account)
     echo(_summary(terraform.destroy(bootstrap.folder).stdout))
     return DESTROYED
+
+
+def _state_is_elsewhere(bootstrap: Bootstrap, current: str) -> Problem:
+    backend = bootstrap.backend
+    if backend is not None:
+        return Problem(Argument("--state-bucket"), msg.state_is_elsewhere(bootstrap.region, current,
+                                                                          f"s3://{backend.bucket}"))
+    return Problem(Argument("--dir"), msg.state_is_elsewhere(bootstrap.region, current,
+                                                             os.path.relpath(bootstrap.folder)))
 
 
 def _write_config(bootstrap: Bootstrap) -> None:

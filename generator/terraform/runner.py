@@ -26,6 +26,7 @@ from .mirror import find_provider_mirror, terraform_binary, write_cli_config
 AUTOMATION = {"TF_IN_AUTOMATION": "1", "TF_INPUT": "0", "CHECKPOINT_DISABLE": "1"}
 TIMEOUT_S = 900  # an apply against AWS can take minutes; one that hangs must not hang CI for hours
 _DETAIL_CHARS = 1500  # the end of Terraform's output in an error: its own error text is last
+_NO_STATE = "No state file was found!"  # what `terraform state list` says before the first apply
 
 
 def automation_environment(extra: Mapping[str, str] | None = None, *,
@@ -70,8 +71,7 @@ class Terraform:
         except OSError as error:
             raise ExternalToolFailed(tools.command_could_not_run(shown, where, error)) from None
         if check and result.returncode != 0:
-            detail = " ".join(f"{result.stdout}\n{result.stderr}".split())[-_DETAIL_CHARS:]
-            raise ExternalToolFailed(tools.command_failed(shown, result.returncode, where, detail))
+            raise _failed(result, shown, where)
         return result
 
     def init(self, folder: Path) -> None:
@@ -85,7 +85,12 @@ class Terraform:
 
     def resources(self, folder: Path) -> list[str]:
         """``terraform state list``: the address of each resource in the state (none before an apply)."""
-        return self.run(["state", "list"], folder).stdout.split()
+        result = self.run(["state", "list"], folder, check=False)
+        if result.returncode != 0:
+            if _NO_STATE in " ".join(result.stderr.split()):  # no state yet: nothing in it
+                return []
+            raise _failed(result, "terraform state list", os.path.relpath(folder))
+        return result.stdout.split()
 
     def forget(self, folder: Path, address: str) -> None:
         """``terraform state rm``: stop managing ``address`` without touching what it is in AWS."""
@@ -101,3 +106,9 @@ class Terraform:
         except (ValueError, RecursionError) as error:
             raise ExternalToolFailed(tools.output_must_be_json(os.path.relpath(folder), error)) from None
         return {name: item.get("value") for name, item in data.items() if isinstance(item, dict)}
+
+
+def _failed(result: subprocess.CompletedProcess[str], shown: str, where: str) -> ExternalToolFailed:
+    """The error of a run that exited non-zero: its command line, folder, status and last output."""
+    detail = " ".join(f"{result.stdout}\n{result.stderr}".split())[-_DETAIL_CHARS:]
+    return ExternalToolFailed(tools.command_failed(shown, result.returncode, where, detail))

@@ -52,3 +52,9 @@ def role_in_place(region: str, role: str) -> str:
 
 def bootstrapping_emulator(region: str) -> str:
     return f"bootstrapping the emulator's account in {region}, as bluegreen bootstrap --region {region} does on AWS"
+
+
+def state_is_elsewhere(region: str, current: str, folder: str) -> str:
+    return (f"holds no state of the bootstrap of {region}, yet the account names its role, {current}: the "
+            "bootstrap's state is where its first run kept it (give the same --dir or --state-bucket, or "
+            f"copy that state here); got: {folder}")
