@@ -30,5 +30,7 @@ $(STAMP): pyproject.toml
 clean: ## stop the local emulator; remove this checkout's synth cache entries, .venv, outputs and caches
 	if [ -x $(VENV)/bin/bluegreen ]; then $(VENV)/bin/bluegreen down || true; fi
 	if [ -x $(VENV)/bin/bluegreen ]; then $(VENV)/bin/bluegreen cache clean || true; fi
-	rm -rf $(VENV) cdktf.out .bluegreen .pytest_cache .hypothesis build *.egg-info
+	# .bluegreen/bootstrap/ stays: it holds the state of `bluegreen bootstrap` on AWS.
+	if [ -d .bluegreen ]; then find .bluegreen -mindepth 1 -maxdepth 1 ! -name bootstrap -exec rm -rf {} +; fi
+	rm -rf $(VENV) cdktf.out .pytest_cache .hypothesis build *.egg-info
 	find . -path ./.git -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +

@@ -19,6 +19,7 @@ import pytest
 
 from generator.core.errors import InvalidInput, ToolMissing
 from generator.local.emulator import server_command
+from generator.model import naming
 from generator.model.loader import load_stack_file
 from generator.model.stack import Stack
 from generator.model.validation import validate_stacks
@@ -126,8 +127,9 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def aws_env(terraform_env, moto_endpoint) -> dict[str, str]:
-    """Terraform's environment pointed at moto: the generated Terraform itself is unchanged."""
+def fresh_aws_env(terraform_env, moto_endpoint) -> dict[str, str]:
+    """Terraform's environment pointed at moto: the generated Terraform itself is unchanged. The
+    account is as AWS makes it, not bootstrapped (its API stages cannot log yet)."""
     env = dict(terraform_env, AWS_ENDPOINT_URL=moto_endpoint, AWS_ACCESS_KEY_ID="test",
                 AWS_SECRET_ACCESS_KEY="test", AWS_REGION="us-east-1", AWS_DEFAULT_REGION="us-east-1",
                 # moto answers 500 for what it lacks and the SDK would retry for minutes.
@@ -135,6 +137,28 @@ def aws_env(terraform_env, moto_endpoint) -> dict[str, str]:
                 AWS_SHARED_CREDENTIALS_FILE=os.devnull)
     env.pop("AWS_PROFILE", None)
     return env
+
+
+BOOTSTRAPPED_REGIONS = ("us-east-1", "eu-west-1")  # the regions the tests' stacks apply in
+
+
+def bootstrapped_role(region: str) -> str:
+    """The account's CloudWatch role in ``region`` of ``aws_env``'s moto, as ``bluegreen bootstrap`` names it."""
+    return f"arn:aws:iam::123456789012:role/{naming.bootstrap_role_name(region)}"
+
+
+@pytest.fixture(scope="module")
+def aws_env(fresh_aws_env) -> dict[str, str]:
+    """``fresh_aws_env`` with the account bootstrapped in ``BOOTSTRAPPED_REGIONS``: its setting names
+    the bootstrap's role (docs/aws-rules.md#r51-the-account-bootstrap), so stages may log, as after
+    ``bluegreen bootstrap`` on AWS. (``test_bootstrap`` applies the bootstrap itself.)"""
+    import boto3
+
+    for region in BOOTSTRAPPED_REGIONS:
+        boto3.client("apigateway", endpoint_url=fresh_aws_env["AWS_ENDPOINT_URL"], region_name=region,
+                     aws_access_key_id="test", aws_secret_access_key="test").update_account(patchOperations=[
+                         {"op": "replace", "path": "/cloudwatchRoleArn", "value": bootstrapped_role(region)}])
+    return fresh_aws_env
 
 
 def var_args(deployment: str, **variables) -> list[str]:

@@ -85,7 +85,7 @@ def test_the_defaults_keep_the_api_open_and_log_access_with_a_role_the_stack_mak
     assert (default.authorization, default.api_key_required, default.throttle, default.api_keys, default.tracing,
             default.domain, default.execution_logs, default.web_acl_arn) == ("NONE", False, None, None, False, None,
                                                                               None, None)
-    assert default.access_logs == AccessLogs(retention_days=14, cloudwatch_role="create", kms_key_arn=None)
+    assert default.access_logs == AccessLogs(retention_days=14, cloudwatch_role="existing", kms_key_arn=None)
     assert (route.authorization, route.api_key_required, route.throttle) == (None, None, None)
     assert validate_stacks(stacks(), base_dir) is None
 
@@ -279,7 +279,7 @@ def test_the_messages_read_as_documented():
         "must be None (off) or 'ERROR' or 'INFO' (upper case), got: 'info'"
     assert msg.execution_logs_need_access_logs("INFO") == (
         "needs RestApi.access_logs: API Gateway logs only through the account's CloudWatch role, which "
-        "AccessLogs.cloudwatch_role chooses (say 'existing' if it is set up), got: 'INFO'")
+        "AccessLogs.cloudwatch_role chooses ('existing' by default: the one bluegreen bootstrap sets), got: 'INFO'")
     assert msg.web_acl_must_be_in("eu-west-1", US_WEB_ACL).startswith(  # show() shortens a long value
         "must be a web ACL in eu-west-1: AWS WAF protects a stage only with a web ACL of its region, got: "
         "'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/shop/")
@@ -306,14 +306,14 @@ def test_two_authorizers_on_one_terraform_address_are_refused(base_dir):
 # --- what the stack's APIs must agree on -----------------------------------------------------------
 
 def test_every_api_of_a_stack_makes_the_same_cloudwatch_role_choice(base_dir):
-    found = problems(base_dir, deployment(), deployment("admin", access_logs=AccessLogs(cloudwatch_role="existing")),
+    found = problems(base_dir, deployment(), deployment("admin", access_logs=AccessLogs(cloudwatch_role="create")),
                      deployment("quiet", access_logs=None))
     assert found == [Problem(Field("shop.admin.api.access_logs.cloudwatch_role"), msg.cloudwatch_role_must_agree(
-        f"{AT}.access_logs.cloudwatch_role", "create", "existing"))]
+        f"{AT}.access_logs.cloudwatch_role", "existing", "create"))]
     assert str(found[0]) == (
-        "shop.admin.api.access_logs.cloudwatch_role: must be 'create', as shop.orders.api.access_logs.cloudwatch_role "
+        "shop.admin.api.access_logs.cloudwatch_role: must be 'existing', as shop.orders.api.access_logs.cloudwatch_role "
         "says: API Gateway has one CloudWatch role per account and region, so every API of a stack makes the same "
-        "choice, got: 'existing'")
+        "choice, got: 'create'")
 
 
 def test_a_domain_name_maps_to_one_api_of_the_stack(base_dir):

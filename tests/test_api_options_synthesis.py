@@ -19,7 +19,7 @@ from pathlib import Path
 
 import boto3
 import pytest
-from conftest import FIXTURES, synth_to, terraform
+from conftest import FIXTURES, bootstrapped_role, synth_to, terraform
 from test_api_options import AT, GATEWAY, deployment
 
 from generator import AccessLogs, InvalidInput, Problem
@@ -159,19 +159,28 @@ def _synth_one(tmp_path: Path, api: str) -> dict:
     return synthesized(synth_to(stack_file, tmp_path / "out"), "one")
 
 
-def test_the_account_role_is_made_once_for_the_stack_and_every_logging_stage_waits_for_it(gateway):
+def test_a_stack_with_default_logs_leaves_the_account_role_to_the_bootstrap(gateway):
+    # docs/aws-rules.md#r51-the-account-bootstrap: the setting has one owner per account and region.
     resource = gateway["resource"]
-    assert list(resource["aws_api_gateway_account"]) == ["apigateway"]
-    assert resource["aws_iam_role"]["apigateway_cloudwatch"]["name"] == "gateway-apigateway-cloudwatch"
-    statement = json.loads(resource["aws_iam_role_policy"]["apigateway_cloudwatch"]["policy"])["Statement"]
-    assert statement == [{"Effect": "Allow", "Resource": "*", "Action": list(aws.APIGATEWAY_CLOUDWATCH_ACTIONS)}]
-    for stage in resource["aws_api_gateway_stage"].values():
-        assert stage["depends_on"] == ["aws_api_gateway_account.apigateway"]
+    assert "aws_api_gateway_account" not in resource and "apigateway_cloudwatch" not in resource["aws_iam_role"]
+    assert "apigateway_cloudwatch" not in resource.get("aws_iam_role_policy", {})
+    assert all("depends_on" not in stage for stage in resource["aws_api_gateway_stage"].values())
     log_format = json.loads(resource["aws_api_gateway_stage"]["orders_v1"]["access_log_settings"]["format"])
     assert {"requestId", "ip", "requestTime", "httpMethod", "resourcePath", "status", "protocol", "responseLength",
             "integrationLatency", "lambdaRequestId"} <= set(log_format)
     assert resource["aws_api_gateway_stage"]["orders_v1"]["xray_tracing_enabled"] is True
     assert "xray_tracing_enabled" not in resource["aws_api_gateway_stage"]["admin_live"]
+
+
+def test_create_makes_the_account_role_once_for_the_stack_and_every_logging_stage_waits_for_it(tmp_path):
+    resource = _synth_one(tmp_path, "RestApi(routes=[Route('GET', '/')], "
+                                    "access_logs=AccessLogs(cloudwatch_role='create'))")["resource"]
+    assert list(resource["aws_api_gateway_account"]) == ["apigateway"]
+    assert "reset_on_delete" not in resource["aws_api_gateway_account"]["apigateway"]
+    assert resource["aws_iam_role"]["apigateway_cloudwatch"]["name"] == "one-apigateway-cloudwatch"
+    statement = json.loads(resource["aws_iam_role_policy"]["apigateway_cloudwatch"]["policy"])["Statement"]
+    assert statement == [{"Effect": "Allow", "Resource": "*", "Action": list(aws.APIGATEWAY_CLOUDWATCH_ACTIONS)}]
+    assert resource["aws_api_gateway_stage"]["a_live"]["depends_on"] == ["aws_api_gateway_account.apigateway"]
 
 
 def test_key_values_are_never_written_or_output(gateway):
@@ -210,10 +219,10 @@ def test_library_users_get_the_same_one_role_rule_in_their_own_stack(tmp_path):
     BlueGreenDeployment(stack, "orders", deployment=deployment(), name_prefix="shop", base_dir=tmp_path)
     with pytest.raises(InvalidInput) as caught:
         BlueGreenDeployment(stack, "admin", name_prefix="shop", base_dir=tmp_path,
-                            deployment=deployment("admin", access_logs=AccessLogs(cloudwatch_role="existing")))
+                            deployment=deployment("admin", access_logs=AccessLogs(cloudwatch_role="create")))
     assert caught.value.problems == [Problem(Field("shop.admin.api.access_logs.cloudwatch_role"),
                                              msg.cloudwatch_role_must_agree(f"{AT}.access_logs.cloudwatch_role",
-                                                                            "create", "existing"))]
+                                                                            "existing", "create"))]
 
 
 # --- applied on moto ----------------------------------------------------------------------------------
@@ -307,7 +316,7 @@ def test_the_gateway_stack_applies_on_moto_and_a_second_plan_is_empty(aws_env, t
     (access_logs,) = boto3.client("logs", **_clients(endpoint)).describe_log_groups(
         logGroupNamePrefix="/aws/apigateway/gateway-orders/access")["logGroups"]
     assert access_logs["kmsKeyId"] == "arn:aws:kms:eu-west-1:123456789012:key/9876fedc-98fe-76dc-54ba-9876fedcba98"
-    assert apigateway.get_account()["cloudwatchRoleArn"] == "arn:aws:iam::123456789012:role/gateway-apigateway-cloudwatch"
+    assert apigateway.get_account()["cloudwatchRoleArn"] == bootstrapped_role("eu-west-1")  # left as it was
     (plan,) = apigateway.get_usage_plans()["items"]
     assert (plan["apiStages"], plan["quota"], plan["throttle"]) == (
         [{"apiId": apis["gateway-orders"], "stage": "v1"}], {"limit": 10000, "period": "MONTH"},

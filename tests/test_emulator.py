@@ -20,6 +20,7 @@ from conftest import copy_example
 
 from generator.cli import program as cli
 from generator.core.errors import ExternalToolFailed
+from generator.core.messages import bootstrap as bootstrap_msg
 from generator.core.messages import local as local_msg
 from generator.local.emulator import SERVER_MODULE
 from generator.terraform.runner import Terraform
@@ -56,6 +57,9 @@ def test_up_deploys_on_moto_local_commands_follow_it_and_down_from_a_subfolder_s
         assert re.search(r"^hello/hello: alias live -> v1 100%; invoke URL https://\w+\.execute-api\."
                          r"us-east-1\.amazonaws\.com/v1$", up.stdout, re.M), up.stdout
         assert (tmp_path / ".bluegreen/local/out/stacks/hello/terraform.tfstate").is_file()
+        # The example logs through the account's role: up bootstrapped the emulator's account first.
+        assert bootstrap_msg.bootstrapping_emulator("us-east-1") in up.stdout
+        assert (tmp_path / ".bluegreen/local/bootstrap/us-east-1/terraform.tfstate").is_file()
 
         # promote --local reads the emulator's outputs and writes only the local traffic file.
         promote = bluegreen("promote", str(stack_file), "hello", "--local", cwd=tmp_path, env=env)
@@ -68,6 +72,7 @@ def test_up_deploys_on_moto_local_commands_follow_it_and_down_from_a_subfolder_s
         again = bluegreen("up", str(stack_file), "--local", cwd=tmp_path, env=env)
         assert again.returncode == 0, again.stderr
         assert f"(pid {pid})" in again.stdout  # the running emulator is reused
+        assert "bootstrapping" not in again.stdout  # its account is set up already
         assert "hello/hello: alias live -> v1 100%" in again.stdout
         versions = lambda_client(url).list_versions_by_function(FunctionName="hello-hello")["Versions"]
         assert sorted(v["Version"] for v in versions) == ["$LATEST", "1", "2"]

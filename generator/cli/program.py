@@ -25,6 +25,8 @@ from ..core.errors import ExternalToolFailed, InvalidInput, ToolMissing
 from ..core.layout import CONFIG, MODULE_TRAFFIC, MODULES, STACKS, STATE_FILE, TFVARS
 from ..releasing.prune import DEFAULT_KEEP
 from . import commands
+from .bootstrap import add_arguments as add_bootstrap_arguments
+from .bootstrap import bootstrap_command
 from .commands import EXIT_INTERFERED, EXIT_INVALID, EXIT_ROLLED_BACK, EXIT_TOOL_FAILED
 
 EXIT_UNEXPECTED, EXIT_INTERRUPTED = 1, 130
@@ -40,7 +42,7 @@ exit status:
        record, named in the message), or a required tool missing (Node.js,
        Terraform, the local extra)
   {EXIT_TOOL_FAILED}    an external tool failed: terraform, the moto emulator, or a call to AWS
-       (prune, rollout, guard; missing credentials too), or a rollout failed
+       (prune, rollout, guard, bootstrap; missing credentials too), or a rollout failed
        to put traffic back on blue
   {EXIT_ROLLED_BACK}    rollout: rolled back (an alarm, the smoke test, a failed call),
        aborted or not started; traffic is on blue and the traffic file says so
@@ -155,6 +157,16 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("name", metavar="NAME", help="the stack's name: lower-case letters and digits")
     init.add_argument("--dir", default="stacks", help="folder for the stack file")
 
+    bootstrap = _subcommand(sub, "bootstrap", bootstrap_command, "set up an account and region for API Gateway "
+                            "logging, once", "Apply a small Terraform root module that owns the account's "
+                            "API Gateway CloudWatch role in REGION: an IAM role API Gateway may assume to "
+                            "write logs, and the account setting naming it. Run it once per account and "
+                            "region before the first stack with access logs (stacks leave the setting "
+                            "alone: AccessLogs(cloudwatch_role='existing')); again, it changes nothing. "
+                            "Keep its state (--dir or --state-bucket). A role set by someone else is left "
+                            "alone (--take-over replaces it). Talks to AWS with boto3 and Terraform's usual "
+                            "credentials, or to the emulator with --local (up --local does it by itself).")
+    add_bootstrap_arguments(bootstrap)
     up = _subcommand(sub, "up", commands.up_command, "deploy a stack on a local AWS emulator (moto)",
                      "Start a moto server on a free loopback port (or reuse the running one), synthesize "
                      "into .bluegreen/local/ with the local traffic, and run terraform init and apply "

@@ -19,6 +19,11 @@ that uses the features below could not be applied locally at all, or would plan 
   (``run_rollouts``); an alias gets a new revision id on every update and ``UpdateAlias`` with a
   stale ``RevisionId`` is refused with 412, which the rollout's interference check relies on; and
   ``DescribeAlarms`` applies ``AlarmNames``, ``StateValue`` and ``AlarmTypes`` together.
+- **The account's logging role**: as AWS does, ``UpdateStage`` refuses to turn on access logs or
+  execution logs while the account's API Gateway settings name no CloudWatch role (400
+  ``BadRequestException``, AWS's text), so a stack that needs ``bluegreen bootstrap`` fails
+  here as it would on AWS (docs/aws-rules.md#r42-access-logs-and-the-account-cloudwatch-role);
+  and a reset of that setting (``reset_on_delete``, the bootstrap's destroy) clears it.
 
 Each answer is the documented shape of the Lambda API reference for that operation. Only ever
 bound to loopback (``emulator.LOOPBACK``).
@@ -53,6 +58,7 @@ def install() -> None:
         setattr(stepfunctions.StepFunctionResponse, name, method)
     _alias_revisions(models.LambdaAlias, responses.LambdaResponse)
     _alarm_filters()
+    _logging_needs_account_role()
     setattr(models.LambdaFunction, "_bluegreen_extras", True)  # noqa: B010 (an attribute moto does not declare)
 
 
@@ -201,6 +207,46 @@ def _alarm_filters() -> None:
         return cloudwatch.ActionResult(result)
 
     setattr(cloudwatch.CloudWatchResponse, "describe_alarms", describe_alarms)  # noqa: B010 (mypy: a method)
+
+
+# --- stage logging, which needs the account's CloudWatch role ------------------------------------
+
+LOGGING_ROLE_MISSING = "CloudWatch Logs role ARN must be set in account settings to enable logging"
+
+
+def _logging_needs_account_role() -> None:
+    """UpdateStage that turns logging on is refused while the account names no CloudWatch role
+    (docs/aws-rules.md#r42-access-logs-and-the-account-cloudwatch-role); moto never checks."""
+    from moto.apigateway import models
+    from moto.apigateway import responses as apigateway
+    from moto.apigateway.exceptions import BadRequestException
+
+    update, patch = apigateway.APIGatewayResponse.update_stage, models.Account.apply_patch_operations
+
+    def update_stage(self: Any) -> Any:
+        operations = self._get_param("patchOperations") or []
+        if any(_turns_logging_on(op) for op in operations) and not self.backend.get_account().cloudwatch_role_arn:
+            raise BadRequestException(LOGGING_ROLE_MISSING)
+        return update(self)
+
+    def apply_patch_operations(self: Any, operations: list[dict[str, Any]]) -> Any:
+        # A reset (hashicorp/aws's reset_on_delete) replaces the role with no value, which moto
+        # cannot read: it clears the setting, as on AWS.
+        kept = [op for op in operations if not (op.get("path") == "/cloudwatchRoleArn" and not op.get("value"))]
+        if len(kept) < len(operations):
+            self.cloudwatch_role_arn = None
+        return patch(self, kept)
+
+    setattr(apigateway.APIGatewayResponse, "update_stage", update_stage)  # noqa: B010 (mypy: a method)
+    setattr(models.Account, "apply_patch_operations", apply_patch_operations)  # noqa: B010 (mypy: a method)
+
+
+def _turns_logging_on(operation: dict[str, Any]) -> bool:
+    """An access log destination set, or a logging level other than OFF (``/*/*/logging/loglevel``)."""
+    path, value = str(operation.get("path", "")), operation.get("value")
+    if operation.get("op") not in ("add", "replace") or not value:
+        return False
+    return path.startswith("/accessLogSettings") or (path.endswith("/logging/loglevel") and value != "OFF")
 
 
 # --- Step Functions, as methods of moto's StepFunctionResponse ------------------------------------

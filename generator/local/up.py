@@ -4,7 +4,8 @@ running emulator, then read back what each alias serves.
 Every ``up`` synthesizes again, with the local traffic (see ``output.workspace``): changed code
 publishes the next version, exactly as it would on AWS. State is always local there: a stack's
 ``S3Backend`` is for the team's real state, never for a throwaway emulator. Terraform runs through the one runner
-(``terraform.runner``), with the emulator's variables (``emulator.terraform_environment``).
+(``terraform.runner``), with the emulator's variables (``emulator.terraform_environment``). Each region
+a stack logs in is bootstrapped first, as on AWS (``local.bootstrap``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ..model.stack import Deployment, Stack
 from ..output.folder import synthesize
 from ..output.workspace import Workspace
 from ..terraform.runner import Terraform
+from .bootstrap import bootstrap_regions
 from .emulator import Emulator, terraform_environment
 
 
@@ -37,6 +39,7 @@ def deploy(stack_file: StackFile, workspace: Workspace, emulator: Emulator) -> I
     terraform = Terraform(terraform_environment(emulator, workspace))
     stack_file = with_local_state(stack_file)
     result = synthesize(stack_file, workspace.out_dir, traffic_dir=workspace.traffic_dir)
+    bootstrap_regions(stack_file, workspace, emulator, terraform)  # the account's logging role, as on AWS
     for stack, folder in zip(stack_file.stacks, result.folders, strict=True):
         terraform.init(folder)
         terraform.apply(folder)

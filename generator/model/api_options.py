@@ -18,8 +18,8 @@ from typing import Any
 # Authorization values that are not authorizers.
 NONE = "NONE"
 AWS_IAM = "AWS_IAM"
-# The access logs' account role: have bluegreen make it, or say it is set up already; anything
-# else is an IAM role ARN to set as the account's CloudWatch role.
+# The access logs' account role: say it is set up already (by bluegreen bootstrap), or have the
+# stack make it; anything else is an IAM role ARN to set as the account's CloudWatch role.
 CREATE_ROLE = "create"
 EXISTING_ROLE = "existing"
 ACCESS_LOG_RETENTION_DAYS_DEFAULT = 14
@@ -128,17 +128,20 @@ class AccessLogs:
     ``retention_days``: the log group's retention, one of CloudWatch's allowed values; default 14.
     ``cloudwatch_role``: API Gateway writes logs only once its account has a CloudWatch role, one
     setting per account and region, so the choice is the stack's (every API of a stack that logs
-    must make the same one). ``"create"`` (default): the stack creates a role with AWS's managed
-    policy ``AmazonAPIGatewayPushToCloudWatchLogs`` and sets it as the account's role; let only
-    one stack per account and region do this. An IAM role ARN: the stack sets that role.
-    ``"existing"``: the account's role is set up already; the stack leaves it alone.
+    must make the same one). ``"existing"`` (default): the account's role is set up already, by
+    ``bluegreen bootstrap --region R`` once per account and region
+    (docs/aws-rules.md#r51-the-account-bootstrap); the stack leaves it alone, and AWS refuses a
+    logging stage until it is. ``"create"``: the stack creates a role with AWS's managed policy
+    ``AmazonAPIGatewayPushToCloudWatchLogs`` and sets it as the account's role, overwriting any
+    other stack's or the bootstrap's; only for an account with a single stack. An IAM role ARN:
+    the stack sets that role.
     ``kms_key_arn``: a customer managed KMS key (key ARN) that encrypts the log group; default
     None (CloudWatch Logs' own encryption). The key's policy must let the CloudWatch Logs service
     of the stack's region use it (docs/aws-rules.md#r42-access-logs-and-the-account-cloudwatch-role).
     """
 
     retention_days: int = ACCESS_LOG_RETENTION_DAYS_DEFAULT
-    cloudwatch_role: str = CREATE_ROLE
+    cloudwatch_role: str = EXISTING_ROLE
     kms_key_arn: str | None = None
 
 

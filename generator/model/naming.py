@@ -117,6 +117,23 @@ def api_account_role_name(stack_name: str) -> str:
     return f"{stack_name}-apigateway-cloudwatch"
 
 
+# ``bluegreen bootstrap``: one small root module per account and region that owns the account's
+# API Gateway CloudWatch role (docs/aws-rules.md#r51-the-account-bootstrap).
+BOOTSTRAP_STACK = "bluegreen-bootstrap"
+BOOTSTRAP_ROLE_OUTPUT = "cloudwatch_role_arn"  # the bootstrap's output: the role the account names
+
+
+def bootstrap_role_name(region: str) -> str:
+    """The bootstrap's role in ``region``, e.g. ``bluegreen-apigateway-cloudwatch-us-east-1``: IAM
+    names are account-wide, and each region's bootstrap owns (and may destroy) its own role."""
+    return f"bluegreen-apigateway-cloudwatch-{region}"
+
+
+def bootstrap_state_key(region: str) -> str:
+    """The S3 key of the bootstrap's state when ``--state-key`` names none."""
+    return f"bluegreen/bootstrap/{region}/terraform.tfstate"
+
+
 # Every output a deployment has; ``invoke_url`` only with an API.
 OUTPUTS = ("blue_version", "green_version", "newest_version", "applied_traffic", "alias_arn",
            "alias_routing", "invoke_url")

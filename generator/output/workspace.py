@@ -71,6 +71,12 @@ class Workspace:
         """What belongs to the running emulator: its output folder and its traffic files."""
         return self.state_dir / "local"
 
+    def bootstrap_dir(self, region: str) -> Path:
+        """The Terraform folder of ``bluegreen bootstrap`` in ``region`` when ``--dir`` names none:
+        ``.bluegreen/bootstrap/<region>/``, or the emulator's own under ``.bluegreen/local/``
+        (gone with the emulator, whose account it set up)."""
+        return (self.local_dir if self.local else self.state_dir) / "bootstrap" / region
+
     @property
     def emulator_record(self) -> Path:
         return self.state_dir / "emulator.json"

@@ -1,17 +1,19 @@
-"""The account's CloudWatch role for API Gateway: one setting per account and region, so one per stack.
+"""The account's CloudWatch role for API Gateway: one setting per account and region.
 
 A stage writes access logs only once the account's API Gateway settings name a role that API
 Gateway can assume to write to CloudWatch Logs
-(docs/aws-rules.md#r42-access-logs-and-the-account-cloudwatch-role). Every API of a stack that
-logs makes the same ``AccessLogs.cloudwatch_role`` choice (validation checks it for stack files;
-``account_setting`` checks it again for library users, who add deployments to a stack
-themselves), and the first one creates what the choice needs, at the stack's level, for all:
+(docs/aws-rules.md#r42-access-logs-and-the-account-cloudwatch-role). That setting belongs to
+one owner per account and region, ``bluegreen bootstrap`` (``synthesis.bootstrap``,
+docs/aws-rules.md#r51-the-account-bootstrap), so by default a stack leaves it alone. Every API
+of a stack that logs makes the same ``AccessLogs.cloudwatch_role`` choice (validation checks it
+for stack files; ``account_setting`` checks it again for library users, who add deployments to
+a stack themselves), and the first one creates what the choice needs, at the stack's level:
 
+- ``"existing"`` (the default): nothing; the account is set up already (by the bootstrap);
 - ``"create"``: an IAM role that API Gateway may assume, holding the permissions of AWS's
   managed policy ``AmazonAPIGatewayPushToCloudWatchLogs`` (as an inline policy, see
-  ``PUSH_LOGS_POLICY``), and ``aws_api_gateway_account`` naming it;
-- a role ARN: ``aws_api_gateway_account`` naming that role;
-- ``"existing"``: nothing; the account is set up already.
+  ``PUSH_LOGS_POLICY``), and ``aws_api_gateway_account`` naming it, as the bootstrap does;
+- a role ARN: ``aws_api_gateway_account`` naming that role.
 
 Stages that log depend on the account setting, so none is created before API Gateway may log.
 """
@@ -66,18 +68,29 @@ def account_setting(scope: Construct, choice: str, name_prefix: str, field: str)
 
 
 def _account(stack: TerraformStack, choice: str, name_prefix: str) -> ApiGatewayAccount:
-    at = naming.Addresses
     if choice != CREATE_ROLE:
-        role_arn, depends_on = literal(choice), None
-    else:
-        role = IamRole(stack, "apigateway-cloudwatch-role", name=naming.api_account_role_name(name_prefix),
-                       assume_role_policy=APIGATEWAY_TRUST_POLICY)
-        role.override_logical_id(naming.logical_id(at.api_account_role))
-        policy = IamRolePolicy(stack, "apigateway-cloudwatch-policy", name=PUSH_LOGS_POLICY_NAME,
-                               role=ref(at.api_account_role, "id"), policy=PUSH_LOGS_POLICY)
-        policy.override_logical_id(naming.logical_id(at.api_account_role_policy))
-        # API Gateway checks that it may assume the role and write logs when the setting is made.
-        role_arn, depends_on = ref(at.api_account_role, "arn"), [policy]
-    account = ApiGatewayAccount(stack, "apigateway-account", cloudwatch_role_arn=role_arn, depends_on=depends_on)
-    account.override_logical_id(naming.logical_id(at.api_account))
+        return account_resource(stack, literal(choice))
+    return account_resource(stack, *logging_role(stack, naming.api_account_role_name(name_prefix)))
+
+
+def logging_role(stack: TerraformStack, role_name: str) -> tuple[str, list[IamRolePolicy]]:
+    """A role named ``role_name`` that API Gateway may assume to write logs: its ARN, and what a
+    setting naming it must wait for."""
+    at = naming.Addresses
+    role = IamRole(stack, "apigateway-cloudwatch-role", name=role_name, assume_role_policy=APIGATEWAY_TRUST_POLICY)
+    role.override_logical_id(naming.logical_id(at.api_account_role))
+    policy = IamRolePolicy(stack, "apigateway-cloudwatch-policy", name=PUSH_LOGS_POLICY_NAME,
+                           role=ref(at.api_account_role, "id"), policy=PUSH_LOGS_POLICY)
+    policy.override_logical_id(naming.logical_id(at.api_account_role_policy))
+    # API Gateway checks that it may assume the role and write logs when the setting is made.
+    return ref(at.api_account_role, "arn"), [policy]
+
+
+def account_resource(stack: TerraformStack, role_arn: str, depends_on: list[IamRolePolicy] | None = None, *,
+                     reset_on_delete: bool | None = None) -> ApiGatewayAccount:
+    """``aws_api_gateway_account`` naming ``role_arn``; ``reset_on_delete``: a destroy clears the
+    setting instead of leaving it naming a deleted role (docs/aws-rules.md#r51-the-account-bootstrap)."""
+    account = ApiGatewayAccount(stack, "apigateway-account", cloudwatch_role_arn=role_arn, depends_on=depends_on,
+                                reset_on_delete=reset_on_delete)
+    account.override_logical_id(naming.logical_id(naming.Addresses.api_account))
     return account

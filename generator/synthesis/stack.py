@@ -34,7 +34,7 @@ class BlueGreenStack(TerraformStack):
         if module:
             under_path_module(self)
         else:
-            _backend(self, stack)
+            state_backend(self, stack)
         # Stack tags on every resource the provider manages; user text, so written literally.
         tags = {literal(key): literal(value) for key, value in stack.tags.items()}
         AwsProvider(self, "aws", region=stack.region, default_tags=[{"tags": tags}] if tags else None)
@@ -56,7 +56,7 @@ class BlueGreenStack(TerraformStack):
             self.add_override("//.metadata.backend", None)
 
 
-def _backend(scope: TerraformStack, stack: Stack) -> None:
+def state_backend(scope: TerraformStack, stack: Stack) -> None:
     """Where the stack's state lives: a local file, or an S3 object (docs/aws-rules.md#r31-remote-state-in-s3)."""
     backend = stack.backend
     if backend is None:

@@ -1,10 +1,11 @@
 """The one way bluegreen runs the Terraform CLI: its environment, a time limit, and errors that
 name the command and the folder.
 
-``bluegreen up`` and the test suite run ``init``, ``plan``, ``apply``, ``output`` and ``show``
-through ``Terraform``; nothing else starts ``terraform``. A run that fails, times out or cannot
-start is ``ExternalToolFailed`` (exit status 3, never 2: the user's input may be fine), naming
-the command line, the folder, Terraform's exit status and the end of what it printed.
+``bluegreen up``, ``bluegreen bootstrap`` and the test suite run ``init``, ``plan``, ``apply``,
+``destroy``, ``output``, ``show`` and ``state`` through ``Terraform``; nothing else starts
+``terraform``. A run that fails, times out or cannot start is ``ExternalToolFailed`` (exit
+status 3, never 2: the user's input may be fine), naming the command line, the folder,
+Terraform's exit status and the end of what it printed.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .mirror import find_provider_mirror, terraform_binary, write_cli_config
 AUTOMATION = {"TF_IN_AUTOMATION": "1", "TF_INPUT": "0", "CHECKPOINT_DISABLE": "1"}
 TIMEOUT_S = 900  # an apply against AWS can take minutes; one that hangs must not hang CI for hours
 _DETAIL_CHARS = 1500  # the end of Terraform's output in an error: its own error text is last
+_NO_STATE = "No state file was found!"  # what `terraform state list` says before the first apply
 
 
 def automation_environment(extra: Mapping[str, str] | None = None, *,
@@ -69,15 +71,30 @@ class Terraform:
         except OSError as error:
             raise ExternalToolFailed(tools.command_could_not_run(shown, where, error)) from None
         if check and result.returncode != 0:
-            detail = " ".join(f"{result.stdout}\n{result.stderr}".split())[-_DETAIL_CHARS:]
-            raise ExternalToolFailed(tools.command_failed(shown, result.returncode, where, detail))
+            raise _failed(result, shown, where)
         return result
 
     def init(self, folder: Path) -> None:
         self.run(["init"], folder)
 
-    def apply(self, folder: Path) -> None:
-        self.run(["apply", "-auto-approve"], folder)
+    def apply(self, folder: Path) -> subprocess.CompletedProcess[str]:
+        return self.run(["apply", "-auto-approve"], folder)
+
+    def destroy(self, folder: Path) -> subprocess.CompletedProcess[str]:
+        return self.run(["destroy", "-auto-approve"], folder)
+
+    def resources(self, folder: Path) -> list[str]:
+        """``terraform state list``: the address of each resource in the state (none before an apply)."""
+        result = self.run(["state", "list"], folder, check=False)
+        if result.returncode != 0:
+            if _NO_STATE in " ".join(result.stderr.split()):  # no state yet: nothing in it
+                return []
+            raise _failed(result, "terraform state list", os.path.relpath(folder))
+        return result.stdout.split()
+
+    def forget(self, folder: Path, address: str) -> None:
+        """``terraform state rm``: stop managing ``address`` without touching what it is in AWS."""
+        self.run(["state", "rm", address], folder)
 
     def outputs(self, folder: Path) -> dict[str, object]:
         """``terraform output -json``: each output's value by name."""
@@ -89,3 +106,9 @@ class Terraform:
         except (ValueError, RecursionError) as error:
             raise ExternalToolFailed(tools.output_must_be_json(os.path.relpath(folder), error)) from None
         return {name: item.get("value") for name, item in data.items() if isinstance(item, dict)}
+
+
+def _failed(result: subprocess.CompletedProcess[str], shown: str, where: str) -> ExternalToolFailed:
+    """The error of a run that exited non-zero: its command line, folder, status and last output."""
+    detail = " ".join(f"{result.stdout}\n{result.stderr}".split())[-_DETAIL_CHARS:]
+    return ExternalToolFailed(tools.command_failed(shown, result.returncode, where, detail))

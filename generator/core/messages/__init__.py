@@ -20,6 +20,7 @@ One module per layer that states the rules:
 - ``terraform``: the Terraform state file;
 - ``synthesis``: the cdktf construct;
 - ``output``: the output folder (``--out``, manifest, swap journal);
+- ``bootstrap``: ``bluegreen bootstrap``, the account's API Gateway CloudWatch role;
 - ``releasing``: shift, promote, the applied state, the plan summary and status notes;
 - ``rollout``: a deployment's ``Rollout`` fields, ``bluegreen rollout`` and its record file;
 - ``local``: the emulator's record and ``--local``;
@@ -32,6 +33,7 @@ Like all of ``core``, it imports nothing from bluegreen's other packages.
 from . import (
            api,
            archive,
+           bootstrap,
            cli,
            function,
            local,
@@ -45,5 +47,5 @@ from . import (
            traffic,
 )
 
-__all__ = ["api", "archive", "cli", "function", "local", "model", "output", "releasing", "rollout", "synthesis",
-           "terraform", "tools", "traffic"]
+__all__ = ["api", "archive", "bootstrap", "cli", "function", "local", "model", "output", "releasing", "rollout",
+           "synthesis", "terraform", "tools", "traffic"]

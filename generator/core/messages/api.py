@@ -155,7 +155,8 @@ def must_be_an_execution_log_level(levels: Iterable[str], got: Any) -> str:
 
 def execution_logs_need_access_logs(got: Any) -> str:
     return ("needs RestApi.access_logs: API Gateway logs only through the account's CloudWatch role, which "
-            f"AccessLogs.cloudwatch_role chooses (say 'existing' if it is set up), got: {show(got)}")
+            f"AccessLogs.cloudwatch_role chooses ('existing' by default: the one bluegreen bootstrap sets), "
+            f"got: {show(got)}")
 
 
 def cloudwatch_role_must_agree(other: str, other_value: str, got: Any) -> str:
