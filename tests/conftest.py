@@ -38,6 +38,36 @@ def _missing(reason: str):
     pytest.skip(reason)
 
 
+# A file with a test that uses one of these fixtures or carries one of these marks runs Terraform,
+# moto, checkov or a fresh jsii process: it takes minutes, where most files take seconds.
+_SLOW_FIXTURES = frozenset({"terraform_env", "aws_env", "moto_endpoint"})
+_SLOW_MARKS = ("checkov", "slow")
+
+
+def _rank(item: pytest.Item) -> int:
+    """0: Terraform (the files that apply on moto, the longest); 1: otherwise slow; 2: the rest."""
+    if item.get_closest_marker("terraform"):
+        return 0
+    if _SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())) or \
+            any(item.get_closest_marker(mark) for mark in _SLOW_MARKS):
+        return 1
+    return 2
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slowest files first, each file whole and its tests in their order.
+
+    The two workers take whole files from one queue (``--dist loadfile`` with
+    ``--no-loadscope-reorder``, which keeps this order). A long file taken last keeps one worker
+    busy while the other idles: xdist's own order, most tests first, put the one-test release
+    cycle (a quarter of the suite's CPU time) last. Longest first, the short files fill the gaps.
+    """
+    rank: dict[Path, int] = {}
+    for item in items:
+        rank[item.path] = min(rank.get(item.path, 2), _rank(item))
+    items.sort(key=lambda item: rank[item.path])  # a stable sort: files stay whole and in order
+
+
 def synth_to(stack_file: Path, out: Path, use_cache: bool = False) -> Path:
     """Synthesize in-process (jsii stays loaded between tests); return the output folder.
 

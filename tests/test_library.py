@@ -18,6 +18,9 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE, tree_bytes
 
+# Each scenario starts a Python process and jsii's Node.js; one imports all the provider bindings.
+pytestmark = pytest.mark.slow
+
 # Shared by the scripts: what changed in os.environ since `before`, and bluegreen's temporary
 # folders (the scripts run with a private TMPDIR, so any found is theirs).
 PRELUDE = """

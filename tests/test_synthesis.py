@@ -222,6 +222,7 @@ def _addresses(doc: dict) -> list[str]:
     return sorted(f"{kind}.{name}" for kind, items in doc["resource"].items() for name in items)
 
 
+@pytest.mark.slow  # imports all ~2,100 submodules of the bindings in a new process
 def test_lazy_provider_loading_gives_the_same_bytes_as_importing_the_whole_provider(synthesized, tmp_path):
     # The unoptimized path: the provider package imported in full (its __init__ loads all
     # ~2,100 submodules), as a plain cdktf app does. generator.synthesis.provider then leaves
