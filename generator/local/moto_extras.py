@@ -19,6 +19,9 @@ that uses the features below could not be applied locally at all, or would plan 
   (``run_rollouts``); an alias gets a new revision id on every update and ``UpdateAlias`` with a
   stale ``RevisionId`` is refused with 412, which the rollout's interference check relies on; and
   ``DescribeAlarms`` applies ``AlarmNames``, ``StateValue`` and ``AlarmTypes`` together.
+- **API Gateway stages**: ``DeleteStage`` is refused while a base path mapping uses the stage, as
+  AWS refuses it, so a plan that deletes a stage before moving its mapping fails here too
+  (docs/aws-rules.md#r27-create-before-destroy).
 
 Each answer is the documented shape of the Lambda API reference for that operation. Only ever
 bound to loopback (``emulator.LOOPBACK``).
@@ -53,6 +56,7 @@ def install() -> None:
         setattr(stepfunctions.StepFunctionResponse, name, method)
     _alias_revisions(models.LambdaAlias, responses.LambdaResponse)
     _alarm_filters()
+    _stages_in_use()
     setattr(models.LambdaFunction, "_bluegreen_extras", True)  # noqa: B010 (an attribute moto does not declare)
 
 
@@ -201,6 +205,24 @@ def _alarm_filters() -> None:
         return cloudwatch.ActionResult(result)
 
     setattr(cloudwatch.CloudWatchResponse, "describe_alarms", describe_alarms)  # noqa: B010 (mypy: a method)
+
+
+def _stages_in_use() -> None:
+    """DeleteStage refused (400) while a base path mapping of a custom domain names the stage."""
+    from moto.apigateway import exceptions, models
+
+    delete = models.APIGatewayBackend.delete_stage
+
+    def delete_stage(self: Any, function_id: str, stage_name: str) -> None:
+        domains = sorted(domain for domain, mappings in self.base_path_mappings.items()
+                         if any((m.rest_api_id, m.stage) == (function_id, stage_name) for m in mappings.values()))
+        if domains:
+            raise exceptions.BadRequestException(
+                f"Deleting stage {stage_name} failed. Please remove all base path mappings related to the stage "
+                f"in your domains: {', '.join(domains)}")
+        delete(self, function_id, stage_name)
+
+    models.APIGatewayBackend.delete_stage = delete_stage
 
 
 # --- Step Functions, as methods of moto's StepFunctionResponse ------------------------------------
