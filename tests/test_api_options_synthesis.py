@@ -123,7 +123,8 @@ def test_execution_logs_without_a_stage_throttle_get_the_every_method_settings_a
     assert out["resource"]["aws_api_gateway_method_settings"] == {"a_all": {
         "method_path": "*/*", "rest_api_id": "${aws_api_gateway_rest_api.a.id}",
         "settings": {"logging_level": "ERROR", "metrics_enabled": True},
-        "stage_name": "${aws_api_gateway_stage.a_live.stage_name}"}}
+        "stage_name": "${aws_api_gateway_stage.a_live.stage_name}",
+        "lifecycle": {"create_before_destroy": True}}}  # docs/aws-rules.md#r27-create-before-destroy
     assert "aws_wafv2_web_acl_association" not in out["resource"]
     assert "kms_key_id" not in out["resource"]["aws_cloudwatch_log_group"]["a_api_access"]
 
@@ -132,7 +133,7 @@ def test_the_web_acl_guards_the_stage_and_the_access_log_group_has_its_key(gatew
     resource = gateway["resource"]
     assert resource["aws_wafv2_web_acl_association"] == {"orders": {
         "resource_arn": "${aws_api_gateway_stage.orders_v1.arn}",
-        "web_acl_arn": FIXTURE_WEB_ACL}}
+        "web_acl_arn": FIXTURE_WEB_ACL, "lifecycle": {"create_before_destroy": True}}}
     assert resource["aws_cloudwatch_log_group"]["orders_api_access"]["kms_key_id"] == \
         "arn:aws:kms:eu-west-1:123456789012:key/9876fedc-98fe-76dc-54ba-9876fedcba98"
     assert "kms_key_id" not in resource["aws_cloudwatch_log_group"]["admin_api_access"]
