@@ -44,6 +44,8 @@ AT = "shop.orders.api"
 POOL = "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbC123"
 OTHER_POOL = "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_XyZ789"
 FUNCTION_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:auth"
+US_FUNCTION_ARN = FUNCTION_ARN.replace("eu-west-1", "us-east-1") + ":live"
+CN_FUNCTION_ARN = "arn:aws-cn:lambda:cn-north-1:123456789012:function:a"
 CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
 EDGE_CERT = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
 KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -109,7 +111,6 @@ def test_lists_become_tuples_so_the_model_stays_frozen_and_hashable():
                                         identity_source=["method.request.querystring.t", "stageVariables.s",
                                                          "context.identity.sourceIp"])),
     dict(authorization=LambdaAuthorizer("any", FUNCTION_ARN, type="REQUEST", identity_source=[], result_ttl_s=0)),
-    dict(authorization=LambdaAuthorizer("cn", "arn:aws-cn:lambda:cn-north-1:123456789012:function:a")),
     dict(api_key_required=True, api_keys=ApiKeys(["partner-a", "b_2"], quota=Quota(0, "DAY"), throttle=Throttle(0, 0))),
     dict(api_keys=ApiKeys(["metered"])),  # a plan without a route that needs a key: metering only
     dict(throttle=Throttle(rate_limit=0.5, burst_limit=0)),
@@ -125,7 +126,7 @@ def test_lists_become_tuples_so_the_model_stays_frozen_and_hashable():
     dict(endpoint_type="EDGE", web_acl_arn=WEB_ACL),  # an edge API's stage is still of the region
     dict(tracing=True),
     dict(domain=CustomDomain("api.example.com", CERT)),
-    dict(domain=CustomDomain("*.example.co.uk", CERT, base_path="orders-v1")),
+    dict(domain=CustomDomain("*.example.co.uk", CERT, base_path="orders-v1", hosted_zone_id="Z0123456789ABCDEFGHIJ")),
     dict(endpoint_type="EDGE", domain=CustomDomain("edge.example.com", EDGE_CERT, base_path="$v1")),
 ], ids=lambda changes: ",".join(changes))
 def test_good_options_are_accepted(base_dir, changes):
@@ -231,6 +232,11 @@ BAD_API = [
     (dict(web_acl_arn=[WEB_ACL]), "web_acl_arn", msg.must_be_a_web_acl_arn([WEB_ACL])),
     (dict(web_acl_arn=US_WEB_ACL), "web_acl_arn", msg.web_acl_must_be_in("eu-west-1", US_WEB_ACL)),
     (dict(endpoint_type="EDGE", web_acl_arn=US_WEB_ACL), "web_acl_arn", msg.web_acl_must_be_in("eu-west-1", US_WEB_ACL)),
+    (dict(authorization=LambdaAuthorizer("auth", US_FUNCTION_ARN)), "authorization.function_arn",
+     msg.authorizer_must_be_in("eu-west-1", US_FUNCTION_ARN)),
+    # A China ARN is of the right form (one problem only), but of another region than the stack's.
+    (dict(authorization=LambdaAuthorizer("cn", CN_FUNCTION_ARN)), "authorization.function_arn",
+     msg.authorizer_must_be_in("eu-west-1", CN_FUNCTION_ARN)),
     (dict(tracing="yes"), "tracing", model_msg.must_be_a_boolean("yes")),
     (dict(domain="api.example.com"), "domain", msg.must_be_a_custom_domain_or_none("api.example.com")),
     (dict(domain=CustomDomain("API.example.com", CERT)), "domain.domain_name", msg.must_be_a_domain_name("API.example.com")),
@@ -239,6 +245,10 @@ BAD_API = [
      "domain.certificate_arn", msg.must_be_a_certificate_arn("arn:aws:acm:eu-west-1:123456789012:cert/1")),
     (dict(domain=CustomDomain("api.example.com", CERT, base_path="v1/orders")), "domain.base_path",
      msg.must_be_a_base_path("v1/orders")),
+    (dict(domain=CustomDomain("api.example.com", CERT, hosted_zone_id="/hostedzone/Z123")), "domain.hosted_zone_id",
+     msg.must_be_a_hosted_zone_id("/hostedzone/Z123")),
+    (dict(domain=CustomDomain("api.example.com", CERT, hosted_zone_id="z123")), "domain.hosted_zone_id",
+     msg.must_be_a_hosted_zone_id("z123")),
     (dict(endpoint_type="EDGE", domain=CustomDomain("api.example.com", CERT)), "domain.certificate_arn",
      msg.certificate_must_be_in("us-east-1", "an EDGE API's domain is served by CloudFront", CERT)),
     (dict(domain=CustomDomain("api.example.com", EDGE_CERT)), "domain.certificate_arn",
@@ -266,6 +276,13 @@ BAD_ROUTE = [
 def test_each_bad_route_override_is_one_problem_at_its_field(base_dir, changes, field, message):
     found = problems(base_dir, deployment(routes=[Route("GET", "/orders", **changes)]))
     assert found == [Problem(Field(f"{AT}.routes[0].{field}"), message)]
+
+
+def test_a_routes_lambda_authorizer_in_another_region_is_named_at_the_route(base_dir):
+    # docs/aws-rules.md#r52-lambda-authorizers-in-the-apis-region-and-account
+    routes = [Route("GET", "/orders"), Route("POST", "/orders", authorization=LambdaAuthorizer("auth", US_FUNCTION_ARN))]
+    assert problems(base_dir, deployment(routes=routes)) == [Problem(
+        Field(f"{AT}.routes[1].authorization.function_arn"), msg.authorizer_must_be_in("eu-west-1", US_FUNCTION_ARN))]
 
 
 def test_the_messages_read_as_documented():

@@ -123,7 +123,8 @@ def test_execution_logs_without_a_stage_throttle_get_the_every_method_settings_a
     assert out["resource"]["aws_api_gateway_method_settings"] == {"a_all": {
         "method_path": "*/*", "rest_api_id": "${aws_api_gateway_rest_api.a.id}",
         "settings": {"logging_level": "ERROR", "metrics_enabled": True},
-        "stage_name": "${aws_api_gateway_stage.a_live.stage_name}"}}
+        "stage_name": "${aws_api_gateway_stage.a_live.stage_name}",
+        "lifecycle": {"create_before_destroy": True}}}  # docs/aws-rules.md#r27-create-before-destroy
     assert "aws_wafv2_web_acl_association" not in out["resource"]
     assert "kms_key_id" not in out["resource"]["aws_cloudwatch_log_group"]["a_api_access"]
 
@@ -132,7 +133,7 @@ def test_the_web_acl_guards_the_stage_and_the_access_log_group_has_its_key(gatew
     resource = gateway["resource"]
     assert resource["aws_wafv2_web_acl_association"] == {"orders": {
         "resource_arn": "${aws_api_gateway_stage.orders_v1.arn}",
-        "web_acl_arn": FIXTURE_WEB_ACL}}
+        "web_acl_arn": FIXTURE_WEB_ACL, "lifecycle": {"create_before_destroy": True}}}
     assert resource["aws_cloudwatch_log_group"]["orders_api_access"]["kms_key_id"] == \
         "arn:aws:kms:eu-west-1:123456789012:key/9876fedc-98fe-76dc-54ba-9876fedcba98"
     assert "kms_key_id" not in resource["aws_cloudwatch_log_group"]["admin_api_access"]
@@ -145,6 +146,25 @@ def test_every_rest_api_is_created_before_its_predecessor_is_destroyed(gateway, 
         "orders": {"create_before_destroy": True}, "admin": {"create_before_destroy": True}}
     plain = _synth_one(tmp_path, "RestApi(routes=[Route('GET', '/')])")
     assert plain["resource"]["aws_api_gateway_rest_api"]["a"]["lifecycle"] == {"create_before_destroy": True}
+
+
+def test_a_vpc_function_gets_the_network_interface_actions_and_no_log_writes_beyond_its_own(gateway):
+    # docs/aws-rules.md#r55-vpc-network-interface-permissions: AWS's managed policy would add log writes
+    # on every log group.
+    assert "aws_iam_role_policy_attachment" not in gateway["resource"] or not any(
+        "AWSLambdaVPCAccessExecutionRole" in json.dumps(a)
+        for a in gateway["resource"]["aws_iam_role_policy_attachment"].values())
+    policies = gateway["resource"]["aws_iam_role_policy"]
+    vpc = policies["orders_vpc_access"]
+    assert (vpc["name"], json.loads(vpc["policy"])["Statement"]) == ("manage-network-interfaces", [{
+        "Action": ["ec2:AssignPrivateIpAddresses", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface",
+                   "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:UnassignPrivateIpAddresses"],
+        "Effect": "Allow", "Resource": "*"}])
+    log_actions = {action for policy in policies.values() if policy["role"] == "${aws_iam_role.orders_execution.id}"
+                   for statement in json.loads(policy["policy"])["Statement"] if statement["Effect"] == "Allow"
+                   for action in statement["Action"] if action.startswith("logs:")}
+    assert log_actions == {"logs:CreateLogStream", "logs:PutLogEvents"}
+    assert "aws_iam_role_policy.orders_vpc_access" in gateway["resource"]["aws_lambda_function"]["orders"]["depends_on"]
 
 
 def _synth_one(tmp_path: Path, api: str) -> dict:
@@ -228,8 +248,8 @@ def test_library_users_get_the_same_one_role_rule_in_their_own_stack(tmp_path):
 # --- applied on moto ----------------------------------------------------------------------------------
 # What the gateway stack names but does not own is made first, as the account or another stack
 # would have: the authorizer function, the function's layers and customer managed policy, the web
-# ACL. AWS's own managed policies (the function's AWSXrayReadOnlyAccess and, for its VPC,
-# AWSLambdaVPCAccessExecutionRole) exist in every account; moto holds them only when its server
+# ACL. AWS's own managed policies (the function's AWSXrayReadOnlyAccess) exist in every account;
+# moto holds them only when its server
 # starts with MOTO_IAM_LOAD_MANAGED_POLICIES=true, so this module's server does.
 
 @pytest.fixture(scope="module", autouse=True)
@@ -344,14 +364,15 @@ def _the_function_has_every_option(endpoint: str) -> None:
             sorted(function["VpcConfig"]["SubnetIds"]), config["Concurrency"]) == (
         ["arm64"], [["deps", "3"], ["tools", "12"]], {"Size": 2048}, {"Mode": "Active"}, {"TABLE": "orders"},
         "arn:aws:sqs:eu-west-1:123456789012:orders-dead-letters", "1234abcd-12ab-34cd-56ef-1234567890ab",
-        ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"], {"ReservedConcurrentExecutions": 5})
+        ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"], {"ReservedConcurrentExecutions": 6})
     assert config["Tags"] == {"cost-center": "42", "note": "${not_a_reference}", "team": "orders",
                               "env": "${not_a_reference}", "owner": "platform"}
     iam = boto3.client("iam", **_clients(endpoint))
     role = iam.get_role(RoleName="gateway-orders-exec")["Role"]
     assert role["PermissionsBoundary"]["PermissionsBoundaryArn"] == "arn:aws:iam::123456789012:policy/boundary"
     assert sorted(p["PolicyName"] for p in iam.list_attached_role_policies(RoleName="gateway-orders-exec")[
-        "AttachedPolicies"]) == ["AWSLambdaVPCAccessExecutionRole", "AWSXrayReadOnlyAccess", "orders-extra"]
+        "AttachedPolicies"]) == ["AWSXrayReadOnlyAccess", "orders-extra"]
+    assert "manage-network-interfaces" in iam.list_role_policies(RoleName="gateway-orders-exec")["PolicyNames"]
     (log_group,) = boto3.client("logs", **_clients(endpoint)).describe_log_groups(
         logGroupNamePrefix="/aws/lambda/gateway-orders")["logGroups"]
     assert log_group["kmsKeyId"] == "arn:aws:kms:eu-west-1:123456789012:key/abcd1234-ab12-cd34-ef56-abcdef123456"

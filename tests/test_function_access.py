@@ -77,7 +77,7 @@ def test_the_defaults_grant_nothing_and_are_valid(base_dir):
     dict(kms_key_arn=KEY),
     dict(log_kms_key_arn=KEY),
     dict(provisioned_concurrency=1),
-    dict(provisioned_concurrency=500, reserved_concurrency=501),
+    dict(provisioned_concurrency=500, reserved_concurrency=502),
 ], ids=lambda changes: ",".join(changes))
 def test_good_values_pass(base_dir, changes):
     assert problems(base_dir, **changes) == []
@@ -117,14 +117,14 @@ def test_statements_must_fit_the_roles_inline_policy_size(base_dir):
     many = [PolicyStatement(actions=["dynamodb:GetItem"], resources=[f"{TABLE}{i:04d}"]) for i in range(120)]
     found = only(base_dir, policy_statements=many)
     assert found.where == Field(f"{AT}.policy_statements")
-    assert found.message.startswith("must fit in the execution role's inline policies: at most 9216 characters")
+    assert found.message.startswith("must fit in the execution role's inline policies: at most 8960 characters")
 
 
 @pytest.mark.parametrize("changes, field, message", [
     (dict(managed_policy_arns=["AmazonS3ReadOnlyAccess"]), "managed_policy_arns[0]",
      msg.must_be_a_managed_policy_arn("AmazonS3ReadOnlyAccess")),
     (dict(managed_policy_arns=[POLICY, POLICY]), "managed_policy_arns[1]", msg.managed_policy_must_be_unique(POLICY)),
-    (dict(managed_policy_arns=[f"arn:aws:iam::123456789012:policy/p{i}" for i in range(20)],
+    (dict(managed_policy_arns=[f"arn:aws:iam::123456789012:policy/p{i}" for i in range(21)],
           vpc=Vpc([SUBNET], [GROUP])), "managed_policy_arns", msg.must_hold_at_most_managed_policies(20, 10, 21)),
     (dict(permissions_boundary="boundary"), "permissions_boundary", msg.must_be_a_managed_policy_arn("boundary")),
     (dict(vpc=[SUBNET]), "vpc", msg.must_be_a_vpc_or_none([SUBNET])),
@@ -144,10 +144,9 @@ def test_each_bad_value_is_named(base_dir, changes, field, message):
     assert only(base_dir, **changes) == Problem(Field(f"{AT}.{field}"), message)
 
 
-def test_the_vpc_policy_must_not_be_given_again_with_a_vpc(base_dir):
+def test_a_vpc_function_may_attach_the_vpc_policy_itself_as_it_is_not_attached_for_it(base_dir):
     vpc_policy = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
-    assert only(base_dir, managed_policy_arns=[vpc_policy], vpc=Vpc([SUBNET], [GROUP])) == \
-        Problem(Field(f"{AT}.managed_policy_arns[0]"), msg.managed_policy_must_be_unique(vpc_policy))
+    assert problems(base_dir, managed_policy_arns=[vpc_policy], vpc=Vpc([SUBNET], [GROUP])) == []
 
 
 @pytest.mark.parametrize("value", [0, -1, 1.5, True, "4"])
@@ -156,12 +155,18 @@ def test_provisioned_concurrency_must_be_a_whole_number_from_1(base_dir, value):
         Problem(Field("shop.orders.provisioned_concurrency"), msg.must_be_a_provisioned_concurrency(value))
 
 
-@pytest.mark.parametrize("reserved", [4, 3])
-def test_provisioned_concurrency_must_stay_below_the_reservation(base_dir, reserved):
-    # Split 0.5/0.5 and rounded up, 3 becomes 2 + 2: one more than itself.
-    assert str(only(base_dir, provisioned_concurrency=4, reserved_concurrency=reserved)) == (
-        f"shop.orders.provisioned_concurrency: must be below the function's reserved_concurrency ({reserved}): "
-        "split by weight and rounded up, blue and green can hold one more than this at once, got: 4")
+@pytest.mark.parametrize("reserved", [5, 4, 3])
+def test_provisioned_concurrency_must_leave_room_in_the_reservation(base_dir, reserved):
+    # Split 0.5/0.5 and rounded up, 3 becomes 2 + 2: one more than itself. At reserved 5, N = 4
+    # could hold all 5 environments, leaving none on demand for green's share beyond its own.
+    assert only(base_dir, provisioned_concurrency=4, reserved_concurrency=reserved) == Problem(
+        Field("shop.orders.provisioned_concurrency"), msg.provisioned_must_stay_below_reserved(reserved, 4))
+    assert "at least two below the function's reserved_concurrency" in msg.provisioned_must_stay_below_reserved(
+        reserved, 4)
+
+
+def test_provisioned_concurrency_two_below_the_reservation_is_accepted(base_dir):
+    assert validation_problems(deployment(provisioned_concurrency=4, reserved_concurrency=6), base_dir) == []
 
 
 # --- the model and its addresses -----------------------------------------------------------------
@@ -181,7 +186,7 @@ def test_each_grant_has_an_address_only_when_its_option_is_set():
 
     optional = {"aws_iam_role_policy.orders_statements": dict(policy_statements=[READ_TABLE]),
                 "aws_iam_role_policy_attachment.orders_managed": dict(managed_policy_arns=[POLICY]),
-                "aws_iam_role_policy_attachment.orders_vpc_access": dict(vpc=Vpc([SUBNET], [GROUP])),
+                "aws_iam_role_policy.orders_vpc_access": dict(vpc=Vpc([SUBNET], [GROUP])),
                 "aws_iam_role_policy.orders_dead_letters": dict(dead_letter_target=QUEUE),
                 "aws_iam_role_policy.orders_environment_key": dict(kms_key_arn=KEY),
                 "aws_lambda_provisioned_concurrency_config.orders": dict(provisioned_concurrency=2)}

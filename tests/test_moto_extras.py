@@ -3,8 +3,9 @@
 moto 5 drops a function's dead-letter target, lacks the provisioned concurrency API, and lacks
 two Step Functions calls that hashicorp/aws 5.100.0 makes for every state machine (the provider
 then retries until it times out); the emulator adds them, with AWS's refusals, so Terraform can
-be applied and planned on it unchanged. ``test_release_rules`` drives the Lambda answers through
-Terraform.
+be applied and planned on it unchanged; and it refuses to delete a stage that a base path mapping
+uses, as AWS does. ``test_release_rules`` drives the Lambda answers through Terraform,
+``test_api_stage_lifecycle`` the stage's refusal.
 """
 
 from __future__ import annotations
@@ -130,3 +131,25 @@ def test_terraform_creates_and_updates_a_state_machine_on_the_emulator_and_a_sec
         {"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 1, "End": True}}}
     versions = states.list_state_machine_versions(stateMachineArn=machine["stateMachineArn"])["stateMachineVersions"]
     assert [v["stateMachineVersionArn"].rsplit(":", 1)[1] for v in versions] == ["2", "1"]
+
+
+def test_a_stage_that_a_base_path_mapping_uses_is_not_deleted_as_aws_refuses(moto_endpoint):
+    # docs/aws-rules.md#r27-create-before-destroy: the refusal that makes a rename's order matter.
+    apigateway = boto3.client("apigateway", endpoint_url=moto_endpoint, region_name="us-east-1",
+                              aws_access_key_id="test", aws_secret_access_key="test")
+    api = apigateway.create_rest_api(name="extras")["id"]
+    root = apigateway.get_resources(restApiId=api)["items"][0]["id"]
+    apigateway.put_method(restApiId=api, resourceId=root, httpMethod="GET", authorizationType="NONE")
+    apigateway.put_integration(restApiId=api, resourceId=root, httpMethod="GET", type="MOCK")
+    deployment = apigateway.create_deployment(restApiId=api)["id"]
+    for stage in ("mapped", "free"):
+        apigateway.create_stage(restApiId=api, stageName=stage, deploymentId=deployment)
+    apigateway.create_domain_name(domainName="extras.example.com", regionalCertificateArn=(
+        "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"))
+    apigateway.create_base_path_mapping(domainName="extras.example.com", restApiId=api, stage="mapped")
+    with pytest.raises(ClientError) as refused:
+        apigateway.delete_stage(restApiId=api, stageName="mapped")
+    assert refused.value.response["Error"]["Code"] == "BadRequestException"
+    assert "Please remove all base path mappings related to the stage" in refused.value.response["Error"]["Message"]
+    apigateway.delete_stage(restApiId=api, stageName="free")
+    assert [s["stageName"] for s in apigateway.get_stages(restApiId=api)["item"]] == ["mapped"]

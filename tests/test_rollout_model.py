@@ -389,6 +389,8 @@ def test_promote_makes_green_the_primary_version_with_an_empty_routing_configura
 
 
 def test_the_rollback_puts_blue_back_with_no_weights_and_no_revision():
+    # "RoutingConfig": {} is the request the provider sends at weight 0, so the next plan sees no
+    # change (docs/aws-rules.md#r6-clearing-weights).
     states = definition()["States"]
     back = states[sm.ROLL_BACK]
     assert back["Resource"] == "arn:aws:states:::aws-sdk:lambda:updateAlias"

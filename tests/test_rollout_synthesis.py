@@ -75,6 +75,10 @@ def test_the_state_machine_rolls_out_the_newest_version_with_a_role_scoped_to_th
     iam = _client("iam", aws_env)
     trust = iam.get_role(RoleName="ship-svc-rollout")["Role"]["AssumeRolePolicyDocument"]
     assert trust["Statement"][0]["Principal"] == {"Service": "states.amazonaws.com"}
+    # Only for this account's own state machine: the ARN built from its name is the real one
+    # (docs/aws-rules.md#r53-service-roles-trust-only-their-own-resource).
+    assert trust["Statement"][0]["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"},
+                                                  "ArnEquals": {"aws:SourceArn": arn}}
     policy = iam.get_role_policy(RoleName="ship-svc-rollout", PolicyName="run-rollout")["PolicyDocument"]
     resources = {tuple(s["Action"]): s["Resource"] for s in policy["Statement"]}
     assert resources[("lambda:GetAlias", "lambda:UpdateAlias")] == [

@@ -24,6 +24,9 @@ that uses the features below could not be applied locally at all, or would plan 
   ``BadRequestException``, AWS's text), so a stack that needs ``bluegreen bootstrap`` fails
   here as it would on AWS (docs/aws-rules.md#r42-access-logs-and-the-account-cloudwatch-role);
   and a reset of that setting (``reset_on_delete``, the bootstrap's destroy) clears it.
+- **API Gateway stages**: ``DeleteStage`` is refused while a base path mapping uses the stage, as
+  AWS refuses it, so a plan that deletes a stage before moving its mapping fails here too
+  (docs/aws-rules.md#r27-create-before-destroy).
 
 Each answer is the documented shape of the Lambda API reference for that operation. Only ever
 bound to loopback (``emulator.LOOPBACK``).
@@ -59,6 +62,7 @@ def install() -> None:
     _alias_revisions(models.LambdaAlias, responses.LambdaResponse)
     _alarm_filters()
     _logging_needs_account_role()
+    _stages_in_use()
     setattr(models.LambdaFunction, "_bluegreen_extras", True)  # noqa: B010 (an attribute moto does not declare)
 
 
@@ -247,6 +251,27 @@ def _turns_logging_on(operation: dict[str, Any]) -> bool:
     if operation.get("op") not in ("add", "replace") or not value:
         return False
     return path.startswith("/accessLogSettings") or (path.endswith("/logging/loglevel") and value != "OFF")
+
+
+# --- stages that a custom domain maps ------------------------------------------------------------
+
+
+def _stages_in_use() -> None:
+    """DeleteStage refused (400) while a base path mapping of a custom domain names the stage."""
+    from moto.apigateway import exceptions, models
+
+    delete = models.APIGatewayBackend.delete_stage
+
+    def delete_stage(self: Any, function_id: str, stage_name: str) -> None:
+        domains = sorted(domain for domain, mappings in self.base_path_mappings.items()
+                         if any((m.rest_api_id, m.stage) == (function_id, stage_name) for m in mappings.values()))
+        if domains:
+            raise exceptions.BadRequestException(
+                f"Deleting stage {stage_name} failed. Please remove all base path mappings related to the stage "
+                f"in your domains: {', '.join(domains)}")
+        delete(self, function_id, stage_name)
+
+    setattr(models.APIGatewayBackend, "delete_stage", delete_stage)  # noqa: B010 (mypy: a method)
 
 
 # --- Step Functions, as methods of moto's StepFunctionResponse ------------------------------------

@@ -155,11 +155,15 @@ class CustomDomain:
     segment that leads to this API (``"orders"`` serves ``https://api.example.com/orders/...``);
     default ``""``, the whole domain. TLS 1.2 is the minimum. The output
     ``<deployment>_domain_target`` holds the name and hosted zone to point a DNS alias record at.
+    ``hosted_zone_id``: the Route 53 public hosted zone of the domain (``"Z0123456789ABCDEFGHIJ"``);
+    bluegreen then creates that alias record itself (an ``A`` record), so the domain answers after
+    one apply. Default None: the record is yours to make.
     """
 
     domain_name: str
     certificate_arn: str
     base_path: str = ""
+    hosted_zone_id: str | None = None
 
 
 def _as_tuple(value):

@@ -171,3 +171,6 @@ def _domain_problems(domain: Any, endpoint_type: Any, at: str) -> Iterator[Probl
     base_path = domain.base_path
     if not (base_path == "" or isinstance(base_path, str) and aws.BASE_PATH.fullmatch(base_path)):
         yield Problem(Field(f"{at}.base_path"), msg.must_be_a_base_path(base_path))
+    zone = domain.hosted_zone_id
+    if not (zone is None or isinstance(zone, str) and aws.HOSTED_ZONE_ID.fullmatch(zone)):
+        yield Problem(Field(f"{at}.hosted_zone_id"), msg.must_be_a_hosted_zone_id(zone))

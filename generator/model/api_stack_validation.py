@@ -12,6 +12,9 @@ that are valid on their own). Pure, returns problems, never raises.
   name maps to one API of the stack (docs/aws-rules.md#r44-custom-domain-names).
 - A stage's web ACL is a regional one of the stage's own region, the stack's
   (docs/aws-rules.md#r38-web-acls-on-a-stage).
+- A Lambda authorizer is a function of the stack's region: the permission that lets API Gateway
+  invoke it is added in the function's region, and fails for another
+  (docs/aws-rules.md#r52-lambda-authorizers-in-the-apis-region-and-account).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any
 from ..core.errors import Field, Problem
 from ..core.messages import api as msg
 from . import aws_limits as aws
+from .api_options import lambda_authorizers
 from .stack import Deployment
 
 
@@ -43,6 +47,16 @@ def api_stack_problems(region: Any, deployments: list[tuple[Deployment, str]]) -
         web_acl = api.web_acl_arn and aws.WEB_ACL_ARN.fullmatch(api.web_acl_arn)
         if web_acl and web_acl.group(2) != region:
             yield Problem(Field(f"{at}.api.web_acl_arn"), msg.web_acl_must_be_in(region, web_acl.group(0)))
+        yield from _authorizer_region_problems(region, api, f"{at}.api")
+
+
+def _authorizer_region_problems(region: Any, api, at: str) -> Iterator[Problem]:
+    for authorizer, index in lambda_authorizers(api).values():
+        found = aws.LAMBDA_FUNCTION_ARN.fullmatch(authorizer.function_arn)
+        if found is not None and found.group(2) != region:
+            field = f"{at}.authorization" if api.routes[index].authorization is None else \
+                f"{at}.routes[{index}].authorization"
+            yield Problem(Field(f"{field}.function_arn"), msg.authorizer_must_be_in(region, authorizer.function_arn))
 
 
 def _domain_problems(region: Any, endpoint_type: str, domain, domains: dict[str, str], at: str) -> Iterator[Problem]:

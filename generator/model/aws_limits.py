@@ -133,27 +133,31 @@ TAG_RESERVED_PREFIX = "aws:"
 # ? allowed) or "*"; a resource is an ARN (wildcards allowed) or "*"; a condition is
 # {operator: {key: value or [values]}}, the operator optionally qualified ForAllValues:/ForAnyValue:
 # and suffixed IfExists. All inline policies of a role together hold at most 10,240 characters
-# (whitespace not counted); bluegreen keeps 1,024 of them for its own (logs, X-Ray, dead
-# letters, the environment key). A role takes 10 managed policies by default, 20 at most after a
-# quota increase. Managed policy ARNs are arn:<partition>:iam::<account or "aws">:policy/<path+name>.
+# (whitespace not counted); bluegreen keeps 1,280 of them for its own (logs, X-Ray, network
+# interfaces, dead letters, the environment key: about 1,200 with the longest names). A role
+# takes 10 managed policies by default, 20 at most after a quota increase. Managed policy ARNs
+# are arn:<partition>:iam::<account or "aws">:policy/<path+name>.
 IAM_EFFECTS = ("Allow", "Deny")
 IAM_ACTION = re.compile(r"\*|[a-zA-Z0-9-]+:[a-zA-Z0-9*?]+")
 IAM_RESOURCE = re.compile(r"\*|arn:[a-z0-9*-]+:[a-zA-Z0-9*?-]*:[a-zA-Z0-9*?-]*:[0-9*?]*:\S+")
 IAM_CONDITION_OPERATOR = re.compile(r"((ForAllValues|ForAnyValue):)?[A-Za-z]+")
 ROLE_INLINE_POLICIES_MAX_CHARS = 10240
-BLUEGREEN_INLINE_POLICY_CHARS = 1024
+BLUEGREEN_INLINE_POLICY_CHARS = 1280
 MANAGED_POLICIES_MAX = 20
 MANAGED_POLICIES_DEFAULT_QUOTA = 10
 MANAGED_POLICY_ARN = re.compile(r"arn:aws(-cn|-us-gov)?:iam::(\d{12}|aws):policy/[\w+=,.@/-]{1,512}")
 
-# VPC access (docs/aws-rules.md#r35-vpc-access), from Lambda's VpcConfig: at most 16 subnets and
-# 5 security groups; EC2 ids are the prefix and 8 or 17 hexadecimal digits. Lambda needs the
-# EC2 network-interface actions of AWS's managed policy for VPC functions.
+# VPC access (docs/aws-rules.md#r35-vpc-access, #r55-vpc-network-interface-permissions), from
+# Lambda's VpcConfig: at most 16 subnets and 5 security groups; EC2 ids are the prefix and 8 or
+# 17 hexadecimal digits. Lambda needs the EC2 actions of AWS's managed policy for VPC functions
+# (AWSLambdaVPCAccessExecutionRole, v3); its log actions, on every log group, are left out: the
+# role writes its own logs already.
 VPC_SUBNETS_MAX = 16
 VPC_SECURITY_GROUPS_MAX = 5
 SUBNET_ID = re.compile(r"subnet-([0-9a-f]{8}|[0-9a-f]{17})")
 SECURITY_GROUP_ID = re.compile(r"sg-([0-9a-f]{8}|[0-9a-f]{17})")
-VPC_ACCESS_POLICY = "iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
+VPC_NETWORK_ACTIONS = ("ec2:AssignPrivateIpAddresses", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface",
+                       "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:UnassignPrivateIpAddresses")
 
 # Dead-letter targets (docs/aws-rules.md#r36-dead-letter-target): Lambda's DeadLetterConfig takes
 # the ARN of an SQS queue or an SNS topic; the role needs sqs:SendMessage or sns:Publish on it.
@@ -208,6 +212,9 @@ ACM_CERTIFICATE_ARN = re.compile(r"arn:aws(-cn|-us-gov)?:acm:([a-z0-9-]+):\d{12}
 EDGE_CERTIFICATE_REGION = "us-east-1"
 DOMAIN_SECURITY_POLICY = "TLS_1_2"
 BASE_PATH = re.compile(r"[A-Za-z0-9$_.+!*'()-]+")
+# A Route 53 hosted zone id (ResourceId, at most 32 characters): upper-case letters and digits,
+# as Route 53 gives them ("Z" and then letters and digits).
+HOSTED_ZONE_ID = re.compile(r"[A-Z0-9]{1,32}")
 
 # A stage's web ACL (docs/aws-rules.md#r38-web-acls-on-a-stage), from AWS WAF's "Associating or
 # disassociating a web ACL with an AWS resource" and the WAFV2 API's ARN formats: a REGIONAL

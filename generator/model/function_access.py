@@ -47,8 +47,10 @@ def provisioned_concurrency_problems(deployment: Deployment, at: str) -> Iterato
     if not (is_whole_number(value) and value >= aws.PROVISIONED_CONCURRENCY_MIN):
         yield Problem(where, msg.must_be_a_provisioned_concurrency(value))
         return
+    # Both shares rounded up hold N + 1; that must leave at least one environment of the
+    # reservation on demand (docs/aws-rules.md#r26-provisioned-concurrency-per-version).
     reserved = getattr(deployment.function, "reserved_concurrency", None)
-    if reserved is not None and is_whole_number(reserved) and value >= reserved:
+    if reserved is not None and is_whole_number(reserved) and value + 1 >= reserved:
         yield Problem(where, msg.provisioned_must_stay_below_reserved(reserved, value))
 
 
@@ -119,7 +121,7 @@ def _managed_policy_problems(function: Function, at: str) -> Iterator[Problem]:
     if not isinstance(arns, tuple):
         yield Problem(Field(at), msg.must_be_a_list_of("managed policy ARNs", arns))
         return
-    count = len(arns) + (1 if function.vpc is not None else 0)
+    count = len(arns)
     if count > aws.MANAGED_POLICIES_MAX:
         yield Problem(Field(at), msg.must_hold_at_most_managed_policies(
             aws.MANAGED_POLICIES_MAX, aws.MANAGED_POLICIES_DEFAULT_QUOTA, count))
@@ -127,7 +129,7 @@ def _managed_policy_problems(function: Function, at: str) -> Iterator[Problem]:
     for index, arn in enumerate(arns):
         if not _matches(aws.MANAGED_POLICY_ARN, arn):
             yield Problem(Field(f"{at}[{index}]"), msg.must_be_a_managed_policy_arn(arn))
-        elif arn in seen or (function.vpc is not None and arn.endswith(aws.VPC_ACCESS_POLICY)):
+        elif arn in seen:
             # Attached twice, the second attachment would be the same object under two addresses.
             yield Problem(Field(f"{at}[{index}]"), msg.managed_policy_must_be_unique(arn))
         seen.add(arn)

@@ -22,9 +22,16 @@ def allow(actions: Iterable[str], resource: str) -> dict:
     return policy([{"Effect": "Allow", "Action": list(actions), "Resource": resource}])
 
 
-def trust(service: str) -> dict:
-    """A trust policy letting the AWS service ``service`` (``lambda.amazonaws.com``) assume the role."""
-    return policy([{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": service}}])
+def trust(service: str, source_account: str | None = None, source_arn: str | None = None) -> dict:
+    """A trust policy letting the AWS service ``service`` (``lambda.amazonaws.com``) assume the role;
+    with ``source_account`` and ``source_arn``, only on behalf of that account's resource (the
+    service sets both keys when it assumes the role, which keeps it from being a confused deputy)."""
+    statement: dict = {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": service}}
+    if source_account is not None:
+        statement.setdefault("Condition", {})["StringEquals"] = {"aws:SourceAccount": source_account}
+    if source_arn is not None:
+        statement.setdefault("Condition", {})["ArnEquals"] = {"aws:SourceArn": source_arn}
+    return policy([statement])
 
 
 def document(value: dict) -> str:

@@ -257,8 +257,8 @@ class Addresses:
 
     @property
     def vpc_access(self) -> str:
-        """Only with ``Function.vpc``: AWS's managed policy for VPC functions, attached to the role."""
-        return f"aws_iam_role_policy_attachment.{self.deployment.name}_vpc_access"
+        """Only with ``Function.vpc``: the role's permission to manage the function's network interfaces."""
+        return f"aws_iam_role_policy.{self.deployment.name}_vpc_access"
 
     @property
     def dead_letter_policy(self) -> str:
@@ -359,6 +359,11 @@ class Addresses:
         return f"aws_api_gateway_base_path_mapping.{self.deployment.name}"
 
     @property
+    def domain_record(self) -> str:
+        """With ``CustomDomain.hosted_zone_id``: the domain's Route 53 alias record."""
+        return f"aws_route53_record.{self.deployment.name}_domain"
+
+    @property
     def web_acl_association(self) -> str:
         """With ``RestApi.web_acl_arn``: the web ACL's association with the stage."""
         return f"aws_wafv2_web_acl_association.{self.deployment.name}"
@@ -368,6 +373,11 @@ class Addresses:
     api_account = "aws_api_gateway_account.apigateway"
     api_account_role = "aws_iam_role.apigateway_cloudwatch"
     api_account_role_policy = "aws_iam_role_policy.apigateway_cloudwatch"
+    # Where the stack is applied, read once per stack (synthesis.caller): Lambda authorizers'
+    # preconditions compare the account, the rollout role's trust policy names its state machine.
+    caller_identity = "data.aws_caller_identity.current"
+    partition = "data.aws_partition.current"
+    region = "data.aws_region.current"
 
     def _api_option_addresses(self) -> list[Address]:
         d, api = self.deployment, self.deployment.api
@@ -378,6 +388,7 @@ class Addresses:
             field = "api.authorization" if api.routes[index].authorization is None else \
                 f"api.routes[{index}].authorization"
             found.append(Address(self.authorizer_permission(name), f"{field}.name", ("authorizer", d.name, name)))
+            found.append(Address(self.caller_identity, f"{field}.function_arn", (self.caller_identity,)))
         if api.throttle is not None or api.execution_logs is not None:
             field = "api.throttle" if api.throttle is not None else "api.execution_logs"
             found.append(Address(self.stage_method_settings, field, mine))
@@ -395,6 +406,8 @@ class Addresses:
                       for address in self._account_addresses(api.access_logs.cloudwatch_role)]
         if api.domain is not None:
             found += [Address(address, "api.domain", mine) for address in (self.domain_name, self.base_path_mapping)]
+            if api.domain.hosted_zone_id is not None:
+                found.append(Address(self.domain_record, "api.domain.hosted_zone_id", mine))
         if api.web_acl_arn is not None:
             found.append(Address(self.web_acl_association, "api.web_acl_arn", mine))
         found += [Address(f"output.{output_name(d, what)}", "name", mine) for what in api_outputs(d)]
@@ -436,6 +449,8 @@ class Addresses:
         if d.rollout is not None:
             by_name += [*RolloutAddresses(d).all(), f"output.{output_name(d, STATE_MACHINE_OUTPUT)}"]
         addresses = [Address(a, "name", ("deployment", d.name)) for a in by_name]
+        if d.rollout is not None:  # the rollout role's trust policy names its state machine's ARN
+            addresses += [Address(a, "rollout", (a,)) for a in (self.caller_identity, self.partition, self.region)]
         if d.api:
             addresses.append(Address(self.stage, "api.stage", ("stage", d.name)))
             addresses += self._api_option_addresses()

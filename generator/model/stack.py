@@ -126,9 +126,9 @@ class Vpc:
     """The subnets and security groups a function reaches a VPC through (docs/aws-rules.md#r35-vpc-access).
 
     ``subnet_ids``: 1 to 16 ``subnet-...`` ids, in different Availability Zones for resilience.
-    ``security_group_ids``: 1 to 5 ``sg-...`` ids. The execution role gets AWS's managed policy
-    for VPC functions (``AWSLambdaVPCAccessExecutionRole``), which lets Lambda create the
-    network interfaces.
+    ``security_group_ids``: 1 to 5 ``sg-...`` ids. The execution role gets the EC2 actions of
+    AWS's managed policy for VPC functions (``AWSLambdaVPCAccessExecutionRole``), which let
+    Lambda create the network interfaces, as its inline policy ``manage-network-interfaces``.
     """
 
     subnet_ids: tuple[str, ...] | list[str]

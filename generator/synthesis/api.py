@@ -105,10 +105,15 @@ class BlueGreenApi:
         if logs is not None:
             account = account_setting(scope, logs.cloudwatch_role, name_prefix,
                                       f"{name_prefix}.{deployment.name}.api.access_logs.cloudwatch_role")
+        # A renamed stage is a new stage: created first, so that what hangs off the stage (the base
+        # path mapping, the usage plan, the web ACL, the method settings) moves to it before the
+        # old one goes; API Gateway refuses to delete a stage that a base path mapping still uses
+        # (docs/aws-rules.md#r27-create-before-destroy).
         stage = ApiGatewayStage(
             scope, "stage", rest_api_id=ref(at.rest_api, "id"), deployment_id=ref(at.api_deployment, "id"),
             stage_name=api.stage, xray_tracing_enabled=True if api.tracing else None,
             access_log_settings=access_log_settings(scope, deployment, logs, name_prefix) if logs else None,
-            depends_on=[account] if account is not None else None)
+            depends_on=[account] if account is not None else None,
+            lifecycle=TerraformResourceLifecycle(create_before_destroy=True))
         stage.override_logical_id(naming.logical_id(at.stage))
         return stage

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 
+from cdktf import TerraformResourceLifecycle
 from constructs import Construct
 
 from ..model import naming
@@ -90,7 +91,10 @@ def method_settings(scope: Construct, deployment: Deployment) -> None:
             stage_name=ref(at.stage, "stage_name"), method_path=path,
             settings=ApiGatewayMethodSettingsSettings(**limits, **logging),
             # One stage update at a time: API Gateway refuses concurrent changes to a stage.
-            depends_on=previous or None)
+            depends_on=previous or None,
+            # A renamed stage gets its settings before the old stage's go: throttling never lapses
+            # (docs/aws-rules.md#r27-create-before-destroy).
+            lifecycle=TerraformResourceLifecycle(create_before_destroy=True))
         settings.override_logical_id(naming.logical_id(address))
         previous = [settings]
 

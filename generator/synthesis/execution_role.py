@@ -4,7 +4,7 @@ Least privilege is the default (docs/aws-rules.md#r12-least-privilege): the role
 own log group and nothing else. Each option adds exactly its own grant, under its own address, so
 a plan names why a permission appears: ``write-xray-traces`` (tracing), ``stack-file-statements``
 (``policy_statements``), ``send-dead-letters`` (``dead_letter_target``), ``decrypt-environment``
-(``kms_key_arn``), an attachment per managed policy and AWS's policy for VPC functions
+(``kms_key_arn``), ``manage-network-interfaces`` (``vpc``) and an attachment per managed policy
 (docs/aws-rules.md#r34-function-permissions to #r37-environment-encryption).
 """
 
@@ -56,6 +56,12 @@ def execution_role(scope: Construct, deployment: Deployment, name_prefix: str) -
         service = function.dead_letter_target.split(":")[2]
         grants.append(_policy(scope, at, at.dead_letter_policy, "send-dead-letters", iam_policy.allow(
             [aws.DEAD_LETTER_ACTIONS[service]], function.dead_letter_target), user_text=True))
+    if function.vpc:
+        # The EC2 actions of AWS's policy for VPC functions, without its log writes on every log
+        # group; DescribeNetworkInterfaces works only on "*"
+        # (docs/aws-rules.md#r55-vpc-network-interface-permissions).
+        grants.append(_policy(scope, at, at.vpc_access, "manage-network-interfaces", iam_policy.allow(
+            aws.VPC_NETWORK_ACTIONS, "*")))
     if function.kms_key_arn:
         grants.append(_policy(scope, at, at.environment_key_policy, "decrypt-environment", iam_policy.allow(
             ["kms:Decrypt"], function.kms_key_arn), user_text=True))
@@ -73,12 +79,6 @@ def _attachments(scope: Construct, deployment: Deployment, at: naming.Addresses)
                                           policy_arn=Token.as_string(arns.value))
         managed.override_logical_id(naming.logical_id(at.managed_policies))
         attachments.append(managed)
-    if function.vpc:
-        # The partition from the role's own ARN, so the stack needs no region-to-partition table.
-        vpc = IamRolePolicyAttachment(scope, "vpc_access", role=ref(at.role, "name"),
-                                      policy_arn=f"arn:${{split(\":\", {at.role}.arn)[1]}}:{aws.VPC_ACCESS_POLICY}")
-        vpc.override_logical_id(naming.logical_id(at.vpc_access))
-        attachments.append(vpc)
     return attachments
 
 

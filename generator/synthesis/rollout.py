@@ -23,6 +23,7 @@ from ..model.rollout import ALARM_PERIOD_S, Rollout
 from ..model.rollout_machine import definition
 from ..model.rollout_names import ABOVE_BLUE, ERROR_RATE, P99, RolloutAddresses
 from ..model.stack import Deployment
+from . import caller
 from .interface import version_locals
 from .provider import (
     CloudwatchMetricAlarm,
@@ -34,7 +35,6 @@ from .provider import (
 )
 from .terraform_text import literal
 
-STATES_TRUST_POLICY = iam_policy.document(iam_policy.trust("states.amazonaws.com"))
 # Stands for the newest version until the definition is text; random, so that no user text (an
 # alarm name, the smoke event) can hold it. The output has the reference instead: deterministic.
 _GREEN = f"@@green-{uuid.uuid4().hex}@@"
@@ -58,7 +58,7 @@ def rollout(scope: Construct, deployment: Deployment, name_prefix: str) -> None:
             treat_missing_data="notBreaching", **_metric(kind, dimensions, newest))
         alarm.override_logical_id(naming.logical_id(rollout_at.alarm(kind)))
     role = IamRole(scope, "rollout_role", name=rollout_names.role_name(function_name),
-                   assume_role_policy=STATES_TRUST_POLICY)
+                   assume_role_policy=_trust_policy(scope, function_name))
     role.override_logical_id(naming.logical_id(rollout_at.role))
     policy = IamRolePolicy(scope, "rollout_policy", name=rollout_names.POLICY_NAME, role=ref(rollout_at.role, "id"),
                            policy=_role_policy(deployment, newest))
@@ -113,6 +113,18 @@ def _metric(kind: str, alias: dict, newest: str) -> dict:
     queries.append(CloudwatchMetricAlarmMetricQuery(id=kind, expression=expression, label=_DESCRIPTIONS[kind],
                                                     return_data=True))
     return {"metric_query": queries}
+
+
+def _trust_policy(scope: Construct, function_name: str) -> str:
+    """Step Functions may assume the role only for this account's own state machine
+    (docs/aws-rules.md#r53-service-roles-trust-only-their-own-resource). Its ARN is built from its
+    name, where the stack is applied and the account: a reference to the state machine would be
+    a cycle, since the machine names the role."""
+    account = caller.account_id(scope)
+    machine_arn = (f"arn:{caller.partition(scope)}:states:{caller.region(scope)}:{account}:stateMachine:"
+                   f"{rollout_names.state_machine_name(function_name)}")
+    return iam_policy.document(iam_policy.trust("states.amazonaws.com", source_account=account,
+                                                source_arn=machine_arn))
 
 
 def _role_policy(deployment: Deployment, newest: str) -> str:

@@ -66,6 +66,18 @@ def must_be_a_lambda_function_arn(got: Any) -> str:
             f"optionally ending in :<version or alias>, got: {show(got)}")
 
 
+def authorizer_must_be_in(region: str, got: str) -> str:
+    return (f"must be a Lambda function in {region}, the stack's region: API Gateway invokes an authorizer only in "
+            f"its own region, and the authorizer's permission could not be granted at apply, got: {show(got)}")
+
+
+def authorizer_account_must_be_callers(authorizer: str, account: str) -> str:
+    """A precondition's message: ``authorizer`` (its name) names a function of ``account``."""
+    return (f"Lambda authorizer {authorizer!r} names a function of account {account}, but this stack is applied in "
+            f"account ${{data.aws_caller_identity.current.account_id}}: its permission for API Gateway can only be "
+            "added in the function's own account. Use a function of this account, or grant the permission there.")
+
+
 def must_be_an_authorizer_type(got: Any) -> str:
     return f"must be 'TOKEN' or 'REQUEST' (upper case), got: {show(got)}"
 
@@ -184,6 +196,11 @@ def must_be_a_certificate_arn(got: Any) -> str:
 
 def certificate_must_be_in(region: str, why: str, got: str) -> str:
     return f"must be a certificate in {region}: {why}, got: {show(got)}"
+
+
+def must_be_a_hosted_zone_id(got: Any) -> str:
+    return ("must be None or a Route 53 hosted zone id, 1 to 32 upper-case letters and digits such as "
+            f"'Z0123456789ABCDEFGHIJ' (without '/hostedzone/'), got: {show(got)}")
 
 
 def must_be_a_base_path(got: Any) -> str:

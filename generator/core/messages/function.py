@@ -106,7 +106,7 @@ def must_be_a_managed_policy_arn(got: Any) -> str:
 
 def must_hold_at_most_managed_policies(limit: int, default_quota: int, count: int) -> str:
     return (f"must hold at most {limit} managed policies (IAM's most per role; the default quota is "
-            f"{default_quota}), counting the VPC policy that vpc adds, got: {count}")
+            f"{default_quota}), got: {count}")
 
 
 def managed_policy_must_be_unique(arn: str) -> str:
@@ -139,5 +139,8 @@ def must_be_a_provisioned_concurrency(got: Any) -> str:
 
 
 def provisioned_must_stay_below_reserved(reserved: int, got: int) -> str:
-    return (f"must be below the function's reserved_concurrency ({reserved}): split by weight and rounded up, "
-            f"blue and green can hold one more than this at once, got: {got}")
+    return (f"must be at least two below the function's reserved_concurrency ({reserved}): split "
+            "by weight and rounded up, blue and green can hold one more than this at once, and were that to fill "
+            "the reservation, nothing would be left for requests beyond the warm environments: green would be "
+            "capped and the rest throttled, which no error-rate alarm sees (throttles count neither as "
+            f"invocations nor as errors), got: {got}")
