@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from ..core.errors import InFile, InvalidInput, Problem
 from ..core.json_file import read_json, write_atomically
@@ -57,7 +58,8 @@ def read_records(path: Path) -> dict[str, Outcome]:
     if not isinstance(data, dict) or not all(isinstance(e, dict) and set(e) in (names, names - {_ARN})
                                              for e in data.values()):
         raise InvalidInput(Problem(where, msg.record_must_have_the_shape(sorted(names))))
-    return {name: Outcome(**{_ARN: None, **entry}) for name, entry in data.items()}
+    entries: dict[str, dict[str, Any]] = data
+    return {name: Outcome(**{_ARN: None, **entry}) for name, entry in entries.items()}
 
 
 def write_record(path: Path, stack: Stack, deployment: str, outcome: Outcome) -> None:
