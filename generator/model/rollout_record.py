@@ -58,8 +58,12 @@ def read_records(path: Path) -> dict[str, Outcome]:
     if not isinstance(data, dict) or not all(isinstance(e, dict) and set(e) in (names, names - {_ARN})
                                              for e in data.values()):
         raise InvalidInput(Problem(where, msg.record_must_have_the_shape(sorted(names))))
-    entries: dict[str, dict[str, Any]] = data
-    return {name: Outcome(**{_ARN: None, **entry}) for name, entry in entries.items()}
+    return {name: _outcome(entry) for name, entry in data.items()}
+
+
+def _outcome(entry: dict[str, Any]) -> Outcome:
+    values: dict[str, Any] = {_ARN: None, **entry}
+    return Outcome(**values)
 
 
 def write_record(path: Path, stack: Stack, deployment: str, outcome: Outcome) -> None:
