@@ -182,13 +182,19 @@ def aws_env(fresh_aws_env) -> dict[str, str]:
     """``fresh_aws_env`` with the account bootstrapped in ``BOOTSTRAPPED_REGIONS``: its setting names
     the bootstrap's role (docs/aws-rules.md#r51-the-account-bootstrap), so stages may log, as after
     ``bluegreen bootstrap`` on AWS. (``test_bootstrap`` applies the bootstrap itself.)"""
+    bootstrap_account(fresh_aws_env)
+    return fresh_aws_env
+
+
+def bootstrap_account(env: dict[str, str]) -> None:
+    """Name the bootstrap's role in ``env``'s moto account in ``BOOTSTRAPPED_REGIONS`` (again after
+    a test resets the emulator, which forgets it)."""
     import boto3
 
     for region in BOOTSTRAPPED_REGIONS:
-        boto3.client("apigateway", endpoint_url=fresh_aws_env["AWS_ENDPOINT_URL"], region_name=region,
+        boto3.client("apigateway", endpoint_url=env["AWS_ENDPOINT_URL"], region_name=region,
                      aws_access_key_id="test", aws_secret_access_key="test").update_account(patchOperations=[
                          {"op": "replace", "path": "/cloudwatchRoleArn", "value": bootstrapped_role(region)}])
-    return fresh_aws_env
 
 
 def var_args(deployment: str, **variables) -> list[str]:

@@ -23,6 +23,7 @@ from generator.core.messages import bootstrap as msg
 from generator.core.messages import model as model_msg
 from generator.local.moto_extras import LOGGING_ROLE_MISSING
 from generator.model import naming
+from generator.model.loader import load_stack_file
 
 OTHER_ROLE = "arn:aws:iam::123456789012:role/platform-team-apigw-logs"
 
@@ -149,7 +150,14 @@ def test_a_logging_stack_fails_without_the_bootstrap_applies_after_it_and_destro
     folder = tmp_path / ".bluegreen/bootstrap/us-east-1"
     assert (folder / "terraform.tfstate").is_file()  # the default folder keeps the state
     assert _apigateway(on_moto, "us-east-1").get_account()["cloudwatchRoleArn"] == bootstrapped_role("us-east-1")
-    terraform(["apply", "-auto-approve"], stack_dir, on_moto, timeout=600)  # the stack logs now
+    # The failed apply left the stage created but tainted, and its create-before-destroy
+    # replacement collides with its own name (docs/aws-rules.md#r51-the-account-bootstrap): the
+    # documented untaint lets the next apply update it in place, and the stack logs now.
+    with pytest.raises(ExternalToolFailed, match="Stage already exists"):
+        terraform(["apply", "-auto-approve"], stack_dir, on_moto, timeout=600)
+    stage = naming.Addresses(load_stack_file(EXAMPLE).stacks[0].deployments[0]).stage
+    terraform(["untaint", stage], stack_dir, on_moto)
+    terraform(["apply", "-auto-approve"], stack_dir, on_moto, timeout=600)
 
     again = _bootstrap(capsys, "--region", "us-east-1")
     assert "Apply complete! Resources: 0 added, 0 changed, 0 destroyed." in again  # idempotent

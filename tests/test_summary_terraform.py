@@ -18,7 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import copy_example, terraform
+from conftest import bootstrap_account, copy_example, terraform
 
 from generator.cli import program as cli
 from generator.releasing.plan_summary import render_summary, summarize
@@ -52,6 +52,7 @@ class Stage:
     def __init__(self, tmp_path: Path, env: dict[str, str], capsys, module: bool = False):
         # Both tests deploy the example (function hello-hello) on this module's moto server.
         urllib.request.urlopen(urllib.request.Request(f"{env['AWS_ENDPOINT_URL']}/moto-api/reset", method="POST"))
+        bootstrap_account(env)  # the reset forgot the account's CloudWatch role
         self.stack_file, self.env, self.capsys, self.module = copy_example(tmp_path), env, capsys, module
         self.out = tmp_path / "cdktf.out"
         self.where = tmp_path if module else self.out / "stacks" / "hello"
