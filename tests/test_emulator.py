@@ -289,6 +289,17 @@ def test_terraform_outputs_that_are_not_an_object_are_an_external_tool_failure(p
         Terraform({}).outputs(tmp_path)
 
 
+def test_terraform_collects_garbage_only_near_its_memory_limit_unless_the_caller_says_otherwise(monkeypatch):
+    from generator.terraform.runner import automation_environment
+
+    monkeypatch.delenv("GOGC", raising=False)
+    monkeypatch.delenv("GOMEMLIMIT", raising=False)
+    assert (automation_environment()["GOGC"], automation_environment()["GOMEMLIMIT"]) == ("off", "1GiB")
+    assert automation_environment(base={"GOGC": "100"})["GOGC"] == "100"
+    monkeypatch.setenv("GOMEMLIMIT", "512MiB")
+    assert automation_environment()["GOMEMLIMIT"] == "512MiB"
+
+
 def test_an_unchecked_terraform_run_returns_its_exit_status(terraform_env, tmp_path):
     result = Terraform(terraform_env).run(["apply", "-auto-approve"], tmp_path, check=False)
     assert result.returncode == 1 and "No configuration files" in result.stderr
