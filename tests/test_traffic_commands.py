@@ -21,6 +21,7 @@ from generator.core.messages import cli as cli_msg
 from generator.core.messages import releasing as releasing_msg
 from generator.core.messages import traffic as traffic_msg
 from generator.model.traffic import format_weight, parse_weight
+from generator.terraform.state import read_state
 
 
 @pytest.fixture
@@ -458,6 +459,18 @@ def test_promote_takes_a_green_the_applied_alias_gives_any_weight(shop, out, cap
     applied(out, orders=dict(serves="3", weights={"4": 0.1}, newest="4", first="1", variables=("3", "4", 0.1)))
     assert run(capsys, "promote", shop, "orders", "--out", out)[0] == 0
     assert json.loads(traffic(shop))["orders"] == {"blue_version": "4", "green_version": None, "green_weight": 0}
+
+
+def test_promote_reads_the_applied_state_once(shop, out, capsys, monkeypatch):
+    # With an S3 backend each read is a terraform state pull: the version named, the canary check
+    # and the pin must share one.
+    from generator.releasing import operations
+
+    applied(out, orders=dict(serves="3", weights={"4": 0.1}, newest="4", first="1", variables=("3", "4", 0.1)))
+    reads = []
+    monkeypatch.setattr(operations, "read_state", lambda *args: reads.append(args) or read_state(*args))
+    assert run(capsys, "promote", shop, "orders", "--version", "4", "--out", out)[0] == 0
+    assert len(reads) == 1
 
 
 def test_promote_without_an_applied_state_cannot_tell_and_refuses(shop, capsys, tmp_path):

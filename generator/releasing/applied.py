@@ -100,14 +100,17 @@ def _split(primary: str, weights: dict[str, float]) -> str:
 
 
 def _version(value: object, attribute: str) -> str | None:
-    if value is None:
-        return None
     # The state file's path is the caller's to know: here it is named by what it is.
+    return None if value is None else checked_version(value, InFile("Terraform state", attribute))
+
+
+def checked_version(value: object, where: InFile) -> str:
+    """``value`` when it is a version number that fits (``model.traffic.is_version``); else
+    ``InvalidInput`` at ``where``, saying whether it is too large or not a number at all."""
     if is_too_large(value):
-        raise InvalidInput(Problem(InFile("Terraform state", attribute),
-                                   msg.version_must_be_at_most_the_largest(value)))
+        raise InvalidInput(Problem(where, msg.version_must_be_at_most_the_largest(value)))
     if not is_version(value):
-        raise InvalidInput(Problem(InFile("Terraform state", attribute), msg.must_be_a_version_number(value)))
+        raise InvalidInput(Problem(where, msg.must_be_a_version_number(value)))
     return value
 
 

@@ -11,17 +11,18 @@ A problem of a deployment's traffic or applied state names the deployment with i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from ..core.errors import Argument, InFile, InvalidInput, OfDeployment, Problem
 from ..core.messages import releasing as msg
 from ..model.loader import StackFile
 from ..model.stack import Deployment, Stack
-from ..model.traffic import Traffic, is_too_large, is_version
+from ..model.traffic import Traffic, is_version
 from ..model.traffic_file import read_traffic, traffic_lock, write_traffic
 from ..output.workspace import Workspace
 from ..terraform.state import read_state
-from .applied import applied
+from .applied import Applied, applied, checked_version
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,12 @@ class Target:
     @property
     def where(self) -> OfDeployment:
         return OfDeployment(self.stack.name, self.deployment.name)
+
+    @cached_property
+    def live(self) -> Applied | None:
+        """What the stack folder's applied state says, read once for the command: with an S3
+        backend each read is a ``terraform state pull``, and promote may ask three times."""
+        return applied(self.deployment, read_state(self.stack_dir, self.remote_state))
 
 
 def locate(stack_file: StackFile, name: str, workspace: Workspace) -> Target:
@@ -120,7 +127,7 @@ def _check_served(target: Target, blue: str, first_pin: bool) -> None:
     to read, nothing can be told; only the first pin before any apply goes ahead (there is no
     traffic yet to move).
     """
-    live = applied(target.deployment, read_state(target.stack_dir, target.remote_state))
+    live = target.live
     if live is not None:
         if blue not in live.served:
             serves = " and ".join(f"v{version}" for version in live.served)
@@ -140,25 +147,19 @@ def set_traffic(target: Target, traffic: Traffic) -> tuple[Traffic, Traffic]:
 
 def applied_version(target: Target, what: str) -> str:
     """``newest`` (the newest published version) or ``serving_blue``, from the applied state."""
-    live = applied(target.deployment, read_state(target.stack_dir, target.remote_state))
+    live = target.live
     value = (live.newest_version if what == "newest" else live.serving_blue) if live else None
     if value is None:
         raise InvalidInput(Problem(target.where,
                                    msg.version_must_be_applied(target.stack_dir)))
-    if is_too_large(value):
-        raise InvalidInput(Problem(InFile(str(target.stack_dir), f"{what} version"),
-                                   msg.version_must_be_at_most_the_largest(value)))
-    if not is_version(value):
-        raise InvalidInput(Problem(InFile(str(target.stack_dir), f"{what} version"),
-                                   msg.must_be_a_version_number(value)))
-    return value
+    return checked_version(value, InFile(str(target.stack_dir), f"{what} version"))
 
 
 def _published(target: Target, version: str | None) -> str | None:
     """``version``, refused when the applied state shows the function never published it."""
     if version is None:
         return None
-    live = applied(target.deployment, read_state(target.stack_dir, target.remote_state))
+    live = target.live
     newest = live.newest_version if live else None
     if is_version(newest) and is_version(version) and int(version) > int(newest):
         raise InvalidInput(Problem(Argument("--version"),
