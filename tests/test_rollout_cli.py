@@ -5,6 +5,7 @@ The runs against the emulator are in ``test_rollout_e2e.py``; these need no serv
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from datetime import UTC, datetime, timedelta
@@ -25,7 +26,18 @@ from generator.model.rollout_record import Outcome, read_records, write_record
 from generator.model.stack import Deployment, Function, Stack
 from generator.model.traffic import Traffic
 from generator.releasing import rollout_watch
-from generator.releasing.rollout_watch import BAKING, ENDED, PROMOTING, SMOKE, Snapshot, Tracker, render
+from generator.releasing.rollout_watch import (
+    BAKING,
+    ENDED,
+    FINAL_BAKING,
+    HOLDING,
+    PROMOTING,
+    ROLLING_BACK,
+    SMOKE,
+    Snapshot,
+    Tracker,
+    render,
+)
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
@@ -71,7 +83,8 @@ def test_help_documents_the_rollout_exit_statuses(capsys):
     with pytest.raises(SystemExit):
         cli.main(["--help"])
     text = capsys.readouterr().out
-    assert "  4    rollout: rolled back (an alarm, the smoke test, a failed call)," in text
+    assert "  4    rollout: rolled back (an alarm, an error rate, the smoke test, a failed\n" in text
+    assert "call), also after promotion, inconclusive (too few invocations), aborted or not" in text
     assert "  5    rollout: someone changed the alias during the rollout; it was left" in text
 
 
@@ -143,6 +156,119 @@ def test_a_rollback_shows_weight_0_and_the_blue_the_execution_started_from():
         _entered(4, machine.ROLLED_BACK, 6)])
     assert tracker.blue == "3"
     assert tracker.snapshot("svc-v4", "FAILED", {}, START.timestamp()).weight == 0
+
+
+# --- the gates' readings, read off the history ------------------------------------------------------
+
+GATED = Plan(steps=(0.1, 0.5), bake_s=60, check_every_s=10, alarm_names=("err",), min_invocations=50, hold_s=30,
+             final_bake_s=40, max_error_rate=0.01)
+
+
+def _read(event_id: int, name: str, seconds: int, step: tuple[list, list], whole: tuple[list, list] | None = None) -> dict:
+    """A check's GetMetricData state exited: its output carries the windows' readings as the
+    state machine's ResultSelector leaves them (``[[12.0]]``, ``[[]]`` with no value)."""
+    output: dict = {"blue": "3", "checks": {"n": 1}, "step_metrics": {"invocations": step[0], "error_rate": step[1]}}
+    if whole is not None:
+        output["rollout_metrics"] = {"invocations": whole[0], "error_rate": whole[1]}
+    return {"id": event_id, "type": "TaskStateExited", "timestamp": START + timedelta(seconds=seconds),
+            "stateExitedEventDetails": {"name": name, "output": json.dumps(output)}}
+
+
+def _at(seconds: int) -> float:
+    return (START + timedelta(seconds=seconds)).timestamp()
+
+
+def test_progress_shows_the_invocations_and_error_rate_the_last_check_read():
+    tracker = Tracker(GATED)
+    tracker.read([_entered(1, machine.step_state(1, machine.SET_WEIGHT), 2),
+                  _entered(2, machine.step_state(1, machine.START_BAKE), 3)])
+    line = render(tracker.snapshot("svc-v4", "RUNNING", {"err": "OK"}, _at(4)))
+    assert line == "svc-v4: step 1/2, green 10%, 0/50 invocations, error rate not judged yet (max 1%), baking, " \
+        "59s left; alarms: err OK"
+    # below min_invocations the state machine's rate is 0 by its expression: shown as not judged
+    tracker.read([_read(3, machine.step_state(1, machine.READ_STEP), 13, ([[12.0]], [[0.0]]))])
+    line = render(tracker.snapshot("svc-v4", "RUNNING", {"err": "OK"}, _at(14)))
+    assert line == "svc-v4: step 1/2, green 10%, 12/50 invocations, error rate not judged yet (max 1%), baking, " \
+        "49s left; alarms: err OK"
+    tracker.read([_read(4, machine.step_state(1, machine.READ_STEP), 23, ([[250.0]], [[0.004]]), ([[12.0]], [[0.0]])),
+                  _read(5, machine.step_state(1, machine.READ_ROLLOUT), 23, ([[250.0]], [[0.004]]),
+                        ([[262.0]], [[0.0038]]))])
+    snapshot = tracker.snapshot("svc-v4", "RUNNING", {"err": "OK"}, _at(24))
+    assert (snapshot.invocations, snapshot.error_rate, snapshot.rollout_error_rate) == (250.0, 0.004, 0.0038)
+    assert render(snapshot) == "svc-v4: step 1/2, green 10%, 250/50 invocations, error rate 0.4% (max 1%), " \
+        "baking, 39s left; alarms: err OK"
+    assert tracker.last_id == 5
+
+
+def test_a_window_with_no_value_yet_shows_none_and_a_new_step_starts_from_nothing():
+    tracker = Tracker(GATED)
+    tracker.read([_entered(1, machine.step_state(1, machine.START_BAKE), 0),
+                  _read(2, machine.step_state(1, machine.READ_STEP), 10, ([[80.0]], [[0.0]]))])
+    assert tracker.snapshot("svc-v4", "RUNNING", {}, _at(11)).invocations == 80.0
+    tracker.read([_entered(3, machine.step_state(2, machine.START_BAKE), 60)])
+    assert tracker.snapshot("svc-v4", "RUNNING", {}, _at(61)).invocations is None  # step 2's window: nothing yet
+    tracker.read([_read(4, machine.step_state(2, machine.READ_STEP), 70, ([[]], [[]]))])
+    snapshot = tracker.snapshot("svc-v4", "RUNNING", {}, _at(71))
+    assert (snapshot.invocations, snapshot.error_rate) == (None, None)
+    assert ", 0/50 invocations, error rate not judged yet (max 1%), baking, 49s left" in render(snapshot)
+
+
+def test_a_step_past_its_bake_shows_it_is_holding_for_traffic_with_the_holds_time_left():
+    tracker = Tracker(GATED)
+    tracker.read([_entered(1, machine.step_state(1, machine.START_BAKE), 0),
+                  _read(2, machine.step_state(1, machine.READ_STEP), 60, ([[31.0]], [[0.0]]))])
+    snapshot = tracker.snapshot("svc-v4", "RUNNING", {}, _at(65))
+    assert (snapshot.phase, snapshot.bake_left_s) == (HOLDING, GATED.hold_s - 5)
+    assert render(snapshot) == "svc-v4: step 1/2, green 10%, 31/50 invocations, error rate not judged yet (max 1%), " \
+        "holding for traffic, 25s left; alarms: "
+    # with no traffic required, a step never holds
+    free = Tracker(dataclasses.replace(GATED, min_invocations=0, hold_s=0))
+    free.read([_entered(1, machine.step_state(1, machine.START_BAKE), 0)])
+    assert free.snapshot("svc-v4", "RUNNING", {}, _at(65)).phase == BAKING
+
+
+def test_the_final_bake_shows_green_at_100_and_its_own_readings():
+    tracker = Tracker(GATED)
+    tracker.read([_entered(1, machine.step_state(2, machine.START_BAKE), 0),
+                  _read(2, machine.step_state(2, machine.READ_STEP), 60, ([[90.0]], [[0.002]])),
+                  _entered(3, machine.PROMOTE, 61), _entered(4, machine.final_state(machine.START_BAKE), 62)])
+    snapshot = tracker.snapshot("svc-v4", "RUNNING", {"err": "OK"}, _at(62))
+    assert (snapshot.phase, snapshot.step, snapshot.weight, snapshot.invocations) == (FINAL_BAKING, 2, 1.0, None)
+    tracker.read([_read(5, machine.final_state(machine.READ_STEP), 72, ([[70.0]], [[0.0]])),
+                  _read(6, machine.final_state(machine.READ_ROLLOUT), 72, ([[70.0]], [[0.0]]), ([[400.0]], [[0.001]]))])
+    snapshot = tracker.snapshot("svc-v4", "RUNNING", {"err": "OK"}, _at(80))
+    assert render(snapshot) == "svc-v4: step 2/2, green 100%, 70 invocations, error rate 0% (max 1%), final bake, " \
+        "22s left; alarms: err OK"
+    assert snapshot.rollout_error_rate == 0.001
+    # past the final bake there is no hold: the time left stops at 0
+    assert tracker.snapshot("svc-v4", "RUNNING", {}, _at(200)).phase == FINAL_BAKING
+
+
+@pytest.mark.parametrize("rolling_back, ended", [(machine.INCONCLUSIVE, machine.INCONCLUSIVE_END),
+                                                 (machine.ROLL_BACK_PROMOTION, machine.ROLLED_BACK_PROMOTION)])
+def test_an_inconclusive_rollout_or_one_rolled_back_after_promotion_ends_at_weight_0(rolling_back, ended):
+    tracker = Tracker(GATED)
+    tracker.read([_entered(1, machine.step_state(1, machine.START_BAKE), 0),
+                  _read(2, machine.step_state(1, machine.READ_STEP), 90, ([[3.0]], [[0.0]]))])
+    if ended == machine.ROLLED_BACK_PROMOTION:
+        tracker.read([_entered(3, machine.final_state(machine.START_BAKE), 100)])
+        assert tracker.weight == 1.0
+    tracker.read([_entered(4, rolling_back, 101)])
+    assert tracker.snapshot("svc-v4", "RUNNING", {}, _at(101)).phase == ROLLING_BACK
+    tracker.read([_entered(5, ended, 102)])
+    snapshot = tracker.snapshot("svc-v4", "FAILED", {}, _at(103))
+    assert (snapshot.phase, snapshot.weight) == (ENDED, 0)
+    step = 1 if ended == machine.INCONCLUSIVE_END else 2
+    assert render(snapshot) == f"svc-v4: step {step}/2, green 0%, failed; alarms: "
+
+
+def test_a_state_machine_applied_before_the_gates_shows_no_invocations():
+    # Its definition reads no metrics (read_plan: min_invocations None), so there is nothing to show.
+    tracker = Tracker(PLAN)
+    tracker.read([_entered(1, machine.step_state(1, machine.START_BAKE), 0),
+                  _read(2, machine.step_state(1, machine.READ_STEP), 10, ([[12.0]], [[0.0]]))])
+    assert render(tracker.snapshot("svc-v4", "RUNNING", {}, _at(11))) == \
+        "svc-v4: step 1/2, green 10%, baking, 49s left; alarms: "
 
 
 def test_status_and_guard_read_no_aws_while_nothing_is_applied_and_say_why_they_cannot(capsys, ship, tmp_path,
@@ -266,7 +392,7 @@ def _record(ship: Path) -> dict:
 def test_progress_counts_the_applied_state_machines_steps_not_the_stack_files(capsys, ship, tmp_path, monkeypatch):
     assert machine.read_plan(json.dumps(machine.definition("f", "live", "2", ["a", "b"], Rollout(
         steps=(0.05, 0.2, 0.6), bake_s=30, check_every_s=10, max_error_rate=0.1)))) == \
-        Plan((0.05, 0.2, 0.6), 30, 10, ("a", "b"))
+        Plan((0.05, 0.2, 0.6), 30, 10, ("a", "b"), min_invocations=50, hold_s=30, final_bake_s=30, max_error_rate=0.1)
     assert machine.read_plan("{}") is None and machine.read_plan(None) is None
     # Applied with two steps; the stack file has one step since (not applied yet).
     ship.write_text(ship.read_text().replace("steps=(0.1, 0.5)", "steps=(0.25,)"))
@@ -276,7 +402,7 @@ def test_progress_counts_the_applied_state_machines_steps_not_the_stack_files(ca
                 Traffic("1", "2", 0.5)).install(monkeypatch)
     code, out, _ = run(capsys, "guard", ship, "--out", tmp_path / "out")
     assert code == 1
-    assert out.startswith("ship/svc: running: svc-v2: step 2/2, green 50%, baking"), out
+    assert out.startswith("ship/svc: running: svc-v2: step 2/2, green 50%, 0/50 invocations"), out
     assert "alarms: ship-svc-live-green-error-rate OK;" in out  # the applied alarms, read off the definition
 
 
@@ -289,7 +415,7 @@ def test_a_rollout_removed_from_the_stack_file_can_still_be_seen_attached_and_ab
     ScriptedAws(["RUNNING"], history, Traffic("1", "2", 0.1)).install(monkeypatch)
     code, shown, _ = run(capsys, "status", ship, "--out", out)
     assert code == 0
-    assert "  rollout running: svc-v2: step 1/2, green 10%, baking" in shown, shown
+    assert "  rollout running: svc-v2: step 1/2, green 10%, 0/50 invocations" in shown, shown
     assert "(no longer in the stack file, still applied)" in shown
     code, shown, err = run(capsys, "guard", ship, "--out", out)
     assert code == 1 and msg.WAIT_OR_ABORT in shown and err == f"{msg.rollouts_block_apply(1)}\n"

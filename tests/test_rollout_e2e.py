@@ -1,9 +1,13 @@
 """``bluegreen rollout --local`` end to end: the state machine runs on the emulator and moves the alias.
 
 One project and one emulator for the module (``up --local``); each test publishes a new version
-with ``up --local`` and rolls it out with bakes of two seconds, checked every second. moto never
-evaluates alarms, so the tests set their states (``set_alarm_state``); it never runs the handler,
-so the smoke test's failing answer is queued (``/moto-api/static/lambda-simple/response``).
+with ``up --local`` and rolls it out with bakes of two seconds, checked every second. The stack is
+tuned for the emulator (``metric_delay_s=0``, a function timeout of one second) and keeps the
+default ``min_invocations`` (50): moto publishes no Lambda metrics, so a rollout that must promote
+has its green invocations written by the test (``Traffic``), else each step holds and ends
+inconclusive. moto never evaluates alarms, so the tests set their states (``set_alarm_state``); it
+never runs the handler, so the smoke test's failing answer is queued
+(``/moto-api/static/lambda-simple/response``).
 """
 
 from __future__ import annotations
@@ -11,12 +15,15 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -31,9 +38,9 @@ STACK = f'''
 from generator import Deployment, Function, Rollout, Stack
 
 STACKS = [Stack(name="ship", region="us-east-1", deployments=[Deployment(
-    name="svc", function=Function(source="src", handler="app.handler", runtime="python3.12", timeout_s=5),
+    name="svc", function=Function(source="src", handler="app.handler", runtime="python3.12", timeout_s=1),
     rollout=Rollout(steps=(0.1, 0.5), bake_s=2, check_every_s={CHECK_EVERY_S}, max_error_rate=0.01,
-                    gate_alarms=("ship-gate",), smoke_event={{"path": "/health"}}))])]
+                    gate_alarms=("ship-gate",), smoke_event={{"path": "/health"}}, metric_delay_s=0))])]
 '''
 GREEN_ALARM = "ship-svc-live-green-error-rate"
 
@@ -58,8 +65,11 @@ class Project:
         (self.root / "src/app.py").write_text(f"def handler(event, context):\n    return {self.release}\n")
         up = self.run("up", "ship.py", "--local")
         assert up.returncode == 0, up.stderr
-        return max(v["Version"] for v in self.aws("lambda").list_versions_by_function(
-            FunctionName="ship-svc")["Versions"] if v["Version"] != "$LATEST")
+        return self.newest()
+
+    def newest(self) -> str:
+        return max((v["Version"] for v in self.aws("lambda").list_versions_by_function(
+            FunctionName="ship-svc")["Versions"] if v["Version"] != "$LATEST"), key=int)
 
     @property
     def endpoint(self) -> str:
@@ -83,6 +93,50 @@ class Project:
 
     def set_alarm(self, name: str, state: str) -> None:
         self.aws("cloudwatch").set_alarm_state(AlarmName=name, StateValue=state, StateReason="test")
+
+    def writing(self, version: str, invocations: int = 30) -> Traffic:
+        """Green's invocations written while the block runs (``Traffic``)."""
+        return Traffic(self, version, invocations)
+
+
+class Traffic:
+    """Green's invocations written to CloudWatch while a rollout runs, as Lambda publishes them.
+
+    As a context manager, a thread writes ``invocations`` (and 0 errors) every ``EVERY_S``, each
+    stamped with the time of writing, so that every check of a step reads some from the step's
+    start on. ``write`` puts one datapoint per metric (Sum: a count) with any timestamp.
+    """
+
+    EVERY_S = 0.5
+
+    def __init__(self, project: Project, version: str, invocations: int = 30):
+        self.cloudwatch, self.version, self.invocations = project.aws("cloudwatch"), version, invocations
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def write(self, invocations: float, errors: float, at: datetime | None = None) -> None:
+        # What Lambda publishes for the invocations a version served through an alias, exactly
+        # these three dimensions (docs/aws-rules.md#r48-alarms-scoped-to-a-version): written out
+        # here, not taken from the state machine's model, so that the test checks its query.
+        dimensions = [{"Name": "FunctionName", "Value": "ship-svc"}, {"Name": "Resource", "Value": "ship-svc:live"},
+                      {"Name": "ExecutedVersion", "Value": self.version}]
+        stamp = at or datetime.now(UTC)
+        self.cloudwatch.put_metric_data(Namespace="AWS/Lambda", MetricData=[
+            {"MetricName": name, "Dimensions": dimensions, "Timestamp": stamp, "Value": value, "Unit": "Count"}
+            for name, value in (("Invocations", invocations), ("Errors", errors))])
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.write(self.invocations, 0)
+            self._stop.wait(self.EVERY_S)
+
+    def __enter__(self) -> Traffic:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
 
 
 @pytest.fixture(scope="module")
@@ -142,10 +196,17 @@ def test_a_rollout_promotes_and_the_next_plan_changes_no_resource(project):
     project.set_alarm("ship-gate", "OK")
     assert firing.returncode == 2 and msg.alarms_must_not_be_firing(["ship-gate"]) in firing.stderr
 
-    result = project.run("rollout", "ship.py", "svc", "--local")
+    with project.writing(green):
+        result = project.run("rollout", "ship.py", "svc", "--local")
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"ship/svc: started svc-v{green} (v{green})" in result.stdout
-    assert "step 1/2, green 10%, baking" in result.stdout and "step 2/2, green 50%, baking" in result.stdout
+    # A line per change in a CI log, with what the gates last read.
+    for step, weight in ((1, 10), (2, 50)):
+        assert re.search(rf"step {step}/2, green {weight}%, \d+/50 invocations, error rate "
+                         r"(not judged yet|\d+(\.\d+)?%) \(max 1%\), baking", result.stdout), result.stdout
+    # The final bake needs no count (the steps had theirs), and still reads the rate.
+    assert re.search(r"step 2/2, green 100%, \d+ invocations, error rate .*, final bake", result.stdout), \
+        result.stdout
     assert "ship/svc: promoted\n" in result.stdout
     assert project.alias() == (green, {})
     assert project.committed() == {"blue_version": green, "green_version": None, "green_weight": 0}
@@ -200,7 +261,7 @@ def test_an_alarm_during_the_bake_puts_traffic_back_on_blue_within_a_check(proje
     assert project.committed() == {"blue_version": blue, "green_version": None, "green_weight": 0}
     outcome = project.outcome()
     assert outcome["result"] == "rolled back"
-    assert outcome["reason"] == f"Alarm {GREEN_ALARM} is in ALARM."
+    assert outcome["reason"] == f"Alarm {GREEN_ALARM} is in ALARM (step 1)."
     # A rerun picks up the ended execution and reports what is recorded, touching nothing.
     project.traffic.write_text(project.traffic.read_text())
     before = (project.traffic.stat().st_mtime_ns, project.record.read_bytes())
@@ -213,21 +274,19 @@ def test_an_alarm_during_the_bake_puts_traffic_back_on_blue_within_a_check(proje
 def test_a_killed_cli_leaves_the_rollout_running_and_attach_writes_the_outcome(project):
     # Another attempt at the version the alarm stopped: --retry starts svc-vN-2.
     blue, green = project.committed()["blue_version"], project.outcome()["green_version"]
-    rollout = project.start("--retry")
-    _events(rollout, _baking(1))
-    rollout.send_signal(signal.SIGKILL)
-    rollout.wait(timeout=30)
     name = f"svc-v{green}-2"
-    guard = project.run("guard", "ship.py", "--local")
-    assert guard.returncode == 1 and f"ship/svc: running: {name}: step 1/2" in guard.stdout, guard.stdout
-    status = project.run("status", "ship.py", "--local")
-    assert f"  rollout running: {name}: step" in status.stdout, status.stdout
-    sfn = project.aws("stepfunctions")
-    arn = f"arn:aws:states:us-east-1:123456789012:execution:ship-svc-rollout:{name}"
-    deadline = time.monotonic() + 60
-    while sfn.describe_execution(executionArn=arn)["status"] == "RUNNING":
-        assert time.monotonic() < deadline
-        time.sleep(0.2)
+    with project.writing(green):
+        rollout = project.start("--retry")
+        _events(rollout, _baking(1))
+        rollout.send_signal(signal.SIGKILL)
+        rollout.wait(timeout=30)
+        guard = project.run("guard", "ship.py", "--local")
+        # Step 1, or step 2 already when the machine is busy: its bakes are two seconds.
+        assert guard.returncode == 1 and re.search(rf"ship/svc: running: {name}: step [12]/2, ", guard.stdout), \
+            guard.stdout
+        status = project.run("status", "ship.py", "--local")
+        assert f"  rollout running: {name}: step" in status.stdout, status.stdout
+        _wait_until_ended(project, name)
     assert project.alias() == (green, {})  # the execution carried on without the CLI
     assert project.committed()["blue_version"] == blue  # nothing written yet
     guard = project.run("guard", "ship.py", "--local")
@@ -274,11 +333,14 @@ def test_abort_stops_the_execution_puts_the_alias_on_blue_and_writes_weight_0(pr
 
 def test_a_hand_moved_alias_ends_the_rollout_as_interfered_and_git_records_what_it_serves(project):
     blue, green = project.committed()["blue_version"], project.outcome()["green_version"]
-    rollout = project.start("--retry")
-    _events(rollout, _baking(1))
-    project.aws("lambda").update_alias(FunctionName="ship-svc", Name="live", FunctionVersion=green,
-                                       RoutingConfig={})
-    assert rollout.wait(timeout=60) == 5
+    # With green's traffic, step 1 passes and step 2 finds the alias changed before setting its
+    # weight (without, step 1 would hold and end inconclusive first).
+    with project.writing(green):
+        rollout = project.start("--retry")
+        _events(rollout, _baking(1))
+        project.aws("lambda").update_alias(FunctionName="ship-svc", Name="live", FunctionVersion=green,
+                                           RoutingConfig={})
+        assert rollout.wait(timeout=60) == 5
     assert project.alias() == (green, {})  # left as the hand set it
     assert project.committed() == {"blue_version": green, "green_version": None, "green_weight": 0}
     outcome = project.outcome()
@@ -315,10 +377,15 @@ def test_on_a_terminal_the_progress_is_one_line_rewritten_in_place(project):
 
 def test_up_refuses_while_a_rollout_runs_and_one_removed_from_the_stack_file_can_still_be_written(project):
     blue, green = project.committed()["blue_version"], project.publish()
-    started = project.run("rollout", "ship.py", "svc", "--local", "--no-wait")
-    assert started.returncode == 0, started.stderr
+    with project.writing(green):
+        started = project.run("rollout", "ship.py", "svc", "--local", "--no-wait")
+        assert started.returncode == 0, started.stderr
+        _up_blocks_and_a_removed_rollout_is_written(project, blue, green)
+
+
+def _up_blocks_and_a_removed_rollout_is_written(project: Project, blue: str, green: str) -> None:
     # up --local would apply the committed traffic (blue alone) under the rollout. Whether it is
-    # still running (its bakes take 4 s) or has ended unwritten by the time up looks, it blocks.
+    # still running (its bakes and final bake take 6 s) or has ended unwritten by the time up looks, it blocks.
     (project.root / "src/app.py").write_text("def handler(event, context):\n    return 'next'\n")
     up = project.run("up", "ship.py", "--local")
     assert up.returncode == 1, up.stdout + up.stderr
@@ -331,12 +398,7 @@ def test_up_refuses_while_a_rollout_runs_and_one_removed_from_the_stack_file_can
     declared = stack_file.read_text()
     stack_file.write_text(declared[:declared.index(",\n    rollout=Rollout(")] + ")])]\n")
     try:
-        sfn = project.aws("stepfunctions")
-        arn = f"arn:aws:states:us-east-1:123456789012:execution:ship-svc-rollout:svc-v{green}"
-        deadline = time.monotonic() + 60
-        while sfn.describe_execution(executionArn=arn)["status"] == "RUNNING":
-            assert time.monotonic() < deadline
-            time.sleep(0.2)
+        _wait_until_ended(project, f"svc-v{green}")
         status = project.run("status", "ship.py", "--local")
         assert f"  rollout not written: svc-v{green} ended (succeeded)" in status.stdout, status.stdout + status.stderr
         attach = project.run("rollout", "ship.py", "svc", "--local", "--attach")
@@ -346,6 +408,15 @@ def test_up_refuses_while_a_rollout_runs_and_one_removed_from_the_stack_file_can
         stack_file.write_text(declared)
     assert project.committed() == {"blue_version": green, "green_version": None, "green_weight": 0}
     assert project.outcome()["blue_version"] == blue
+
+
+def _wait_until_ended(project: Project, name: str) -> None:
+    sfn = project.aws("stepfunctions")
+    arn = f"arn:aws:states:us-east-1:123456789012:execution:ship-svc-rollout:{name}"
+    deadline = time.monotonic() + 60
+    while sfn.describe_execution(executionArn=arn)["status"] == "RUNNING":
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
 
 
 def _terraform_env(project: Project) -> dict[str, str]:

@@ -340,12 +340,17 @@ def test_a_module_argument_written_as_a_constant_is_read():
     assert summarize(plan).deployments[0].line == "module.hello: hello: blue v1 100% -> 100% (no change)"
 
 
+TRAFFIC = ("at least 100 invocations per step (held up to 120 s), error rate over each step and the whole rollout > "
+           "0.01, final bake 300 s at 100%")
+
+
 @pytest.mark.parametrize("case, line", [
-    ("rollout-added", "hello: rollout added: steps 10%, 50%, then 100%; 120 s per step, alarms read every 60 s; "
-                      "gates: hello-hello-live-green-error-rate (error rate > 0.01), hello-api-5xx"),
-    ("rollout-changed", "hello: rollout changes: steps 5%, 25%, 50%, then 100% (was 10%, 50%, then 100%); 120 s "
-                        "per step, alarms read every 60 s; gates: hello-hello-live-green-error-rate (error rate > "
-                        "0.01), hello-api-5xx"),
+    ("rollout-added", "hello: rollout added: steps 10%, 50%, then 100%; 240 s per step, gates read every 60 s; "
+                      f"{TRAFFIC}; gates: hello-hello-live-green-error-rate (error rate > 0.01), hello-api-5xx"),
+    ("rollout-changed", "hello: rollout changes: steps 5%, 25%, 50%, then 100% (was 10%, 50%, then 100%); 240 s "
+                        f"per step, gates read every 60 s; {TRAFFIC.replace('100 invocations', '20 invocations')} "
+                        f"(was {TRAFFIC}); gates: hello-hello-live-green-error-rate (error rate > 0.01), "
+                        "hello-api-5xx"),
 ])
 def test_a_plan_that_adds_or_changes_a_rollout_shows_its_steps_and_gates(case, line):
     assert extra_lines(case) == [line]

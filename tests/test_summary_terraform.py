@@ -96,8 +96,11 @@ def lines(plan: dict) -> tuple[list[str], str, str]:
         render_summary(summary, "text")
 
 
-ROLLOUT = ('rollout=Rollout(steps=(0.1, 0.5), bake_s=120, check_every_s=60, max_error_rate=0.01, '
-           'gate_alarms=("hello-api-5xx",)),\n                api=RestApi(')
+ROLLOUT = ('rollout=Rollout(steps=(0.1, 0.5), bake_s=240, check_every_s=60, max_error_rate=0.01, '
+           'gate_alarms=("hello-api-5xx",), min_invocations=100, max_hold_s=120, final_bake_s=300),'
+           '\n                api=RestApi(')
+TRAFFIC = ("at least 100 invocations per step (held up to 120 s), error rate over each step and the whole rollout > "
+           "0.01, final bake 300 s at 100%")
 
 
 def test_a_plan_names_the_version_it_publishes_what_changed_and_the_rollout(aws_env, tmp_path, capsys):
@@ -133,14 +136,15 @@ def test_a_plan_names_the_version_it_publishes_what_changed_and_the_rollout(aws_
     stage.edit_stack("from generator import ", "from generator import Rollout, ")
     stage.edit_stack("api=RestApi(", ROLLOUT)
     found, md, text = lines(stage.plan("rollout-added"))
-    assert found[1:] == ["hello: rollout added: steps 10%, 50%, then 100%; 120 s per step, alarms read every 60 s; "
-                         "gates: hello-hello-live-green-error-rate (error rate > 0.01), hello-api-5xx"]
+    assert found[1:] == ["hello: rollout added: steps 10%, 50%, then 100%; 240 s per step, gates read every 60 s; "
+                         f"{TRAFFIC}; gates: hello-hello-live-green-error-rate (error rate > 0.01), hello-api-5xx"]
     stage.apply()
     stage.edit_stack("steps=(0.1, 0.5)", "steps=(0.05, 0.25, 0.5)")
+    stage.edit_stack("min_invocations=100", "min_invocations=20")
     found, md, text = lines(stage.plan("rollout-changed"))
-    assert found[1:] == ["hello: rollout changes: steps 5%, 25%, 50%, then 100% (was 10%, 50%, then 100%); 120 s "
-                         "per step, alarms read every 60 s; gates: hello-hello-live-green-error-rate (error rate > "
-                         "0.01), hello-api-5xx"]
+    assert found[1:] == ["hello: rollout changes: steps 5%, 25%, 50%, then 100% (was 10%, 50%, then 100%); 240 s "
+                         f"per step, gates read every 60 s; {TRAFFIC.replace('100 invocations', '20 invocations')} "
+                         f"(was {TRAFFIC}); gates: hello-hello-live-green-error-rate (error rate > 0.01), hello-api-5xx"]
     assert "rollout changes: steps 5%, 25%, 50%" in md and "rollout changes: steps 5%, 25%, 50%" in text
 
 

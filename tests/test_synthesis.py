@@ -47,6 +47,18 @@ def without_metadata(value):
     return value
 
 
+def test_the_rollout_definition_matches_its_readable_golden(synthesized):
+    """The state machine's definition, one string in the JSON, laid out for a reviewer: every state,
+    its retries and its gates, as the stack file's rollout makes them."""
+    produced = json.loads((synthesized["ship"] / "stacks" / "ship" / "cdk.tf.json").read_text())
+    definition = json.loads(produced["resource"]["aws_sfn_state_machine"]["svc_rollout"]["definition"])
+    text = json.dumps(definition, indent=2) + "\n"
+    golden = GOLDEN / "ship.rollout-definition.json"
+    if UPDATE:
+        golden.write_text(text)
+    assert text == golden.read_text(), f"regenerate with BLUEGREEN_UPDATE_GOLDENS=1 and review the diff of {golden.name}"
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_synthesized_json_matches_the_golden_file(synthesized, name):
     produced = without_metadata(json.loads((synthesized[name] / "stacks" / name / "cdk.tf.json").read_text()))
@@ -216,6 +228,28 @@ def test_the_construct_refuses_an_invalid_deployment_listing_every_problem(tmp_p
     assert [str(p.where) for p in raised.value.problems] == [
         "shop.Orders.name", "shop.Orders.alias", "shop.Orders.function.source",
         "shop.Orders.function.handler", "shop.Orders.function.runtime"]
+
+
+def test_the_construct_refuses_a_metric_delay_only_the_emulator_accepts_unless_told_it_is_for_it(tmp_path):
+    from dataclasses import replace
+
+    from cdktf import App, TerraformStack
+
+    from generator import BlueGreenDeployment, Rollout
+    from generator.core.messages import rollout as msg
+    from generator.model.loader import load_stack_file
+
+    hello = load_stack_file(EXAMPLE).stacks[0].deployments[0]
+    quick = replace(hello, rollout=Rollout(steps=(0.5,), bake_s=6, check_every_s=2, max_error_rate=0.01,
+                                           metric_delay_s=0))
+    stack = TerraformStack(App(outdir=str(tmp_path)), "shop")
+    with pytest.raises(InvalidInput) as raised:
+        BlueGreenDeployment(stack, "for_aws", deployment=quick, name_prefix="shop", base_dir=ROOT / "stacks")
+    assert raised.value.render() == (f"shop.hello.rollout.metric_delay_s: "
+                                     f"{msg.metric_delay_is_for_the_emulator(60, 0)}")
+    emulator = TerraformStack(App(outdir=str(tmp_path / "emulator")), "shop")
+    BlueGreenDeployment(emulator, "for_the_emulator", deployment=quick, name_prefix="shop",
+                        base_dir=ROOT / "stacks", emulator=True)
 
 
 def _addresses(doc: dict) -> list[str]:

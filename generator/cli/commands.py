@@ -7,6 +7,7 @@ import os
 import shlex
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from ..core.errors import Argument, InvalidInput, Problem
@@ -39,6 +40,8 @@ def synth(args: argparse.Namespace) -> int:
         raise InvalidInput(Problem(Argument("--check"), msg.CHECK_CANNOT_BE_COMBINED_WITH_LOCAL))
     if args.check:
         return _check(args, stack_file, workspace)
+    if workspace.local:  # the emulator's output, which accepts timings for its immediate metrics
+        stack_file = replace(stack_file, emulator=True)
     mode = {"module": True} if args.module else {}  # a root synth is called as it always was
     result = synthesize(stack_file, workspace.out_dir, use_cache=not args.no_cache,
                         traffic_dir=workspace.traffic_dir, **mode)
@@ -200,7 +203,7 @@ def rollout_command(args: argparse.Namespace) -> int:
     target = locate(stack_file, args.deployment, workspace)
     result = run_rollout(args, target, _access(args, workspace, target.stack.region))
     exits = {STARTED: EXIT_OK, PROMOTED: EXIT_OK, INTERFERED: EXIT_INTERFERED, FAILED: EXIT_TOOL_FAILED}
-    return exits.get(result, EXIT_ROLLED_BACK)  # rolled back or aborted
+    return exits.get(result, EXIT_ROLLED_BACK)  # rolled back (also after promotion), inconclusive or aborted
 
 
 def guard_command(args: argparse.Namespace) -> int:

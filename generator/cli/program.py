@@ -44,8 +44,9 @@ exit status:
   {EXIT_TOOL_FAILED}    an external tool failed: terraform, the moto emulator, or a call to AWS
        (prune, rollout, guard, bootstrap; missing credentials too), or a rollout failed
        to put traffic back on blue
-  {EXIT_ROLLED_BACK}    rollout: rolled back (an alarm, the smoke test, a failed call),
-       aborted or not started; traffic is on blue and the traffic file says so
+  {EXIT_ROLLED_BACK}    rollout: rolled back (an alarm, an error rate, the smoke test, a failed
+       call), also after promotion, inconclusive (too few invocations), aborted or not
+       started; traffic is on blue and the traffic file says so
   {EXIT_INTERFERED}    rollout: someone changed the alias during the rollout; it was left
        as they set it, and the traffic file now says what it serves
   {EXIT_INTERRUPTED}  interrupted
@@ -203,7 +204,8 @@ def _rollout_commands(sub) -> None:
                        "execution is named after the deployment and that version, so running this again picks "
                        "it up instead of starting another), show its progress, and when it ends write the "
                        "outcome to the traffic file and <stack>.rollouts.json: promoted (blue := green, weight "
-                       "0, exit 0), rolled back or aborted (weight 0, exit 4), interfered (what the alias "
+                       "0, exit 0), rolled back (also after promotion), inconclusive or aborted (weight 0, blue "
+                       "serving, exit 4), interfered (what the alias "
                        "serves, exit 5). Before a start: blue pinned, green weight 0 in the traffic file, the "
                        "applied alias on blue alone, and a newer version than blue applied.", deployment=True)
     rollout.add_argument("--json", action="store_true", help="print one JSON object per event")

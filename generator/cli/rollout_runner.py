@@ -109,8 +109,10 @@ def _is_news(snapshot: Snapshot, shown: Snapshot | None, emit: _Emitter) -> bool
     """A change worth a line: anything but the bake's countdown (a terminal redraws that anyway)."""
     if shown is None or emit.redraws:
         return True
-    return (snapshot.status, snapshot.phase, snapshot.step, snapshot.alarms) != \
-        (shown.status, shown.phase, shown.step, shown.alarms)
+    # A check's new reading is news: a CI log shows how the count and the rate moved.
+    return (snapshot.status, snapshot.phase, snapshot.step, snapshot.alarms, snapshot.invocations,
+            snapshot.error_rate) != (shown.status, shown.phase, shown.step, shown.alarms, shown.invocations,
+                                     shown.error_rate)
 
 
 class _Emitter:

@@ -27,6 +27,13 @@ that uses the features below could not be applied locally at all, or would plan 
 - **API Gateway stages**: ``DeleteStage`` is refused while a base path mapping uses the stage, as
   AWS refuses it, so a plan that deletes a stage before moving its mapping fails here too
   (docs/aws-rules.md#r27-create-before-destroy).
+- **Metric math** (``generator.local.metric_math``): ``GetMetricData`` evaluates the one expression
+  a rollout's check sends, ``IF(<count> >= <N>, <errors> / <count>, 0)``, and refuses any other
+  (400 ``ValidationError``); moto 5.2.5 answers every metric-math expression with no values.
+- **Injected faults** (``generator.local.faults``): ``POST /moto-api/bluegreen/faults`` makes the
+  next Lambda ``Invoke`` or ``UpdateAlias`` of a function fail with a given error, so tests can
+  prove a rollout's Retry absorbs it; and an aws-sdk task's error is named ``Lambda.<code>``, in
+  Pascal case as on AWS (moto 5.2.5 says ``lambda.<code>``).
 
 Each answer is the documented shape of the Lambda API reference for that operation. Only ever
 bound to loopback (``emulator.LOOPBACK``).
@@ -41,6 +48,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
+
+from generator.local import faults, metric_math
 
 PROVISIONED_PATH = r"{0}/(?P<api_version>[^/]+)/functions/(?P<function_name>[\w_:%-]+)/provisioned-concurrency/?$"
 
@@ -63,6 +72,8 @@ def install() -> None:
     _alarm_filters()
     _logging_needs_account_role()
     _stages_in_use()
+    metric_math.install()
+    faults.install()
     setattr(models.LambdaFunction, "_bluegreen_extras", True)  # noqa: B010 (an attribute moto does not declare)
 
 

@@ -49,9 +49,10 @@ def deploy(stack_file: StackFile, workspace: Workspace, emulator: Emulator) -> I
 
 
 def with_local_state(stack_file: StackFile) -> StackFile:
-    """``stack_file`` with every stack's state local: the emulator's state is throwaway, and must
-    never reach (or wait for) a team's state bucket."""
-    return replace(stack_file, stacks=tuple(replace(stack, backend=None) for stack in stack_file.stacks))
+    """``stack_file`` with every stack's state local, marked for the emulator: the emulator's state
+    is throwaway, and must never reach (or wait for) a team's state bucket."""
+    return replace(stack_file, stacks=tuple(replace(stack, backend=None) for stack in stack_file.stacks),
+                   emulator=True)
 
 
 def _served(emulator: Emulator, stack: Stack, deployment: Deployment, outputs: dict[str, object]) -> ServedAlias:

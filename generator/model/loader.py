@@ -23,10 +23,14 @@ from .validation import validate_stacks
 
 @dataclass(frozen=True)
 class StackFile:
-    """A loaded and validated stack file; ``base_dir`` resolves each function's ``source``."""
+    """A loaded and validated stack file; ``base_dir`` resolves each function's ``source``.
+
+    ``emulator``: synthesized for the local emulator (``up --local``), which accepts what only its
+    immediate metrics make safe (``rollout_validation.refuse_for_aws``)."""
 
     path: Path
     stacks: tuple[Stack, ...]
+    emulator: bool = False
 
     @property
     def base_dir(self) -> Path:

@@ -16,6 +16,12 @@ from typing import Any
 # Lambda publishes its metrics at one-minute resolution: a shorter alarm period has no data.
 ALARM_PERIOD_S = 60
 MAX_STEPS = 10  # each step is a handful of states; ten keep the definition readable in a plan
+# How long CloudWatch may take to count an invocation on AWS, and the least a stack for AWS may
+# say (docs/aws-rules.md#r48-alarms-scoped-to-a-version); below it only the emulator, where
+# metrics count at once.
+METRIC_DELAY_S_DEFAULT = 180
+METRIC_DELAY_S_AWS_MIN = 60
+MIN_INVOCATIONS_DEFAULT = 50
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,17 @@ class Rollout:
     the rollout, such as an API Gateway 5XX alarm; ``smoke_event``, a JSON object sent to the
     green version before any traffic: a function error, or an answer with a ``statusCode`` of
     500 or more, stops the rollout before step 1.
+
+    The gates that hold on AWS, where metrics arrive minutes late
+    (docs/aws-rules.md#r47-rollouts-run-by-step-functions): ``metric_delay_s`` (default 180), how
+    long CloudWatch may take to count an invocation; every bake must last at least that plus the
+    function's timeout, and a stack for AWS may not set it below 60 (only the emulator's
+    ``--local`` commands accept less). ``min_invocations`` (default 50): a step passes only once
+    green served that many invocations during it; 0, written explicitly, lets a step pass with no
+    traffic. ``max_hold_s`` (default ``bake_s``): how long a step may run past its bake waiting
+    for them; then the rollout ends ``inconclusive`` and the alias goes back to blue.
+    ``final_bake_s`` (default ``bake_s``): how long the gates keep checking after green takes
+    100%; a failure then puts the old blue back (``rolled back after promotion``).
     """
 
     steps: tuple[float, ...] | list[float]
@@ -46,6 +63,10 @@ class Rollout:
     max_error_rate_above_blue: float | None = None
     gate_alarms: tuple[str, ...] | list[str] = ()
     smoke_event: Mapping[str, Any] | None = field(default=None, hash=False)
+    metric_delay_s: int = METRIC_DELAY_S_DEFAULT
+    min_invocations: int = MIN_INVOCATIONS_DEFAULT
+    max_hold_s: int | None = None
+    final_bake_s: int | None = None
 
     def __post_init__(self) -> None:
         for name in ("steps", "gate_alarms"):
@@ -54,6 +75,31 @@ class Rollout:
                 object.__setattr__(self, name, tuple(value))
 
     @property
+    def hold_s(self) -> int:
+        """``max_hold_s``, its default resolved."""
+        return self.bake_s if self.max_hold_s is None else self.max_hold_s
+
+    @property
+    def final_s(self) -> int:
+        """``final_bake_s``, its default resolved."""
+        return self.bake_s if self.final_bake_s is None else self.final_bake_s
+
+    @property
     def checks_per_step(self) -> int:
-        """How many times the alarms are read during one step's bake (the last at its end)."""
+        """How many times the gates are read during one step's bake (the last at its end)."""
         return self.bake_s // self.check_every_s
+
+    @property
+    def hold_checks(self) -> int:
+        """How many more checks a step may take, past its bake, waiting for ``min_invocations``."""
+        return self.hold_s // self.check_every_s
+
+    @property
+    def final_checks(self) -> int:
+        """How many checks the final bake, at 100%, takes."""
+        return self.final_s // self.check_every_s
+
+    @property
+    def most_checks(self) -> int:
+        """The checks of the longest rollout: every step held to its limit, then the final bake."""
+        return len(self.steps) * (self.checks_per_step + self.hold_checks) + self.final_checks

@@ -1,11 +1,17 @@
 """The rollout's state machine, in the Amazon States Language: a plain dict, no cdktf.
 
-It moves one alias from blue to green through the rollout's steps, reading the alarms every
-``check_every_s`` of each bake, and ends one of three ways (docs/aws-rules.md#r47-rollouts-run-by-step-functions):
+It moves one alias from blue to green through the rollout's steps, checking the gates every
+``check_every_s`` of each bake (``rollout_gates``: green's error rate over the step and over the
+whole rollout, the invocations it served, the alarms), keeps checking for ``final_bake_s`` after
+green takes 100%, and ends one of five ways (docs/aws-rules.md#r47-rollouts-run-by-step-functions):
 
 - **promoted**: green is the alias's primary version with no routing configuration;
-- **rolled back** (error ``RolledBack``): an alarm fired, the smoke test failed or a call
+- **rolled back** (error ``RolledBack``): a gate failed, the smoke test failed or a call
   failed; the alias is back on blue with no routing configuration and the cause names why;
+- **inconclusive** (error ``Inconclusive``): green served fewer than ``min_invocations`` in a
+  step, even after holding it; the alias is back on blue;
+- **rolled back after promotion** (error ``RolledBackAfterPromotion``): a gate failed in the
+  final bake; the alias is back on the old blue;
 - **interfered** (error ``Interfered``): the alias changed under the rollout (its revision id
   differs from the one the rollout's last change returned); the alias is left as it is.
 
@@ -22,9 +28,11 @@ reads the steps, bake and alarms back from an applied definition, which is what 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from . import rollout_gates as gates
 from .rollout import Rollout
 
 READ_ALIAS = "Read the alias"
@@ -36,6 +44,11 @@ SMOKE_ANSWER = "Check the smoke answer"
 SMOKE_ANSWERED_FAILURE = "Smoke test answered a failure"
 ALARM_FIRED = "Alarm fired"
 COMPOSITE_FIRED = "Composite alarm fired"
+FINAL_BAKE = "Final bake"
+ROLL_BACK_PROMOTION = "Roll back the promotion"
+ROLLED_BACK_PROMOTION = "Rolled back after promotion"
+INCONCLUSIVE = "Not enough traffic: roll back"
+INCONCLUSIVE_END = "Inconclusive"
 TASK_FAILED = "A call failed"
 INTERFERED = "Interfered"
 ROLL_BACK = "Roll back"
@@ -50,16 +63,22 @@ ROLLED_BACK_ERROR = "RolledBack"
 INTERFERED_ERROR = "Interfered"
 NOT_STARTED_ERROR = "NotStarted"
 ROLLBACK_FAILED_ERROR = "RollbackFailed"
+INCONCLUSIVE_ERROR = "Inconclusive"
+ROLLED_BACK_PROMOTION_ERROR = "RolledBackAfterPromotion"
 
-# A read is retried whatever failed; a change only on throttling and Lambda's own faults
-# (docs/aws-rules.md#r47-rollouts-run-by-step-functions), never on a refused revision, which is
-# someone else's change. Anything still failing rolls back.
-_BACKOFF = {"IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2}
-_RETRY_READ = [{"ErrorEquals": ["States.ALL"], **_BACKOFF}]
+# A read is retried whatever failed; a change and the smoke test only on Lambda's own faults and
+# throttling, with the backoff the Step Functions guide advises for Lambda, and a change also on a
+# concurrent update of the alias (docs/aws-rules.md#r47-rollouts-run-by-step-functions); never on a
+# refused revision, which is someone else's change. Anything still failing rolls back.
+_RETRY_READ = gates.RETRY_READ
 # The first read also waits out a role that IAM has not propagated yet (the apply just made it):
 # 1 + 2 + 4 + 8 + 16 s.
-_RETRY_FIRST_READ = [{"ErrorEquals": ["States.ALL"], **_BACKOFF, "MaxAttempts": 5}]
-_RETRY_CHANGE = [{"ErrorEquals": ["Lambda.TooManyRequestsException", "Lambda.ServiceException"], **_BACKOFF}]
+_RETRY_FIRST_READ = [{**_RETRY_READ[0], "MaxAttempts": 5}]
+LAMBDA_SERVICE_ERRORS = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
+                         "Lambda.ClientExecutionTimeoutException", "Lambda.TooManyRequestsException"]
+_LAMBDA_BACKOFF = {"IntervalSeconds": 2, "MaxAttempts": 6, "BackoffRate": 2}
+_RETRY_INVOKE = [{"ErrorEquals": LAMBDA_SERVICE_ERRORS, **_LAMBDA_BACKOFF}]
+_RETRY_CHANGE = [{"ErrorEquals": [*LAMBDA_SERVICE_ERRORS, "Lambda.ResourceConflictException"], **_LAMBDA_BACKOFF}]
 
 
 def step_state(step: int, what: str) -> str:
@@ -68,9 +87,34 @@ def step_state(step: int, what: str) -> str:
     return f"Step {step}: {what}" if step else f"{PROMOTE}: {what}"
 
 
+def final_state(what: str) -> str:
+    """``Final bake: wait`` and the like: the checks after green took 100%."""
+    return f"{FINAL_BAKE}: {what}"
+
+
 SET_WEIGHT, WAIT, CHECK_ALARMS, HEALTHY, COUNT, BAKED = ("set weight", "wait", "check alarms", "healthy?",
                                                         "count", "baked?")
+READ_STEP, READ_ROLLOUT = "read the step's metrics", "read the rollout's metrics"
 CHECK_ALIAS, UNCHANGED, START_BAKE = "check the alias", "unchanged?", "start the bake"
+STEP_RATE_HIGH, ROLLOUT_RATE_HIGH = "error rate over the step", "error rate over the rollout"
+SERVED_SOME, TOO_LITTLE, NO_TRAFFIC = "served any?", "too little traffic", "no traffic"
+
+
+@dataclass(frozen=True)
+class Green:
+    """What the definition rolls out: ``version`` of ``function_name`` through ``alias``."""
+
+    function_name: str
+    alias: str
+    version: str
+
+    @property
+    def dimensions(self) -> list[dict]:
+        """CloudWatch's dimensions of the invocations this version served through the alias
+        (docs/aws-rules.md#r48-alarms-scoped-to-a-version)."""
+        return [{"Name": "FunctionName", "Value": self.function_name},
+                {"Name": "Resource", "Value": f"{self.function_name}:{self.alias}"},
+                {"Name": "ExecutedVersion", "Value": self.version}]
 
 
 def definition(function_name: str, alias: str, green: str, alarm_names: list[str], rollout: Rollout) -> dict:
@@ -90,10 +134,12 @@ def definition(function_name: str, alias: str, green: str, alarm_names: list[str
                                     "nothing was changed."}
     if rollout.smoke_event is not None:
         states.update(_smoke_test(function_name, green, rollout.smoke_event, step_state(1, CHECK_ALIAS)))
+    target = Green(function_name, alias, green)
     for index, weight in enumerate(rollout.steps, start=1):
         after = step_state(index + 1, CHECK_ALIAS) if index < len(rollout.steps) else step_state(0, CHECK_ALIAS)
-        states.update(_step(index, weight, lambda_alias, green, alarm_names, rollout, after))
+        states.update(_step(index, weight, lambda_alias, target, alarm_names, rollout, after))
     states.update(_promote(lambda_alias, green))
+    states.update(_final_bake(target, alarm_names, rollout))
     states.update(_endings(lambda_alias))
     return {"Comment": f"Roll out version {green} of {function_name} through alias {alias}: "
                        f"{', '.join(f'{w * 100:g}%' for w in rollout.steps)}, then 100%.",
@@ -140,33 +186,103 @@ def _routing(weights: dict) -> dict:
     return {"AdditionalVersionWeights": weights} if weights else {}
 
 
-def _step(step: int, weight: float, lambda_alias: dict, green: str, alarm_names: list[str], rollout: Rollout,
+def _checks(name: Callable[[str], str], target: Green, alarm_names: list[str], rollout: Rollout, fired: dict[str, str],
+            *, longest_step_s: int, baked: dict) -> dict:
+    """One bake's loop: wait, read both windows and the alarms, judge, count, bake on or leave.
+    ``name(what)`` names its states; ``fired``: where each failed gate goes; ``baked``: the
+    Choice that ends the loop."""
+    period = gates.window_period
+    whole_s = len(rollout.steps) * (rollout.bake_s + rollout.hold_s) + rollout.final_s
+    return {
+        name(WAIT): {"Type": "Wait", "Seconds": rollout.check_every_s, "Next": name(READ_STEP)},
+        name(READ_STEP): gates.read_metrics(target.dimensions, "$.checks.since", period(longest_step_s),
+                                            rollout.min_invocations, gates.STEP_METRICS,
+                                            next_state=name(READ_ROLLOUT), catch_to=fired["call"]),
+        name(READ_ROLLOUT): gates.read_metrics(target.dimensions, "$.checks.rollout_since", period(whole_s),
+                                               rollout.min_invocations, gates.ROLLOUT_METRICS,
+                                               next_state=name(CHECK_ALARMS), catch_to=fired["call"]),
+        name(CHECK_ALARMS): gates.describe_alarms(alarm_names, next_state=name(HEALTHY), catch_to=fired["call"]),
+        name(HEALTHY): gates.healthy(rollout.max_error_rate, fired, name(COUNT)),
+        name(COUNT): gates.count(name(BAKED)),
+        name(BAKED): baked,
+    }
+
+
+def _step(step: int, weight: float, lambda_alias: dict, target: Green, alarm_names: list[str], rollout: Rollout,
           after: str) -> dict:
-    wait, check, healthy, count, baked = (step_state(step, what) for what in (WAIT, CHECK_ALARMS, HEALTHY,
-                                                                              COUNT, BAKED))
-    states = _guarded_change(step, lambda_alias, {green: weight}, ("FunctionVersion.$", "$.blue"), wait)
-    states[wait] = {"Type": "Wait", "Seconds": rollout.check_every_s, "Next": check}
-    states[check] = _task("cloudwatch:describeAlarms",
-                          {"AlarmNames": alarm_names, "StateValue": "ALARM",
-                           "AlarmTypes": ["MetricAlarm", "CompositeAlarm"]},
-                          {"metric.$": "$.MetricAlarms[*].AlarmName", "composite.$": "$.CompositeAlarms[*].AlarmName"},
-                          "$.alarms", next_state=healthy, catch_to=TASK_FAILED, retry=_RETRY_READ)
-    states[healthy] = {"Type": "Choice", "Choices": [
-        {"Variable": "$.alarms.metric[0]", "IsPresent": True, "Next": ALARM_FIRED},
-        {"Variable": "$.alarms.composite[0]", "IsPresent": True, "Next": COMPOSITE_FIRED}], "Default": count}
-    states[count] = {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.checks.n, 1)"}, "ResultPath": "$.checks",
-                     "Next": baked}
-    states[baked] = {"Type": "Choice", "Choices": [
-        {"Variable": "$.checks.n", "NumericLessThan": rollout.checks_per_step, "Next": wait}], "Default": after}
-    # Each bake counts its checks from 0: a Pass after the weight is set resets the counter.
-    states[step_state(step, SET_WEIGHT)]["Next"] = step_state(step, START_BAKE)
-    states[step_state(step, START_BAKE)] = {"Type": "Pass", "Result": {"n": 0}, "ResultPath": "$.checks",
-                                                  "Next": wait}
+    def name(what: str) -> str:
+        return step_state(step, what)
+    states = _guarded_change(step, lambda_alias, {target.version: weight}, ("FunctionVersion.$", "$.blue"),
+                             name(START_BAKE))
+    states[name(START_BAKE)] = gates.start_bake(step == 1, name(WAIT))
+    where = f"step {step}"
+    bake = _Bake(name, where, ROLL_BACK)
+    states.update(bake.failures(target.version, rollout.max_error_rate))
+    baked = gates.step_baked(rollout.checks_per_step, rollout.hold_checks, rollout.min_invocations,
+                             wait=name(WAIT), passed=after, too_little_traffic=name(SERVED_SOME))
+    states.update(_checks(name, target, alarm_names, rollout, bake.fired,
+                          longest_step_s=rollout.bake_s + rollout.hold_s, baked=baked))
+    if rollout.min_invocations:
+        required = (f"Version {target.version} served {{}} of {rollout.min_invocations} invocations required "
+                    f"in {where}, holding it {rollout.hold_s} s past its bake: not enough traffic to judge.")
+        states[name(SERVED_SOME)] = gates.served_some(name(TOO_LITTLE), name(NO_TRAFFIC))
+        states[name(TOO_LITTLE)] = _reason(required, gates.shown(gates.STEP_METRICS, gates.INVOCATIONS), INCONCLUSIVE)
+        states[name(NO_TRAFFIC)] = _reason(required, "0", INCONCLUSIVE)
     return states
 
 
+@dataclass(frozen=True)
+class _Bake:
+    """One bake's failure states: ``name(what)`` names them, ``where`` goes into each reason,
+    ``roll_back`` is where they lead."""
+
+    name: Callable[[str], str]
+    where: str
+    roll_back: str
+
+    @property
+    def fired(self) -> dict[str, str]:
+        """Where each failed gate goes (``rollout_gates.healthy``) and a failed call."""
+        return {"metric": self.name(ALARM_FIRED), "composite": self.name(COMPOSITE_FIRED),
+                "step": self.name(STEP_RATE_HIGH), "rollout": self.name(ROLLOUT_RATE_HIGH),
+                "call": self.name(TASK_FAILED)}
+
+    def failures(self, green: str, max_error_rate: float) -> dict:
+        """The reason states: each writes why, then rolls back."""
+        fired, where, then = self.fired, self.where, self.roll_back
+        over = (f"The error rate of version {green} over {{window}} was {{{{}}}} with {{{{}}}} invocations, above "
+                f"max_error_rate {max_error_rate:g}.")
+        step, whole = gates.STEP_METRICS, gates.ROLLOUT_METRICS
+        return {
+            fired["metric"]: _reason(f"Alarm {{}} is in ALARM ({where}).", "$.alarms.metric[0]", then),
+            fired["composite"]: _reason(f"Alarm {{}} is in ALARM ({where}).", "$.alarms.composite[0]", then),
+            fired["step"]: _reason(over.format(window=where),
+                                   _values(step), then),
+            fired["rollout"]: _reason(over.format(window=f"the whole rollout, checked in {where}"),
+                                      _values(whole), then),
+            # The whole error object: a Catch's output always has it, while a missing Cause would
+            # be a runtime error that no Catch takes, with the alias still weighted.
+            fired["call"]: _reason(f"A call failed ({where}): {{}}", "States.JsonToString($.error)", then),
+        }
+
+
+def _values(window: str) -> str:
+    """A window's error rate and invocations, as ``States.Format`` arguments."""
+    return f"{gates.shown(window, gates.ERROR_RATE)}, {gates.shown(window, gates.INVOCATIONS)}"
+
+
 def _promote(lambda_alias: dict, green: str) -> dict:
-    states = _guarded_change(0, lambda_alias, {}, ("FunctionVersion", green), PROMOTED)
+    return _guarded_change(0, lambda_alias, {}, ("FunctionVersion", green), final_state(START_BAKE))
+
+
+def _final_bake(target: Green, alarm_names: list[str], rollout: Rollout) -> dict:
+    """After green took 100%: the same gates for ``final_bake_s``, so that the last step's late
+    errors are read before the rollout ends; a failure puts the old blue back."""
+    bake = _Bake(final_state, "the final bake, after promotion", ROLL_BACK_PROMOTION)
+    states = {final_state(START_BAKE): gates.start_bake(False, final_state(WAIT)),
+              **bake.failures(target.version, rollout.max_error_rate)}
+    states.update(_checks(final_state, target, alarm_names, rollout, bake.fired, longest_step_s=rollout.final_s,
+                          baked=gates.final_baked(rollout.final_checks, wait=final_state(WAIT), passed=PROMOTED)))
     states[PROMOTED] = {"Type": "Succeed"}
     return states
 
@@ -175,7 +291,7 @@ def _smoke_test(function_name: str, green: str, event: Any, after: str) -> dict:
     invoke = {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
               "Parameters": {"FunctionName": function_name, "Qualifier": green,
                              "Payload": json.loads(json.dumps(event))},
-              "ResultSelector": {"payload.$": "$.Payload"}, "ResultPath": "$.smoke",
+              "ResultSelector": {"payload.$": "$.Payload"}, "ResultPath": "$.smoke", "Retry": _RETRY_INVOKE,
               "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": SMOKE_FAILED}],
               "Next": SMOKE_ANSWER}
     return {
@@ -192,31 +308,34 @@ def _smoke_test(function_name: str, green: str, event: Any, after: str) -> dict:
     }
 
 
-def _reason(template: str, argument: str) -> dict:
+def _reason(template: str, argument: str, then: str = ROLL_BACK) -> dict:
     """A Pass that writes ``$.reason.cause`` (what the rollback fails with), then rolls back."""
     return {"Type": "Pass", "Parameters": {"cause.$": f"States.Format('{template}', {argument})"},
-            "ResultPath": "$.reason", "Next": ROLL_BACK}
+            "ResultPath": "$.reason", "Next": then}
+
+
+def _roll_back(lambda_alias: dict, then: str) -> dict:
+    """Put the alias back on blue. No revision here: traffic back on blue must win over anything else."""
+    rollback = {**lambda_alias, "FunctionVersion.$": "$.blue", "RoutingConfig": _routing({})}
+    return {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:lambda:updateAlias",
+            "Parameters": rollback, "ResultPath": None,
+            "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2}],
+            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": ROLLBACK_FAILED}],
+            "Next": then}
 
 
 def _endings(lambda_alias: dict) -> dict:
-    rollback = {**lambda_alias, "FunctionVersion.$": "$.blue", "RoutingConfig": _routing({})}
     return {
-        ALARM_FIRED: _reason("Alarm {} is in ALARM.", "$.alarms.metric[0]"),
-        COMPOSITE_FIRED: _reason("Alarm {} is in ALARM.", "$.alarms.composite[0]"),
-        # The whole error object: a Catch's output always has it, while a missing Cause would be
-        # a runtime error that no Catch takes, with the alias still weighted.
         TASK_FAILED: _reason("A call failed: {}", "States.JsonToString($.error)"),
         INTERFERED: {"Type": "Fail", "Error": INTERFERED_ERROR,
                      "Cause": "The alias changed during the rollout (its revision is not the one this rollout "
                               "set): it was left as it is."},
-        # No revision here: putting traffic back on blue must win over anything else.
-        ROLL_BACK: {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:lambda:updateAlias",
-                    "Parameters": rollback, "ResultPath": None,
-                    "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5,
-                               "BackoffRate": 2}],
-                    "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": ROLLBACK_FAILED}],
-                    "Next": ROLLED_BACK},
+        ROLL_BACK: _roll_back(lambda_alias, ROLLED_BACK),
         ROLLED_BACK: {"Type": "Fail", "Error": ROLLED_BACK_ERROR, "CausePath": "$.reason.cause"},
+        INCONCLUSIVE: _roll_back(lambda_alias, INCONCLUSIVE_END),
+        INCONCLUSIVE_END: {"Type": "Fail", "Error": INCONCLUSIVE_ERROR, "CausePath": "$.reason.cause"},
+        ROLL_BACK_PROMOTION: _roll_back(lambda_alias, ROLLED_BACK_PROMOTION),
+        ROLLED_BACK_PROMOTION: {"Type": "Fail", "Error": ROLLED_BACK_PROMOTION_ERROR, "CausePath": "$.reason.cause"},
         ROLLBACK_FAILED: {"Type": "Fail", "Error": ROLLBACK_FAILED_ERROR,
                           "Cause": "Putting the alias back on blue failed: read the execution's history."},
     }
@@ -225,12 +344,17 @@ def _endings(lambda_alias: dict) -> dict:
 @dataclass(frozen=True)
 class Plan:
     """What an applied state machine rolls out, read back from its definition (``read_plan``):
-    progress is shown against these, not the stack file's, which may have changed since the apply."""
+    progress is shown against these, not the stack file's, which may have changed since the apply.
+    A definition written before the traffic and error-rate gates has ``min_invocations`` None."""
 
     steps: tuple[float, ...]
     bake_s: int
     check_every_s: int
     alarm_names: tuple[str, ...]
+    min_invocations: int | None = None
+    hold_s: int = 0
+    final_bake_s: int = 0
+    max_error_rate: float | None = None
 
 
 def read_plan(text: object) -> Plan | None:
@@ -249,12 +373,19 @@ def read_plan(text: object) -> Plan | None:
             return None
         # Every step waits and counts the same: the first one's say what all do.
         check_every_s = states[step_state(1, WAIT)]["Seconds"]
-        checks = states[step_state(1, BAKED)]["Choices"][0]["NumericLessThan"]
+        checks, hold, least = gates.read_bake(states, step_state(1, BAKED), step_state(1, HEALTHY))
+        final = gates.read_bake(states, final_state(BAKED), final_state(HEALTHY))[0] \
+            if final_state(BAKED) in states else 0
+        rate = gates.read_rate(states, step_state(1, HEALTHY))
         alarms = states[step_state(1, CHECK_ALARMS)]["Parameters"]["AlarmNames"]
     except (ValueError, KeyError, TypeError, IndexError):
         return None
-    numbers = [*steps, check_every_s, checks]
+    numbers = [*steps, check_every_s, checks, hold, final, *([least] if least is not None else []),
+               *([rate] if rate is not None else [])]
     if not all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in numbers) or \
             not isinstance(alarms, list) or not all(isinstance(a, str) for a in alarms):
         return None
-    return Plan(tuple(float(s) for s in steps), int(checks * check_every_s), int(check_every_s), tuple(alarms))
+    every = int(check_every_s)
+    return Plan(tuple(float(s) for s in steps), int(checks * every), every, tuple(alarms),
+                None if least is None else int(least), int(hold * every), int(final * every),
+                None if rate is None else float(rate))

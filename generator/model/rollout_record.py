@@ -20,9 +20,12 @@ from ..core.messages import rollout as msg
 from .stack import Stack
 
 # The results a rollout ends with (``Outcome.result``); "not started": the alias could not be
-# read, or served green already, and nothing was changed.
+# read, or served green already, and nothing was changed; "inconclusive": green served too few
+# invocations to judge, and the alias went back to blue; "rolled back after promotion": a gate
+# failed in the final bake, and the alias went back to the old blue.
 PROMOTED, ROLLED_BACK, INTERFERED, ABORTED, FAILED, NOT_STARTED = ("promoted", "rolled back", "interfered",
                                                                    "aborted", "failed", "not started")
+INCONCLUSIVE, ROLLED_BACK_AFTER_PROMOTION = "inconclusive", "rolled back after promotion"
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class Outcome:
     # With ``started``, what tells this execution from a later one of the same name; None in a
     # record written before the ARN was kept (then the name and ``started`` tell them apart).
     execution_arn: str | None
-    result: str               # PROMOTED, ROLLED_BACK, INTERFERED, ABORTED, FAILED or NOT_STARTED
+    result: str               # one of the results above
     reason: str | None        # why it did not promote (the execution's cause); None when promoted
     blue_version: str | None  # what the alias served before
     green_version: str        # the version rolled out

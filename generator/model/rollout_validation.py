@@ -7,15 +7,15 @@ hides another field's problem.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from ..core.errors import Field, Problem
+from ..core.errors import Field, InvalidInput, Problem
 from ..core.messages import rollout as msg
 from ..core.values import is_whole_number
 from . import aws_limits as aws
 from . import naming, rollout_names
-from .rollout import ALARM_PERIOD_S, MAX_STEPS, Rollout
+from .rollout import ALARM_PERIOD_S, MAX_STEPS, METRIC_DELAY_S_AWS_MIN, Rollout
 from .stack import Deployment
 from .traffic import is_exact_weight
 
@@ -25,10 +25,13 @@ SMOKE_EVENT_MAX_BYTES = 32 * 1024  # it is written into the definition, which a 
 DESCRIBE_ALARMS_MAX = 100  # DescribeAlarms AlarmNames
 P99_MS_MAX = 900_000  # Lambda's longest timeout, 15 minutes
 # A Standard execution fails when its history reaches 25,000 events, with no Catch to roll back
-# (docs/aws-rules.md#r47-rollouts-run-by-step-functions). Each alarm check writes 13 (a Wait, the
-# DescribeAlarms task, two Choices and the counter's Pass), each step 14 more, the start, smoke
-# test and promotion about 35: 1,800 checks leave some 1,400 events for retries.
-MAX_CHECKS = 1_800
+# (docs/aws-rules.md#r47-rollouts-run-by-step-functions). Each check writes 23 (a Wait, three
+# tasks of five events: two GetMetricData and DescribeAlarms, two Choices and the counter's
+# Pass), each step and the promotion 14 more, the start, smoke test and endings about 40: 900
+# checks leave some 4,000 events for retries (three each).
+MAX_CHECKS = 900
+METRIC_DELAY_S_MAX = 3600  # an hour: CloudWatch's lag is minutes
+MIN_INVOCATIONS_MAX = 1_000_000_000
 
 
 def rollout_problems(stack_name: str, deployment: Deployment, at: str) -> Iterator[Problem]:
@@ -40,7 +43,7 @@ def rollout_problems(stack_name: str, deployment: Deployment, at: str) -> Iterat
         yield Problem(Field(where), msg.must_be_a_rollout(rollout))
         return
     yield from _steps_problems(rollout.steps, f"{where}.steps")
-    yield from _time_problems(rollout, where)
+    yield from _time_problems(rollout, getattr(deployment.function, "timeout_s", None), where)
     for name in ("max_error_rate", "max_error_rate_above_blue"):
         value = getattr(rollout, name)
         if (value is not None or name == "max_error_rate") and not _is_rate(value):
@@ -71,7 +74,7 @@ def _steps_problems(steps: Any, where: str) -> Iterator[Problem]:
             yield Problem(Field(f"{where}[{index}]"), msg.step_must_be_on_the_grid(step))
 
 
-def _time_problems(rollout: Rollout, where: str) -> Iterator[Problem]:
+def _time_problems(rollout: Rollout, function_timeout_s: Any, where: str) -> Iterator[Problem]:
     bake, check = rollout.bake_s, rollout.check_every_s
     bake_ok = is_whole_number(bake) and 1 <= bake <= BAKE_S_MAX
     # At most one alarm period apart: an alarm in ALARM for one period is never missed.
@@ -83,12 +86,63 @@ def _time_problems(rollout: Rollout, where: str) -> Iterator[Problem]:
         yield Problem(Field(f"{where}.check_every_s"), msg.must_be_seconds(1, check_most, check))
     if bake_ok and check_ok and bake % check:
         yield Problem(Field(f"{where}.bake_s"), msg.bake_must_be_whole_checks(check, bake))
-    if bake_ok and isinstance(rollout.steps, tuple) and bake * len(rollout.steps) > YEAR_S:
-        yield Problem(Field(f"{where}.bake_s"), msg.rollout_must_end_within_a_year(YEAR_S, bake * len(rollout.steps)))
-    elif bake_ok and check_ok and isinstance(rollout.steps, tuple) and \
-            len(rollout.steps) * (bake // check) > MAX_CHECKS:
-        yield Problem(Field(f"{where}.check_every_s"),
-                      msg.rollout_must_fit_the_history(MAX_CHECKS, len(rollout.steps) * (bake // check)))
+    problems = list(_gate_time_problems(rollout, check if check_ok else None, where))
+    yield from problems
+    if problems or not (bake_ok and check_ok and isinstance(rollout.steps, tuple)):
+        return
+    delay_ok = is_whole_number(rollout.metric_delay_s) and 0 <= rollout.metric_delay_s <= METRIC_DELAY_S_MAX
+    if delay_ok and is_whole_number(function_timeout_s):
+        least = rollout.metric_delay_s + function_timeout_s
+        # final_bake_s left out is bake_s: only bake_s is named then, which fixes both.
+        for name, value in (("bake_s", bake), ("final_bake_s", rollout.final_bake_s)):
+            if value is not None and value < least:
+                yield Problem(Field(f"{where}.{name}"), msg.bake_must_outlast_metrics(
+                    name, rollout.metric_delay_s, function_timeout_s, value))
+    longest = len(rollout.steps) * (bake + rollout.hold_s) + rollout.final_s
+    if longest > YEAR_S:
+        yield Problem(Field(f"{where}.bake_s"), msg.rollout_must_end_within_a_year(YEAR_S, longest))
+    elif rollout.most_checks > MAX_CHECKS:
+        yield Problem(Field(f"{where}.check_every_s"), msg.rollout_must_fit_the_history(MAX_CHECKS,
+                                                                                          rollout.most_checks))
+
+
+def _gate_time_problems(rollout: Rollout, check: int | None, where: str) -> Iterator[Problem]:
+    """The traffic gates' fields: ``metric_delay_s``, ``min_invocations``, ``max_hold_s``,
+    ``final_bake_s`` (``check``: ``check_every_s`` when it is valid)."""
+    delay = rollout.metric_delay_s
+    if not (is_whole_number(delay) and 0 <= delay <= METRIC_DELAY_S_MAX):
+        yield Problem(Field(f"{where}.metric_delay_s"), msg.must_be_seconds(0, METRIC_DELAY_S_MAX, delay))
+    least = rollout.min_invocations
+    if not (is_whole_number(least) and 0 <= least <= MIN_INVOCATIONS_MAX):
+        yield Problem(Field(f"{where}.min_invocations"), msg.must_be_an_invocation_count(MIN_INVOCATIONS_MAX, least))
+    for name, low in (("max_hold_s", 0), ("final_bake_s", 1)):
+        value = getattr(rollout, name)
+        if value is None:
+            continue
+        if not (is_whole_number(value) and low <= value <= BAKE_S_MAX):
+            yield Problem(Field(f"{where}.{name}"), msg.must_be_seconds_or_none(low, BAKE_S_MAX, value))
+        elif check is not None and value % check:
+            yield Problem(Field(f"{where}.{name}"), msg.must_be_whole_checks("bake_s", check, value))
+
+
+def refuse_for_aws(deployments: Iterable[tuple[str, Deployment]]) -> None:
+    """Raise ``InvalidInput`` naming every value only the emulator accepts (``emulator_only_problems``)
+    in ``deployments``, each with its stack's name."""
+    problems = [problem for stack_name, deployment in deployments
+                for problem in emulator_only_problems(stack_name, deployment, f"{stack_name}.{deployment.name}")]
+    if problems:
+        raise InvalidInput(problems)
+
+
+def emulator_only_problems(stack_name: str, deployment: Deployment, at: str) -> Iterator[Problem]:
+    """What a stack for AWS may not hold though the emulator accepts it: a ``metric_delay_s``
+    below a minute, which only the emulator's immediate metrics make safe
+    (docs/aws-rules.md#r48-alarms-scoped-to-a-version)."""
+    rollout = deployment.rollout
+    if isinstance(rollout, Rollout) and is_whole_number(rollout.metric_delay_s) and \
+            rollout.metric_delay_s < METRIC_DELAY_S_AWS_MIN:
+        yield Problem(Field(f"{at}.rollout.metric_delay_s"),
+                      msg.metric_delay_is_for_the_emulator(METRIC_DELAY_S_AWS_MIN, rollout.metric_delay_s))
 
 
 def _gate_problems(rollout: Rollout, where: str) -> Iterator[Problem]:

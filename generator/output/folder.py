@@ -54,6 +54,7 @@ from ..core.layout import (
 from ..core.messages import output as msg
 from ..model.archive import Archive, build_archive
 from ..model.loader import StackFile
+from ..model.rollout_validation import refuse_for_aws
 from ..model.traffic import tfvars
 from ..model.traffic_file import read_traffic, traffic_path
 from . import cache as synth_cache
@@ -85,6 +86,8 @@ def synthesize(stack_file: StackFile, out_dir: Path, use_cache: bool = True, *,
     """
     if module:
         module_output.refuse_module_input(stack_file)
+    if not stack_file.emulator:
+        refuse_for_aws((stack.name, d) for stack in stack_file.stacks for d in stack.deployments)
     out_dir = resolve_output_folder(stack_file, out_dir)
     traffic = traffic_files(stack_file, traffic_dir, module)  # a broken traffic file fails here, before any work
     # Each archive is built once, before any work: its zip and its source_code_hash come from the
@@ -112,6 +115,8 @@ def assemble(stack_file: StackFile, folder: Path, use_cache: bool = True, *,
     """
     if module:
         module_output.refuse_module_input(stack_file)
+    if not stack_file.emulator:
+        refuse_for_aws((stack.name, d) for stack in stack_file.stacks for d in stack.deployments)
     traffic = traffic_files(stack_file, traffic_dir, module)
     archives = build_archives(stack_file)
     key = synth_cache.cache_key(stack_file, module) if use_cache else None

@@ -171,6 +171,7 @@ class RolloutPlan:
     checks_per_step: int | None
     gates: tuple[str, ...] | None
     smoke_test: bool
+    machine: rollout_machine.Plan | None = None  # the whole plan, when the definition is known
 
 
 @dataclass
@@ -208,6 +209,10 @@ def _rollout_plan(state: dict | None, unknown: dict) -> RolloutPlan | None:
     if unknown.get("definition") is True or not isinstance(text, str):
         return RolloutPlan(None, None, None, None, False)
     states = json.loads(text).get("States") or {}
+    machine = rollout_machine.read_plan(text)
+    if machine is not None:
+        return RolloutPlan(machine.steps, machine.check_every_s, machine.bake_s // machine.check_every_s,
+                           machine.alarm_names, rollout_machine.SMOKE_TEST in states, machine)
     steps, index = [], 1
     while (setting := states.get(rollout_machine.step_state(index, rollout_machine.SET_WEIGHT))) is not None:
         weights = ((setting.get("Parameters") or {}).get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}

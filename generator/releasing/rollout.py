@@ -34,10 +34,12 @@ from ..model.rollout_names import STATE_MACHINE_OUTPUT, RolloutAddresses, execut
 from ..model.rollout_record import (
     ABORTED,
     FAILED,
+    INCONCLUSIVE,
     INTERFERED,
     NOT_STARTED,
     PROMOTED,
     ROLLED_BACK,
+    ROLLED_BACK_AFTER_PROMOTION,
     Outcome,
     read_records,
     record_path,
@@ -54,7 +56,8 @@ RUNNING, SUCCEEDED = "RUNNING", "SUCCEEDED"  # execution statuses
 STOPPED = ("ABORTED", "TIMED_OUT")  # ended without reaching a Fail state: the alias is where it was
 MISSING, ALARM = "missing", "ALARM"  # an alarm's "state" when CloudWatch has none of that name; firing
 _RESULTS = {rollout_machine.ROLLED_BACK_ERROR: ROLLED_BACK, rollout_machine.NOT_STARTED_ERROR: NOT_STARTED,
-            rollout_machine.INTERFERED_ERROR: INTERFERED}
+            rollout_machine.INTERFERED_ERROR: INTERFERED, rollout_machine.INCONCLUSIVE_ERROR: INCONCLUSIVE,
+            rollout_machine.ROLLED_BACK_PROMOTION_ERROR: ROLLED_BACK_AFTER_PROMOTION}
 
 
 @dataclass(frozen=True)

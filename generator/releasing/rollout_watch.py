@@ -1,14 +1,18 @@
-"""Following a rollout execution: its step, weight, bake time left and alarm states, as snapshots.
+"""Following a rollout execution: its step, weight, bake time left, gates and alarm states, as snapshots.
 
 The execution's history says where it is: each state it enters is named by
 ``model.rollout_machine`` (``Step 2: set weight``, ``Step 2: start the bake``, ``Promote``...),
-so progress is read off those names and their times, never guessed from the clock alone. The
-alarms' states are read from CloudWatch on each poll. ``follow`` yields a snapshot per poll until
-the execution ends; ``render`` turns one into the line a terminal or a CI log shows.
+so progress is read off those names and their times, never guessed from the clock alone. What
+the gates last read (green's invocations in the step, its error rate over the step and the
+rollout) is the output of the state machine's own reads, in the same history: the state machine
+decides, this module only shows. The alarms' states are read from CloudWatch on each poll.
+``follow`` yields a snapshot per poll until the execution ends; ``render`` turns one into the
+line a terminal or a CI log shows.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from ..core.errors import InvalidInput
+from ..model import rollout_gates as gates
 from ..model import rollout_machine as machine
 from ..model.rollout_machine import Plan
 from ..model.traffic import Traffic, format_weight
@@ -27,6 +32,17 @@ from .rollout import RUNNING, SUCCEEDED, Executions, applied_rollout, blue_of, r
 # What each phase is called in a snapshot.
 STARTING, SMOKE, SETTING, BAKING, PROMOTING, ROLLING_BACK, ENDED = (
     "starting", "smoke test", "setting weight", "baking", "promoting", "rolling back", "ended")
+HOLDING, FINAL_BAKING = "holding for traffic", "final bake"
+
+
+@dataclass(frozen=True)
+class Gates:
+    """What the state machine's last check read: green's invocations in the current step (or
+    final bake) and its error rates over the step and the whole rollout (None: no value yet)."""
+
+    invocations: float | None = None
+    error_rate: float | None = None
+    rollout_error_rate: float | None = None
 
 
 @dataclass(frozen=True)
@@ -37,8 +53,13 @@ class Snapshot:
     step: int                    # 0 before the first step
     steps: int
     weight: float                # the green weight the rollout has set
-    bake_left_s: int | None      # while baking
+    bake_left_s: int | None      # while baking or holding
     alarms: dict[str, str] = field(default_factory=dict)
+    invocations: float | None = None        # green's, in this step, at the last check
+    min_invocations: int | None = None      # what a step needs; None for a rollout without the gate
+    error_rate: float | None = None         # green's over this step, at the last check
+    rollout_error_rate: float | None = None  # green's over the whole rollout, at the last check
+    max_error_rate: float | None = None
 
 
 class Tracker:
@@ -49,20 +70,29 @@ class Tracker:
         self.rollout = rollout
         self.phase, self.step, self.weight = STARTING, 0, 0.0
         self.bake_ends: datetime | None = None
+        self.gates = Gates()
         self.events: list[dict] = []
         self.last_id = 0
         count = len(rollout.steps)
         self._names: dict[str, tuple[str, int | None]] = {
             machine.SMOKE_TEST: (SMOKE, 0), machine.PROMOTE: (PROMOTING, count),
-            machine.ROLL_BACK: (ROLLING_BACK, None), machine.ROLLED_BACK: (ENDED, None)}
+            machine.final_state(machine.START_BAKE): (FINAL_BAKING, count)}
+        for rolling_back in (machine.ROLL_BACK, machine.INCONCLUSIVE, machine.ROLL_BACK_PROMOTION):
+            self._names[rolling_back] = (ROLLING_BACK, None)
+        for ended in (machine.ROLLED_BACK, machine.INCONCLUSIVE_END, machine.ROLLED_BACK_PROMOTION):
+            self._names[ended] = (ENDED, None)
+        self._reads = {machine.final_state(machine.READ_STEP), machine.final_state(machine.READ_ROLLOUT)}
         for step in range(1, count + 1):
             self._names[machine.step_state(step, machine.SET_WEIGHT)] = (SETTING, step)
             self._names[machine.step_state(step, machine.START_BAKE)] = (BAKING, step)
+            self._reads |= {machine.step_state(step, machine.READ_STEP), machine.step_state(step, machine.READ_ROLLOUT)}
 
     def read(self, events: list[dict]) -> None:
         for event in events:
             self.events.append(event)
             self.last_id = max(self.last_id, int(event.get("id", 0)))
+            if str(event.get("type", "")).endswith("StateExited"):
+                self._read_gates(event.get("stateExitedEventDetails") or {})
             if not str(event.get("type", "")).endswith("StateEntered"):
                 continue
             entered = (event.get("stateEnteredEventDetails") or {}).get("name")
@@ -72,12 +102,26 @@ class Tracker:
             self.phase = phase
             if step is not None:
                 self.step = step
-            if entered == machine.ROLLED_BACK:
+            if phase == ENDED:
                 self.weight = 0.0  # the alias is back on blue
-            if phase == BAKING:
-                self.weight = self.rollout.steps[self.step - 1]
+            if phase in (BAKING, FINAL_BAKING):
+                self.weight = self.rollout.steps[self.step - 1] if phase == BAKING else 1.0
+                self.gates = Gates()  # a new window
                 stamp = event.get("timestamp")
-                self.bake_ends = stamp + timedelta(seconds=self.rollout.bake_s) if isinstance(stamp, datetime) else None
+                bake_s = self.rollout.bake_s if phase == BAKING else self.rollout.final_bake_s
+                self.bake_ends = stamp + timedelta(seconds=bake_s) if isinstance(stamp, datetime) else None
+
+    def _read_gates(self, details: dict) -> None:
+        """The reading a check's GetMetricData task left in the state's output."""
+        if details.get("name") not in self._reads:
+            return
+        try:
+            output = json.loads(details.get("output") or "{}")
+        except ValueError:
+            return
+        step, whole = (_reading(output, key) for key in ("step_metrics", "rollout_metrics"))
+        self.gates = Gates(step.get(gates.INVOCATIONS), step.get(gates.ERROR_RATE),
+                           whole.get(gates.ERROR_RATE, self.gates.rollout_error_rate))
 
     @property
     def blue(self) -> str | None:
@@ -88,9 +132,28 @@ class Tracker:
         if status == SUCCEEDED:
             weight = 1.0
         left = None
-        if phase == BAKING and self.bake_ends is not None:
-            left = max(0, round(self.bake_ends.timestamp() - now))
-        return Snapshot(name, status, phase, self.step, len(self.rollout.steps), weight, left, alarms)
+        if phase in (BAKING, FINAL_BAKING) and self.bake_ends is not None:
+            left = round(self.bake_ends.timestamp() - now)
+            if left < 0 and phase == BAKING and self.rollout.min_invocations:
+                # Past the bake, the step waits for green to serve enough invocations.
+                phase, left = HOLDING, round(self.bake_ends.timestamp() + self.rollout.hold_s - now)
+            left = max(0, left)
+        plan, found = self.rollout, self.gates
+        return Snapshot(name, status, phase, self.step, len(plan.steps), weight, left, alarms, found.invocations,
+                        plan.min_invocations, found.error_rate, found.rollout_error_rate, plan.max_error_rate)
+
+
+def _reading(output: dict, key: str) -> dict[str, float]:
+    """``{"invocations": 12.0, "error_rate": 0.0}`` from a check's output (``rollout_gates``: each
+    a list holding the list of values), leaving out what has no value."""
+    reading = output.get(key) if isinstance(output, dict) else None
+    found: dict[str, float] = {}
+    for what in (gates.INVOCATIONS, gates.ERROR_RATE):
+        values = reading.get(what) if isinstance(reading, dict) else None
+        if isinstance(values, list) and values and isinstance(values[0], list) and values[0] and \
+                isinstance(values[0][0], (int, float)) and not isinstance(values[0][0], bool):
+            found[what] = float(values[0][0])
+    return found
 
 
 def follow(executions: Executions, arn: str, name: str, poll_s: float,
@@ -108,18 +171,43 @@ def follow(executions: Executions, arn: str, name: str, poll_s: float,
 
 
 def poll_interval(rollout: Plan) -> float:
-    """Half a check, between half a second and five: a change shows within one poll."""
-    return min(5.0, max(0.5, rollout.check_every_s / 2))
+    """Half a check, between one second and five: a change shows within one poll. Each poll reads
+    the execution's history, which grows by some twenty events a check: more often than once a
+    second costs the emulator (or the account's API rate) more than it shows."""
+    return min(5.0, max(1.0, rollout.check_every_s / 2))
 
 
 def render(snapshot: Snapshot) -> str:
-    """``svc-v4: step 1/2, green 10%, baking, 3s left; alarms: name OK, ...``."""
+    """``svc-v4: step 1/2, green 10%, 12/50 invocations, error rate 0.4% (max 1%), baking, 3s left;
+    alarms: name OK, ...``."""
     where = (f"step {snapshot.step}/{snapshot.steps}" if snapshot.step else "before step 1")
     left = f", {snapshot.bake_left_s}s left" if snapshot.bake_left_s is not None else ""
     alarms = ", ".join(f"{alarm} {state}" for alarm, state in snapshot.alarms.items())
     status = snapshot.phase if snapshot.status == RUNNING else snapshot.status.lower()
-    return (f"{snapshot.execution}: {where}, green {format_weight(round(snapshot.weight * 100, 2))}%, "
+    return (f"{snapshot.execution}: {where}, green {_percent(snapshot.weight)}{_gates(snapshot)}, "
             f"{status}{left}; alarms: {alarms}")
+
+
+def _percent(share: float) -> str:
+    return f"{format_weight(round(share * 100, 2))}%"
+
+
+def _gates(snapshot: Snapshot) -> str:
+    """``, 12/50 invocations, error rate 0.4% (max 1%)`` once a check has read them; nothing for a
+    state machine applied before these gates (``min_invocations`` None), which reads no metrics."""
+    if snapshot.phase not in (BAKING, HOLDING, FINAL_BAKING) or snapshot.status != RUNNING or \
+            snapshot.min_invocations is None:
+        return ""
+    served = int(snapshot.invocations or 0)
+    # The final bake needs no count to pass: the steps before it did.
+    counted = snapshot.min_invocations and snapshot.phase != FINAL_BAKING
+    text = f", {served}/{snapshot.min_invocations} invocations" if counted else f", {served} invocations"
+    if snapshot.max_error_rate is not None:
+        # Below min_invocations the state machine's rate is 0 by its expression: not judged yet.
+        judged = snapshot.error_rate is not None and served >= (snapshot.min_invocations or 1)
+        rate = _percent(snapshot.error_rate) if judged and snapshot.error_rate is not None else "not judged yet"
+        text += f", error rate {rate} (max {_percent(snapshot.max_error_rate)})"
+    return text
 
 
 # What ``rollout_state`` finds: an execution running, one ended with its outcome written to the

@@ -132,6 +132,8 @@ def rollout_line(label: str, change: RolloutChange) -> str:
         return f"{label}: rollout removed"
     after, before = change.after, change.before
     parts = ["steps " + _steps(after) + _was(_steps, after, before), _timing(after) + _was(_timing, after, before)]
+    if after.machine is not None and after.machine.min_invocations is not None:
+        parts.append(_traffic(after) + _was(_traffic, after, before))
     parts.append("gates: " + _gates(after, change) + _was(lambda p: _gates(p, change), after, before))
     if after.smoke_test:
         parts.append("smoke test before any traffic")
@@ -155,7 +157,19 @@ def _steps(plan: RolloutPlan) -> str:
 def _timing(plan: RolloutPlan) -> str:
     if plan.check_every_s is None or plan.checks_per_step is None:
         return f"bake {UNKNOWN}"
-    return f"{plan.check_every_s * plan.checks_per_step} s per step, alarms read every {plan.check_every_s} s"
+    return f"{plan.check_every_s * plan.checks_per_step} s per step, gates read every {plan.check_every_s} s"
+
+
+def _traffic(plan: RolloutPlan) -> str:
+    """``at least 100 invocations per step (held up to 120 s), error rate over each step and the
+    whole rollout > 0.01, final bake 300 s at 100%``: the gates the state machine itself computes."""
+    machine = plan.machine
+    if machine is None or machine.min_invocations is None:
+        return f"traffic gates {UNKNOWN}"
+    least = (f"at least {machine.min_invocations} invocations per step (held up to {machine.hold_s} s)"
+             if machine.min_invocations else "no least traffic per step")
+    return (f"{least}, error rate over each step and the whole rollout > {machine.max_error_rate:g}, "
+            f"final bake {machine.final_bake_s} s at 100%")
 
 
 def _gates(plan: RolloutPlan, change: RolloutChange) -> str:

@@ -29,7 +29,8 @@ def build_app(stack_file: StackFile, outdir: Path, archives: dict[tuple[str, str
     app = App(outdir=str(outdir))
     try:
         for stack in stack_file.stacks:
-            BlueGreenStack(app, stack, stack_file.base_dir, archives or {}, module=module, native_apart=True)
+            BlueGreenStack(app, stack, stack_file.base_dir, archives or {}, module=module, native_apart=True,
+                           emulator=stack_file.emulator)
     except BaseException:
         discard_code_assets(app)  # no synth will: the stacks built so far would keep their folders
         raise

@@ -21,6 +21,7 @@ from ..model import naming
 from ..model.archive import Archive, build_archive
 from ..model.aws_limits import ARCHITECTURE_DEFAULT, EPHEMERAL_STORAGE_MB_DEFAULT
 from ..model.naming import ref
+from ..model.rollout_validation import refuse_for_aws
 from ..model.stack import Deployment
 from ..model.validation import validate_deployment
 from .api import BlueGreenApi
@@ -46,16 +47,19 @@ class BlueGreenDeployment(Construct):
     ``archive``: the code archive when the caller has built it already (default: built here).
     ``native_apart=True`` leaves the alias's ``moved`` block and its dynamic ``routing_config``
     out of the JSON, for the caller to write beside it in native syntax (``native_files``), as
-    ``BlueGreenStack`` does. The deployment is validated first: bad input raises ``generator.InvalidInput`` listing
-    every problem.
+    ``BlueGreenStack`` does. ``emulator=True``: for the local emulator, which accepts a rollout's
+    ``metric_delay_s`` below a minute (AWS's synthesis refuses it). The deployment is validated
+    first: bad input raises ``generator.InvalidInput`` listing every problem.
     """
 
     def __init__(self, scope: Construct, id: str, *, deployment: Deployment, name_prefix: str,
                  base_dir: str | Path = ".", add_variables_and_outputs: bool = True,
-                 archive: Archive | None = None, native_apart: bool = False) -> None:
+                 archive: Archive | None = None, native_apart: bool = False, emulator: bool = False) -> None:
         super().__init__(scope, id)
         base_dir = Path(base_dir)
         validate_deployment(name_prefix, deployment, base_dir)
+        if not emulator:
+            refuse_for_aws([(name_prefix, deployment)])
         if any(other.name == deployment.name for other in _IN_STACK.get(TerraformStack.of(self), [])):
             # Its resources would take the other's Terraform addresses, silently replacing them.
             raise InvalidInput(Problem(Field("deployment.name"),

@@ -6,8 +6,8 @@ failing blue never stops green's rollout (docs/aws-rules.md#r48-alarms-scoped-to
 alarm relative to blue reads blue as the alias minus green, so no alarm names blue's version:
 promoting green leaves every rollout resource as it is, and the next plan stays empty. The
 state machine (``model.rollout_machine``) has the newest version written into its definition;
-its role may read and update this alias, read these alarms and, for the smoke test, invoke the
-newest version, nothing else (docs/aws-rules.md#r49-least-privilege-rollout-role).
+its role may read and update this alias, read these alarms and metrics and, for the smoke test,
+invoke the newest version, nothing else (docs/aws-rules.md#r49-least-privilege-rollout-role).
 """
 
 from __future__ import annotations
@@ -141,7 +141,9 @@ def _role_policy(deployment: Deployment, newest: str) -> str:
     own = [ref(RolloutAddresses(deployment).alarm(kind), "arn") for kind in rollout_names.alarm_kinds(plan)]
     alarms = {"Effect": "Allow", "Action": ["cloudwatch:DescribeAlarms"],
               "Resource": "*" if plan.gate_alarms else own}
-    statements = [alias_actions, alarms]
+    # GetMetricData takes no resource: the gates' reads of green's invocations and error rate.
+    metrics = {"Effect": "Allow", "Action": ["cloudwatch:GetMetricData"], "Resource": "*"}
+    statements = [alias_actions, alarms, metrics]
     if plan.smoke_event is not None:
         statements.append({"Effect": "Allow", "Action": ["lambda:InvokeFunction"],
                            "Resource": f"{function_arn}:{newest}"})

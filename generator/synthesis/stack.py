@@ -29,7 +29,7 @@ class BlueGreenStack(TerraformStack):
 
     def __init__(self, scope: Construct, stack: Stack, base_dir: Path,
                  archives: dict[tuple[str, str], Archive] | None = None, *, module: bool = False,
-                 native_apart: bool = False) -> None:
+                 native_apart: bool = False, emulator: bool = False) -> None:
         super().__init__(scope, stack.name)
         if module:
             under_path_module(self)
@@ -42,7 +42,7 @@ class BlueGreenStack(TerraformStack):
             BlueGreenDeployment(self, deployment.name, deployment=deployment, name_prefix=stack.name,
                                 base_dir=base_dir, add_variables_and_outputs=False,
                                 archive=(archives or {}).get((stack.name, deployment.name)),
-                                native_apart=native_apart)
+                                native_apart=native_apart, emulator=emulator)
             for deployment in stack.deployments
         ]
         add_interface(self, list(stack.deployments))

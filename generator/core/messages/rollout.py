@@ -36,14 +36,40 @@ def bake_must_be_whole_checks(check_every_s: int, got: Any) -> str:
 
 
 def rollout_must_end_within_a_year(most_s: int, total_s: int) -> str:
-    return (f"steps x bake_s must end within a year ({most_s} s), the longest a Step Functions standard "
-            f"execution runs, got: {total_s} s")
+    return (f"the longest rollout (each step's bake and hold, then the final bake) must end within a year "
+            f"({most_s} s), the longest a Step Functions standard execution runs, got: {total_s} s")
 
 
 def rollout_must_fit_the_history(most: int, checks: int) -> str:
-    return (f"must leave at most {most} alarm checks in the whole rollout (steps x bake_s / check_every_s): an "
-            "execution's history holds 25,000 events, about 13 per check, and one that fills it fails mid-rollout "
-            f"with the alias left at a canary weight; check less often or bake less, got: {checks} checks")
+    return (f"must leave at most {most} checks in the longest rollout (each step's bake and hold, then the final "
+            "bake, over check_every_s): an execution's history holds 25,000 events, about 23 per check, and one "
+            f"that fills it fails mid-rollout with the alias left at a canary weight; check less often or bake "
+            f"less, got: {checks} checks")
+
+
+def bake_must_outlast_metrics(field: str, delay_s: Any, timeout_s: Any, got: Any) -> str:
+    return (f"must be at least metric_delay_s ({show(delay_s)} s) plus the function's timeout_s ({show(timeout_s)} "
+            "s): CloudWatch counts an invocation up to metric_delay_s after it ends, so a shorter bake is judged "
+            f"before its own errors are counted; lengthen {field} or shorten the others, got: {show(got)}")
+
+
+def metric_delay_is_for_the_emulator(least: int, got: Any) -> str:
+    return (f"must be at least {least} for AWS, where Lambda's metrics reach CloudWatch minutes late; a smaller "
+            "value is for the local emulator only (bluegreen up --local and the other --local commands), where "
+            f"metrics count at once, got: {show(got)}")
+
+
+def must_be_an_invocation_count(most: int, got: Any) -> str:
+    return (f"must be a whole number of invocations from 0 to {most} (0, only when written, lets a step pass "
+            f"with no traffic), got: {show(got)}")
+
+
+def must_be_seconds_or_none(low: int, high: int, got: Any) -> str:
+    return f"must be None or a whole number of seconds from {low} to {high}, got: {show(got)}"
+
+
+def must_be_whole_checks(field: str, check_every_s: int, got: Any) -> str:
+    return f"must be a whole number of check_every_s ({check_every_s} s), like {field}, got: {show(got)}"
 
 
 def must_be_a_rate(got: Any) -> str:
