@@ -100,6 +100,11 @@ class Rollout:
         return self.final_s // self.check_every_s
 
     @property
+    def longest_s(self) -> int:
+        """How long the longest rollout bakes: every step held to its limit, then the final bake."""
+        return len(self.steps) * (self.bake_s + self.hold_s) + self.final_s
+
+    @property
     def most_checks(self) -> int:
         """The checks of the longest rollout: every step held to its limit, then the final bake."""
         return len(self.steps) * (self.checks_per_step + self.hold_checks) + self.final_checks

@@ -21,6 +21,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .states_language import RETRY_READ, task
+
 INVOCATIONS, ERRORS, ERROR_RATE = "invocations", "errors", "error_rate"  # GetMetricData query ids
 STEP_METRICS, ROLLOUT_METRICS = "$.step_metrics", "$.rollout_metrics"  # where each window's reading goes
 # A window's reading: for each query, the list of its one result's values, as a JSONPath filter
@@ -41,9 +43,6 @@ def shown(window: str, what: str) -> str:
     there: two ``States.ArrayGetItem``, which give the number itself on AWS and on the emulator,
     whose intrinsic functions read only the first index of ``[0][0]`` (and would show ``[0.1]``)."""
     return f"States.ArrayGetItem(States.ArrayGetItem({window}.{what}, 0), 0)"
-
-# A read is retried whatever failed (docs/aws-rules.md#r47-rollouts-run-by-step-functions).
-RETRY_READ = [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2}]
 
 
 def rate_expression(min_invocations: int) -> str:
@@ -68,24 +67,17 @@ def read_metrics(dimensions: list[dict], since: str, period_s: int, min_invocati
                                                "Period": period_s, "Stat": "Sum"}, "ReturnData": returned}
     queries = [stat(INVOCATIONS, "Invocations", True), stat(ERRORS, "Errors", False),
                {"Id": ERROR_RATE, "Expression": rate_expression(min_invocations), "ReturnData": True}]
-    return {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:cloudwatch:getMetricData",
-            "Parameters": {"StartTime.$": since, "EndTime.$": "$$.State.EnteredTime", "MetricDataQueries": queries,
-                           "ScanBy": "TimestampAscending"},
-            "ResultSelector": dict(_SELECTOR), "ResultPath": result_path, "Retry": RETRY_READ,
-            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": catch_to}],
-            "Next": next_state}
+    return task("cloudwatch:getMetricData", {"StartTime.$": since, "EndTime.$": "$$.State.EnteredTime",
+                                             "MetricDataQueries": queries, "ScanBy": "TimestampAscending"},
+                dict(_SELECTOR), result_path, next_state=next_state, catch_to=catch_to, retry=RETRY_READ)
 
 
 def describe_alarms(alarm_names: list[str], *, next_state: str, catch_to: str) -> dict:
     """A DescribeAlarms task: the gating alarms in ALARM, metric and composite."""
-    return {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:cloudwatch:describeAlarms",
-            "Parameters": {"AlarmNames": alarm_names, "StateValue": "ALARM",
-                           "AlarmTypes": ["MetricAlarm", "CompositeAlarm"]},
-            "ResultSelector": {"metric.$": "$.MetricAlarms[*].AlarmName",
-                               "composite.$": "$.CompositeAlarms[*].AlarmName"},
-            "ResultPath": "$.alarms", "Retry": RETRY_READ,
-            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": catch_to}],
-            "Next": next_state}
+    return task("cloudwatch:describeAlarms", {"AlarmNames": alarm_names, "StateValue": "ALARM",
+                                              "AlarmTypes": ["MetricAlarm", "CompositeAlarm"]},
+                {"metric.$": "$.MetricAlarms[*].AlarmName", "composite.$": "$.CompositeAlarms[*].AlarmName"},
+                "$.alarms", next_state=next_state, catch_to=catch_to, retry=RETRY_READ)
 
 
 def present_and(path: str, rule: dict[str, Any]) -> dict:
@@ -154,10 +146,9 @@ def read_bake(states: dict, baked: str, step_check: str) -> tuple[int, int, int 
     its healthy? Choice."""
     choices = states[baked]["Choices"]
     bake = choices[0]["NumericLessThan"]
-    gates = len(states[step_check]["Choices"]) > 2
     if len(choices) == 3:
         return bake, choices[2]["NumericLessThan"] - bake, choices[1]["And"][1]["NumericGreaterThanEquals"]
-    return bake, 0, 0 if gates else None
+    return bake, 0, 0 if read_rate(states, step_check) is not None else None
 
 
 def read_rate(states: dict, step_check: str) -> float | None:

@@ -34,6 +34,8 @@ from typing import Any
 
 from . import rollout_gates as gates
 from .rollout import Rollout
+from .rollout_names import alias_resource
+from .states_language import RETRY_READ, task
 
 READ_ALIAS = "Read the alias"
 ALREADY_GREEN = "Already on green"
@@ -66,14 +68,13 @@ ROLLBACK_FAILED_ERROR = "RollbackFailed"
 INCONCLUSIVE_ERROR = "Inconclusive"
 ROLLED_BACK_PROMOTION_ERROR = "RolledBackAfterPromotion"
 
-# A read is retried whatever failed; a change and the smoke test only on Lambda's own faults and
-# throttling, with the backoff the Step Functions guide advises for Lambda, and a change also on a
-# concurrent update of the alias (docs/aws-rules.md#r47-rollouts-run-by-step-functions); never on a
-# refused revision, which is someone else's change. Anything still failing rolls back.
-_RETRY_READ = gates.RETRY_READ
+# A read is retried whatever failed (RETRY_READ); a change and the smoke test only on Lambda's own
+# faults and throttling, with the backoff the Step Functions guide advises for Lambda, and a change
+# also on a concurrent update of the alias (docs/aws-rules.md#r47-rollouts-run-by-step-functions);
+# never on a refused revision, which is someone else's change. Anything still failing rolls back.
 # The first read also waits out a role that IAM has not propagated yet (the apply just made it):
 # 1 + 2 + 4 + 8 + 16 s.
-_RETRY_FIRST_READ = [{**_RETRY_READ[0], "MaxAttempts": 5}]
+_RETRY_FIRST_READ = [{**RETRY_READ[0], "MaxAttempts": 5}]
 LAMBDA_SERVICE_ERRORS = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
                          "Lambda.ClientExecutionTimeoutException", "Lambda.TooManyRequestsException"]
 _LAMBDA_BACKOFF = {"IntervalSeconds": 2, "MaxAttempts": 6, "BackoffRate": 2}
@@ -113,7 +114,7 @@ class Green:
         """CloudWatch's dimensions of the invocations this version served through the alias
         (docs/aws-rules.md#r48-alarms-scoped-to-a-version)."""
         return [{"Name": "FunctionName", "Value": self.function_name},
-                {"Name": "Resource", "Value": f"{self.function_name}:{self.alias}"},
+                {"Name": "Resource", "Value": alias_resource(self.function_name, self.alias)},
                 {"Name": "ExecutedVersion", "Value": self.version}]
 
 
@@ -122,9 +123,9 @@ def definition(function_name: str, alias: str, green: str, alarm_names: list[str
     states: dict[str, Any] = {}
     lambda_alias = {"FunctionName": function_name, "Name": alias}
     first = SMOKE_TEST if rollout.smoke_event is not None else step_state(1, CHECK_ALIAS)
-    states[READ_ALIAS] = _task("lambda:getAlias", lambda_alias, {"version.$": "$.FunctionVersion",
-                                                                 "revision.$": "$.RevisionId"}, "$.start",
-                               next_state=ALREADY_GREEN, catch_to=NOT_STARTED, retry=_RETRY_FIRST_READ)
+    states[READ_ALIAS] = task("lambda:getAlias", lambda_alias, {"version.$": "$.FunctionVersion",
+                                                                "revision.$": "$.RevisionId"}, "$.start",
+                              next_state=ALREADY_GREEN, catch_to=NOT_STARTED, retry=_RETRY_FIRST_READ)
     states[ALREADY_GREEN] = {"Type": "Choice", "Choices": [
         {"Variable": "$.start.version", "StringEquals": green, "Next": NOT_STARTED}], "Default": START}
     states[START] = {"Type": "Pass", "Parameters": {"blue.$": "$.start.version", "green": green,
@@ -146,19 +147,6 @@ def definition(function_name: str, alias: str, green: str, alarm_names: list[str
             "StartAt": READ_ALIAS, "States": states}
 
 
-def _task(action: str, parameters: dict, selector: dict | None, result_path: str | None, *, next_state: str,
-          catch_to: str, retry: list, catch: list | None = None) -> dict:
-    task: dict[str, Any] = {"Type": "Task", "Resource": f"arn:aws:states:::aws-sdk:{action}",
-                            "Parameters": parameters}
-    if selector is not None:
-        task["ResultSelector"] = selector
-    task["ResultPath"] = result_path
-    task["Retry"] = retry
-    task["Catch"] = [*(catch or []), {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": catch_to}]
-    task["Next"] = next_state
-    return task
-
-
 def _guarded_change(step: int, lambda_alias: dict, routing: dict, version: tuple[str, str], next_state: str) -> dict:
     """Read the alias, compare its revision with the expected one, then change it with that revision.
 
@@ -169,13 +157,13 @@ def _guarded_change(step: int, lambda_alias: dict, routing: dict, version: tuple
               "RevisionId.$": "$.expect.revision"}
     interfered = [{"ErrorEquals": ["Lambda.PreconditionFailedException"], "ResultPath": "$.error", "Next": INTERFERED}]
     return {
-        check: _task("lambda:getAlias", lambda_alias, {"revision.$": "$.RevisionId"}, "$.live",
-                     next_state=unchanged, catch_to=TASK_FAILED, retry=_RETRY_READ),
+        check: task("lambda:getAlias", lambda_alias, {"revision.$": "$.RevisionId"}, "$.live",
+                    next_state=unchanged, catch_to=TASK_FAILED, retry=RETRY_READ),
         unchanged: {"Type": "Choice", "Choices": [
             {"Variable": "$.live.revision", "StringEqualsPath": "$.expect.revision", "Next": change}],
             "Default": INTERFERED},
-        change: _task("lambda:updateAlias", update, {"revision.$": "$.RevisionId"}, "$.expect",
-                      next_state=next_state, catch_to=TASK_FAILED, retry=_RETRY_CHANGE, catch=interfered),
+        change: task("lambda:updateAlias", update, {"revision.$": "$.RevisionId"}, "$.expect",
+                     next_state=next_state, catch_to=TASK_FAILED, retry=_RETRY_CHANGE, catch=interfered),
     }
 
 
@@ -192,13 +180,12 @@ def _checks(name: Callable[[str], str], target: Green, alarm_names: list[str], r
     ``name(what)`` names its states; ``fired``: where each failed gate goes; ``baked``: the
     Choice that ends the loop."""
     period = gates.window_period
-    whole_s = len(rollout.steps) * (rollout.bake_s + rollout.hold_s) + rollout.final_s
     return {
         name(WAIT): {"Type": "Wait", "Seconds": rollout.check_every_s, "Next": name(READ_STEP)},
         name(READ_STEP): gates.read_metrics(target.dimensions, "$.checks.since", period(longest_step_s),
                                             rollout.min_invocations, gates.STEP_METRICS,
                                             next_state=name(READ_ROLLOUT), catch_to=fired["call"]),
-        name(READ_ROLLOUT): gates.read_metrics(target.dimensions, "$.checks.rollout_since", period(whole_s),
+        name(READ_ROLLOUT): gates.read_metrics(target.dimensions, "$.checks.rollout_since", period(rollout.longest_s),
                                                rollout.min_invocations, gates.ROLLOUT_METRICS,
                                                next_state=name(CHECK_ALARMS), catch_to=fired["call"]),
         name(CHECK_ALARMS): gates.describe_alarms(alarm_names, next_state=name(HEALTHY), catch_to=fired["call"]),
@@ -250,16 +237,16 @@ class _Bake:
     def failures(self, green: str, max_error_rate: float) -> dict:
         """The reason states: each writes why, then rolls back."""
         fired, where, then = self.fired, self.where, self.roll_back
-        over = (f"The error rate of version {green} over {{window}} was {{{{}}}} with {{{{}}}} invocations, above "
-                f"max_error_rate {max_error_rate:g}.")
+
+        def over(window: str) -> str:  # States.Format's template: {} takes the rate, then the count
+            return (f"The error rate of version {green} over {window} was {{}} with {{}} invocations, above "
+                    f"max_error_rate {max_error_rate:g}.")
         step, whole = gates.STEP_METRICS, gates.ROLLOUT_METRICS
         return {
             fired["metric"]: _reason(f"Alarm {{}} is in ALARM ({where}).", "$.alarms.metric[0]", then),
             fired["composite"]: _reason(f"Alarm {{}} is in ALARM ({where}).", "$.alarms.composite[0]", then),
-            fired["step"]: _reason(over.format(window=where),
-                                   _values(step), then),
-            fired["rollout"]: _reason(over.format(window=f"the whole rollout, checked in {where}"),
-                                      _values(whole), then),
+            fired["step"]: _reason(over(where), _values(step), then),
+            fired["rollout"]: _reason(over(f"the whole rollout, checked in {where}"), _values(whole), then),
             # The whole error object: a Catch's output always has it, while a missing Cause would
             # be a runtime error that no Catch takes, with the alias still weighted.
             fired["call"]: _reason(f"A call failed ({where}): {{}}", "States.JsonToString($.error)", then),

@@ -98,9 +98,8 @@ def _time_problems(rollout: Rollout, function_timeout_s: Any, where: str) -> Ite
             if value is not None and value < least:
                 yield Problem(Field(f"{where}.{name}"), msg.bake_must_outlast_metrics(
                     name, rollout.metric_delay_s, function_timeout_s, value))
-    longest = len(rollout.steps) * (bake + rollout.hold_s) + rollout.final_s
-    if longest > YEAR_S:
-        yield Problem(Field(f"{where}.bake_s"), msg.rollout_must_end_within_a_year(YEAR_S, longest))
+    if rollout.longest_s > YEAR_S:
+        yield Problem(Field(f"{where}.bake_s"), msg.rollout_must_end_within_a_year(YEAR_S, rollout.longest_s))
     elif rollout.most_checks > MAX_CHECKS:
         yield Problem(Field(f"{where}.check_every_s"), msg.rollout_must_fit_the_history(MAX_CHECKS,
                                                                                           rollout.most_checks))
