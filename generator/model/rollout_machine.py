@@ -342,6 +342,7 @@ class Plan:
     hold_s: int = 0
     final_bake_s: int = 0
     max_error_rate: float | None = None
+    smoke_test: bool = False
 
 
 def read_plan(text: object) -> Plan | None:
@@ -375,4 +376,4 @@ def read_plan(text: object) -> Plan | None:
     every = int(check_every_s)
     return Plan(tuple(float(s) for s in steps), int(checks * every), every, tuple(alarms),
                 None if least is None else int(least), int(hold * every), int(final * every),
-                None if rate is None else float(rate))
+                None if rate is None else float(rate), SMOKE_TEST in states)

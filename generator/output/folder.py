@@ -86,8 +86,7 @@ def synthesize(stack_file: StackFile, out_dir: Path, use_cache: bool = True, *,
     """
     if module:
         module_output.refuse_module_input(stack_file)
-    if not stack_file.emulator:
-        refuse_for_aws((stack.name, d) for stack in stack_file.stacks for d in stack.deployments)
+    _refuse_what_only_the_emulator_takes(stack_file)
     out_dir = resolve_output_folder(stack_file, out_dir)
     traffic = traffic_files(stack_file, traffic_dir, module)  # a broken traffic file fails here, before any work
     # Each archive is built once, before any work: its zip and its source_code_hash come from the
@@ -106,6 +105,13 @@ def synthesize(stack_file: StackFile, out_dir: Path, use_cache: bool = True, *,
     return SynthResult([_folder(OutputLayout(out_dir), stack.name, module) for stack in stack_file.stacks], cached)
 
 
+def _refuse_what_only_the_emulator_takes(stack_file: StackFile) -> None:
+    """A synthesis for AWS refuses what only the emulator's immediate metrics make safe
+    (``rollout_validation.refuse_for_aws``), before anything is written."""
+    if not stack_file.emulator:
+        refuse_for_aws((stack.name, d) for stack in stack_file.stacks for d in stack.deployments)
+
+
 def assemble(stack_file: StackFile, folder: Path, use_cache: bool = True, *,
              traffic_dir: Path | None = None, module: bool = False) -> output_manifest.Manifest:
     """Synthesize into the empty ``folder`` as the output folder lays it out; cdktf's manifest of
@@ -115,8 +121,7 @@ def assemble(stack_file: StackFile, folder: Path, use_cache: bool = True, *,
     """
     if module:
         module_output.refuse_module_input(stack_file)
-    if not stack_file.emulator:
-        refuse_for_aws((stack.name, d) for stack in stack_file.stacks for d in stack.deployments)
+    _refuse_what_only_the_emulator_takes(stack_file)
     traffic = traffic_files(stack_file, traffic_dir, module)
     archives = build_archives(stack_file)
     key = synth_cache.cache_key(stack_file, module) if use_cache else None

@@ -8,7 +8,6 @@ its module (``type.name``), so a deployment is found the same way in a root and 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -164,14 +163,10 @@ def _environment(before: dict, after: dict, unknown: dict) -> tuple[tuple[str, s
 
 @dataclass(frozen=True)
 class RolloutPlan:
-    """A rollout as its state machine's definition says: None fields are unknown until apply."""
+    """A rollout as its state machine's definition says (``rollout_machine.read_plan``): ``machine``
+    is None while the definition is unknown until apply, or is not one bluegreen wrote."""
 
-    steps: tuple[float, ...] | None
-    check_every_s: int | None
-    checks_per_step: int | None
-    gates: tuple[str, ...] | None
-    smoke_test: bool
-    machine: rollout_machine.Plan | None = None  # the whole plan, when the definition is known
+    machine: rollout_machine.Plan | None
 
 
 @dataclass
@@ -207,20 +202,7 @@ def _rollout_plan(state: dict | None, unknown: dict) -> RolloutPlan | None:
         return None
     text = (state or {}).get("definition")
     if unknown.get("definition") is True or not isinstance(text, str):
-        return RolloutPlan(None, None, None, None, False)
-    states = json.loads(text).get("States") or {}
-    machine = rollout_machine.read_plan(text)
-    if machine is not None:
-        return RolloutPlan(machine.steps, machine.check_every_s, machine.bake_s // machine.check_every_s,
-                           machine.alarm_names, rollout_machine.SMOKE_TEST in states, machine)
-    steps, index = [], 1
-    while (setting := states.get(rollout_machine.step_state(index, rollout_machine.SET_WEIGHT))) is not None:
-        weights = ((setting.get("Parameters") or {}).get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}
-        steps.append(float(sum(weights.values())))
-        index += 1
-    wait = states.get(rollout_machine.step_state(1, rollout_machine.WAIT)) or {}
-    baked = (states.get(rollout_machine.step_state(1, rollout_machine.BAKED)) or {}).get("Choices") or [{}]
-    check = states.get(rollout_machine.step_state(1, rollout_machine.CHECK_ALARMS)) or {}
-    return RolloutPlan(tuple(steps), wait.get("Seconds"), baked[0].get("NumericLessThan"),
-                       tuple((check.get("Parameters") or {}).get("AlarmNames") or ()),
-                       rollout_machine.SMOKE_TEST in states)
+        return RolloutPlan(None)
+    # One reader of the definition, the one status and rollout use: it reads every definition
+    # bluegreen wrote, before the traffic gates too; anything else is shown as unknown.
+    return RolloutPlan(rollout_machine.read_plan(text))

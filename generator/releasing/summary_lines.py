@@ -135,29 +135,29 @@ def rollout_line(label: str, change: RolloutChange) -> str:
     if after.machine is not None and after.machine.min_invocations is not None:
         parts.append(_traffic(after) + _was(_traffic, after, before))
     parts.append("gates: " + _gates(after, change) + _was(lambda p: _gates(p, change), after, before))
-    if after.smoke_test:
+    if after.machine is not None and after.machine.smoke_test:
         parts.append("smoke test before any traffic")
     return f"{label}: rollout {change.action}: " + "; ".join(parts)
 
 
 def _was(say, after: RolloutPlan, before: RolloutPlan | None) -> str:
     """`` (was ...)`` when the part said of ``before`` differs from ``after``'s, both known."""
-    if before is None or before.steps is None or after.steps is None:
+    if before is None or before.machine is None or after.machine is None:
         return ""
     old = say(before)
     return "" if old == say(after) else f" (was {old})"
 
 
 def _steps(plan: RolloutPlan) -> str:
-    if plan.steps is None:
+    if plan.machine is None:
         return UNKNOWN
-    return ", ".join(f"{round(w * 100, 2):g}%" for w in plan.steps) + ", then 100%"
+    return ", ".join(f"{round(w * 100, 2):g}%" for w in plan.machine.steps) + ", then 100%"
 
 
 def _timing(plan: RolloutPlan) -> str:
-    if plan.check_every_s is None or plan.checks_per_step is None:
+    if plan.machine is None:
         return f"bake {UNKNOWN}"
-    return f"{plan.check_every_s * plan.checks_per_step} s per step, gates read every {plan.check_every_s} s"
+    return f"{plan.machine.bake_s} s per step, gates read every {plan.machine.check_every_s} s"
 
 
 def _traffic(plan: RolloutPlan) -> str:
@@ -175,6 +175,6 @@ def _traffic(plan: RolloutPlan) -> str:
 def _gates(plan: RolloutPlan, change: RolloutChange) -> str:
     """The alarms that stop the rollout: its own with their thresholds, then the others it reads."""
     own = [f"{name} ({_THRESHOLDS[kind].format(threshold)})" for name, (kind, threshold) in change.thresholds.items()]
-    if plan.gates is None:
+    if plan.machine is None:
         return ", ".join(own + [f"others {UNKNOWN}"])
-    return ", ".join(own + [name for name in plan.gates if name not in change.thresholds]) or "none"
+    return ", ".join(own + [name for name in plan.machine.alarm_names if name not in change.thresholds]) or "none"
