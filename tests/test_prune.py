@@ -18,6 +18,8 @@ import re
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import boto3
@@ -519,45 +521,44 @@ def test_prune_on_moto_deletes_only_unprotected_old_versions_and_dry_run_deletes
     assert code == 0 and out_text.splitlines()[-1] == "nothing to delete"
 
 
-def test_prune_local_uses_the_recorded_emulator_and_its_output(example_copy, tmp_path, capsys, monkeypatch):
+@contextmanager
+def local_versions(example_copy: Path, tmp_path: Path, newest: int) -> Iterator:
+    """The emulator ``up`` would record under ``tmp_path``, with versions 1 to ``newest`` of the
+    example's function published and its applied state serving 1; its Lambda client."""
     from generator.local import emulator
     from generator.output.workspace import Workspace
 
-    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # --local ignores the user's AWS settings
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "not-the-emulator's")
     workspace = Workspace.at(tmp_path, local=True)
     server = emulator.start_emulator(workspace)
     try:
         client = boto3.client("lambda", endpoint_url=server.endpoint, region_name="us-east-1",
                               aws_access_key_id="test", aws_secret_access_key="test")
-        publish(client, 4)
+        publish(client, newest)
+        write_state(workspace.stack_dir(hello_target(example_copy, tmp_path).stack), serves="1",
+                    newest=str(newest), first="1")
+        yield client
+    finally:
+        emulator.stop_emulator(workspace)
+
+
+def test_prune_local_uses_the_recorded_emulator_and_its_output(example_copy, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # --local ignores the user's AWS settings
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "not-the-emulator's")
+    with local_versions(example_copy, tmp_path, 4) as client:
         client.create_alias(FunctionName=FUNCTION, Name="live", FunctionVersion="1")
-        write_state(workspace.stack_dir(hello_target(example_copy, tmp_path).stack), serves="1", newest="4",
-                    first="1")
         code, out_text, err = run(capsys, "prune", example_copy, "hello", "--local", "--keep", "1")
         assert (code, err) == (0, ""), err
         assert out_text.splitlines()[0] == ("hello/hello: Lambda function hello-hello: 4 published versions; "
                                             "keeping 2, deleting 2 (--keep 1)")
         assert remaining(client) == ["$LATEST", "1", "4"]
-    finally:
-        emulator.stop_emulator(workspace)
 
 
 def test_a_reader_that_goes_away_ends_prune_quietly(example_copy, tmp_path):
     # `bluegreen prune ... --dry-run | head -1`: prune prints each line as it goes (flush), so the
     # write after head has gone fails at once. The reader end is closed before prune starts.
     from generator.cli.program import EXIT_BROKEN_PIPE
-    from generator.local import emulator
-    from generator.output.workspace import Workspace
 
-    workspace = Workspace.at(tmp_path, local=True)
-    server = emulator.start_emulator(workspace)
-    try:
-        client = boto3.client("lambda", endpoint_url=server.endpoint, region_name="us-east-1",
-                              aws_access_key_id="test", aws_secret_access_key="test")
-        publish(client, 3)
-        write_state(workspace.stack_dir(hello_target(example_copy, tmp_path).stack), serves="1", newest="3",
-                    first="1")
+    with local_versions(example_copy, tmp_path, 3) as client:
         reader, writer = os.pipe()
         os.close(reader)
         result = subprocess.run([str(Path(sys.executable).parent / "bluegreen"), "prune", str(example_copy), "hello",
@@ -566,8 +567,6 @@ def test_a_reader_that_goes_away_ends_prune_quietly(example_copy, tmp_path):
         os.close(writer)
         assert (result.returncode, result.stderr) == (EXIT_BROKEN_PIPE, "")
         assert remaining(client) == ["$LATEST", "1", "2", "3"]  # --dry-run: nothing deleted either way
-    finally:
-        emulator.stop_emulator(workspace)
 
 
 def test_a_function_that_does_not_exist_exits_3_naming_it(moto_endpoint, example_copy, tmp_path, capsys,

@@ -174,19 +174,25 @@ def test_the_openapi_document_creates_every_route_and_a_second_plan_is_empty(aws
     assert terraform(["plan", "-detailed-exitcode"], stack_dir, aws_env, check=False).returncode == 0
 
 
-def test_aliases_whose_old_addresses_collide_still_plan(aws_env, tmp_path):
-    # Deployment api with alias v2 had the address deployment api_v2's alias has now, and alias
-    # "-" made web's old address web itself: a moved block for either would fail the plan.
+def _synth_functions(tmp_path: Path, stack: str, deployments: str) -> Path:
+    """Synthesize a stack of ``deployments`` (Python source, each ``function=f``) sharing one
+    small function; its stack folder."""
     source = tmp_path / "src"
     source.mkdir()
     (source / "main.py").write_text("def handler(event, context):\n    return {}\n")
-    stack_file = tmp_path / "collide.py"
+    stack_file = tmp_path / f"{stack}.py"
     stack_file.write_text(
         "from generator import Deployment, Function, Stack\n"
         "f = Function(source='src', handler='main.handler', runtime='python3.12')\n"
-        "STACKS = [Stack(name='col', region='us-east-1', deployments=[Deployment(name='api', alias='v2', function=f),"
-        " Deployment(name='api_v2', function=f), Deployment(name='web', alias='-', function=f)])]\n")
-    stack_dir = synth_to(stack_file, tmp_path / "out") / "stacks" / "col"
+        f"STACKS = [Stack(name='{stack}', region='us-east-1', deployments=[{deployments}])]\n")
+    return synth_to(stack_file, tmp_path / "out") / "stacks" / stack
+
+
+def test_aliases_whose_old_addresses_collide_still_plan(aws_env, tmp_path):
+    # Deployment api with alias v2 had the address deployment api_v2's alias has now, and alias
+    # "-" made web's old address web itself: a moved block for either would fail the plan.
+    stack_dir = _synth_functions(tmp_path, "col", "Deployment(name='api', alias='v2', function=f), "
+                                 "Deployment(name='api_v2', function=f), Deployment(name='web', alias='-', function=f)")
     terraform(["init"], stack_dir, aws_env)
     assert terraform(["plan"], stack_dir, aws_env, check=False).returncode == 0
 
@@ -194,15 +200,7 @@ def test_aliases_whose_old_addresses_collide_still_plan(aws_env, tmp_path):
 def test_an_alias_at_the_address_of_older_releases_is_moved_not_replaced(aws_env, tmp_path):
     # Older releases kept the alias at <deployment>_<alias>; the moved block, written beside the
     # JSON in native syntax (bluegreen_moved.tf), takes the live alias over with no change.
-    source = tmp_path / "src"
-    source.mkdir()
-    (source / "main.py").write_text("def handler(event, context):\n    return {}\n")
-    stack_file = tmp_path / "older.py"
-    stack_file.write_text(
-        "from generator import Deployment, Function, Stack\n"
-        "f = Function(source='src', handler='main.handler', runtime='python3.12')\n"
-        "STACKS = [Stack(name='older', region='us-east-1', deployments=[Deployment(name='svc', alias='live', function=f)])]\n")
-    stack_dir = synth_to(stack_file, tmp_path / "out") / "stacks" / "older"
+    stack_dir = _synth_functions(tmp_path, "older", "Deployment(name='svc', alias='live', function=f)")
     terraform(["init"], stack_dir, aws_env)
     terraform(["apply", "-auto-approve"], stack_dir, aws_env)
     terraform(["state", "mv", "aws_lambda_alias.svc", "aws_lambda_alias.svc_live"], stack_dir, aws_env)
