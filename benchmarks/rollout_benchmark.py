@@ -49,9 +49,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.model.rollout_machine import ALARM_FIRED, CHECK_ALARMS, INCONCLUSIVE_END, final_state, step_state
-from generator.model.rollout_names import ERROR_RATE, alarm_name
-from generator.model.rollout_record import INCONCLUSIVE, ROLLED_BACK_AFTER_PROMOTION
+from generator.features.rollout.addresses import ERROR_RATE, alarm_name
+from generator.features.rollout.machine import ALARM_FIRED, CHECK_ALARMS, INCONCLUSIVE_END, final_state, step_state
+from generator.features.rollout.record import INCONCLUSIVE, ROLLED_BACK_AFTER_PROMOTION
 
 BLUEGREEN = str(Path(sys.executable).parent / "bluegreen")
 CHECKS = (1, 3)  # check_every_s of the two deployments

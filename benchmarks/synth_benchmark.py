@@ -15,6 +15,8 @@ Cases:
 - ``bluegreen-N``: N deployments (each like the example's) in one stack, ``--no-cache``.
 - ``all-options``: ``tests/fixtures/gateway/gateway.py``, the stack that uses every Function,
   Deployment and RestApi option, ``--no-cache``.
+- ``every-door``: ``tests/fixtures/doors/doors.py``, one deployment behind every front door (a
+  REST API, an HTTP API, a function URL, a load balancer target), ``--no-cache``.
 - ``no-op``: ``bluegreen synth`` again on unchanged input (the synth cache).
 - ``code-only``: the handler edited (Blue and Green in turn) before each run, then ``bluegreen
   synth`` with the cache warm: the code is filled into cdktf's cached output.
@@ -91,6 +93,8 @@ def cases(work: Path) -> dict[str, list[str]]:
         (work / "stacks" / f"many{count}.py").write_text(MANY.format(count=count))
     shutil.copytree(ROOT / "tests" / "fixtures" / "gateway", work / "all-options",
                     ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "tests" / "fixtures" / "doors", work / "every-door",
+                    ignore=shutil.ignore_patterns("__pycache__"))
     out = str(work / "out")
     return {
         "floor": [PYTHON, "-c", FLOOR],
@@ -101,6 +105,7 @@ def cases(work: Path) -> dict[str, list[str]]:
         "bluegreen-10": [BLUEGREEN, "synth", "stacks/many10.py", "--out", out + "-10", "--no-cache"],
         "bluegreen-100": [BLUEGREEN, "synth", "stacks/many100.py", "--out", out + "-100", "--no-cache"],
         "all-options": [BLUEGREEN, "synth", "all-options/gateway.py", "--out", out + "-all", "--no-cache"],
+        "every-door": [BLUEGREEN, "synth", "every-door/doors.py", "--out", out + "-doors", "--no-cache"],
         "no-op": [BLUEGREEN, "synth", "stacks/hello.py", "--out", out + "-cached"],
         "code-only": [BLUEGREEN, "synth", "code-only/hello.py", "--out", out + "-code-only"],
         "traffic-only": [BLUEGREEN, "synth", "traffic-only/hello.py", "--out", out + "-traffic-only"],
@@ -166,6 +171,7 @@ def report(times: dict[str, list[float]], peaks: dict[str, list[int]], rounds: i
     print(f"bluegreen / floor:         {median['bluegreen'] / median['floor']:.2f}x (goal: <= 1.3)")
     print(f"bluegreen-100 / -1:        {median['bluegreen-100'] / median['bluegreen-1']:.2f}x (goal: <= 2)")
     print(f"all-options / bluegreen:   {median['all-options'] / median['bluegreen']:.2f}x (goal: <= 1.1)")
+    print(f"every-door / bluegreen:    {median['every-door'] / median['bluegreen']:.2f}x (goal: <= 1.1)")
     rss_ratio = statistics.median(peaks['bluegreen']) / statistics.median(peaks['plain'])
     print(f"peak RSS bluegreen/plain:  {rss_ratio:.2f}x "
           "(goal: <= 1)")

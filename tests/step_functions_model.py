@@ -1,6 +1,6 @@
 """A model of Step Functions and CloudWatch, just enough to walk a rollout's state machine in Python.
 
-Not a test module: ``test_rollout_machine`` walks ``model.rollout_machine``'s definitions with it,
+Not a test module: ``test_rollout_machine`` walks ``rollout.machine``'s definitions with it,
 and ``test_rollout_model`` takes the function, alias and versions it answers for.
 
 What it models:

@@ -1,9 +1,9 @@
-"""The REST API's options (``generator.model.api_options``): authorization, API keys, throttling,
+"""The REST API's options (``generator.features.rest_api.options``): authorization, API keys, throttling,
 access and execution logs (and the access logs' key), X-Ray tracing, a custom domain and a web
 ACL, and their validation.
 
 Each bad value gives exactly one problem, at its field path, with its text from the catalogue
-(``core.messages.api``; a few written out literally, so a change of wording fails here), and so
+(``features.rest_api.messages``; a few written out literally, so a change of wording fails here), and so
 do the rules a stack's APIs must agree on. What synthesis writes, and the ``gateway`` stack
 applied on moto, is ``test_api_options_synthesis``; the ``gateway`` golden (``test_synthesis``)
 holds every option and ``test_terraform`` validates it with the real provider.
@@ -33,12 +33,12 @@ from generator import (
     Throttle,
 )
 from generator.core.errors import Field
-from generator.core.messages import api as msg
 from generator.core.messages import function as function_msg
 from generator.core.messages import model as model_msg
+from generator.features.loader import load_stack_file
+from generator.features.rest_api import messages as msg
+from generator.features.validation import validate_stacks
 from generator.model import aws_limits as aws
-from generator.model.loader import load_stack_file
-from generator.model.validation import validate_stacks
 
 AT = "shop.orders.api"
 POOL = "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbC123"
@@ -194,21 +194,21 @@ BAD_API = [
      "authorization.identity_source[0]", msg.must_be_a_request_identity_source("header.X")),
     (dict(api_key_required="yes"), "api_key_required", model_msg.must_be_a_boolean("yes")),
     (dict(api_key_required=True), "api_key_required", msg.api_key_needs_api_keys(True)),
-    (dict(throttle=(10, 5)), "throttle", msg.must_be_a_throttle_or_none((10, 5))),
-    (dict(throttle=Throttle(-1, 5)), "throttle.rate_limit", msg.must_be_a_rate_limit(-1)),
-    (dict(throttle=Throttle(float("inf"), 5)), "throttle.rate_limit", msg.must_be_a_rate_limit(float("inf"))),
-    (dict(throttle=Throttle(True, 5)), "throttle.rate_limit", msg.must_be_a_rate_limit(True)),
-    (dict(throttle=Throttle(10, 2.5)), "throttle.burst_limit", msg.must_be_a_request_count(2.5)),
+    (dict(throttle=(10, 5)), "throttle", model_msg.must_be_a_throttle_or_none((10, 5))),
+    (dict(throttle=Throttle(-1, 5)), "throttle.rate_limit", model_msg.must_be_a_rate_limit(-1)),
+    (dict(throttle=Throttle(float("inf"), 5)), "throttle.rate_limit", model_msg.must_be_a_rate_limit(float("inf"))),
+    (dict(throttle=Throttle(True, 5)), "throttle.rate_limit", model_msg.must_be_a_rate_limit(True)),
+    (dict(throttle=Throttle(10, 2.5)), "throttle.burst_limit", model_msg.must_be_a_request_count(2.5)),
     (dict(api_keys=["partner"]), "api_keys", msg.must_be_api_keys_or_none(["partner"])),
     (dict(api_keys=ApiKeys([])), "api_keys.names", msg.must_be_a_list_of("key names", ())),
     (dict(api_keys=ApiKeys(["partner a"])), "api_keys.names[0]", msg.must_be_a_key_name("partner a")),
     (dict(api_keys=ApiKeys(["a", "a"])), "api_keys.names[1]", msg.must_be_unique("key name", "a")),
     (dict(api_keys=ApiKeys(["a"], quota=5)), "api_keys.quota", msg.must_be_a_quota_or_none(5)),
-    (dict(api_keys=ApiKeys(["a"], quota=Quota(-1))), "api_keys.quota.limit", msg.must_be_a_request_count(-1)),
+    (dict(api_keys=ApiKeys(["a"], quota=Quota(-1))), "api_keys.quota.limit", model_msg.must_be_a_request_count(-1)),
     (dict(api_keys=ApiKeys(["a"], quota=Quota(10, "YEAR"))), "api_keys.quota.period",
      msg.must_be_a_quota_period(aws.QUOTA_PERIODS, "YEAR")),
     (dict(api_keys=ApiKeys(["a"], throttle=Throttle(1, -1))), "api_keys.throttle.burst_limit",
-     msg.must_be_a_request_count(-1)),
+     model_msg.must_be_a_request_count(-1)),
     (dict(access_logs=True), "access_logs", msg.must_be_access_logs_or_none(True)),
     (dict(access_logs=AccessLogs(retention_days=10)), "access_logs.retention_days",
      model_msg.must_be_a_log_retention(aws.LOG_RETENTION_DAYS, 10)),
@@ -267,8 +267,8 @@ BAD_ROUTE = [
      msg.must_be_a_list_of("Cognito user pool ARNs", ())),
     (dict(api_key_required="no"), "api_key_required", msg.must_be_a_boolean_or_none("no")),
     (dict(api_key_required=True), "api_key_required", msg.api_key_needs_api_keys(True)),
-    (dict(throttle=Throttle(1, -2)), "throttle.burst_limit", msg.must_be_a_request_count(-2)),
-    (dict(throttle="fast"), "throttle", msg.must_be_a_throttle_or_none("fast")),
+    (dict(throttle=Throttle(1, -2)), "throttle.burst_limit", model_msg.must_be_a_request_count(-2)),
+    (dict(throttle="fast"), "throttle", model_msg.must_be_a_throttle_or_none("fast")),
 ]
 
 

@@ -24,7 +24,7 @@ from test_api_options import AT, GATEWAY, deployment
 
 from generator import AccessLogs, InvalidInput, Problem
 from generator.core.errors import Field
-from generator.core.messages import api as msg
+from generator.features.rest_api import messages as msg
 from generator.model import aws_limits as aws
 
 FIXTURE_WEB_ACL = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/gateway/a1b2c3d4-5678-90ab-cdef-000000111111"

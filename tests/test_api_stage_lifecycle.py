@@ -21,7 +21,7 @@ import boto3
 import pytest
 from conftest import synth_to, terraform, unwrapped
 
-from generator.core.messages import api as msg
+from generator.features.rest_api import messages as msg
 
 pytestmark = pytest.mark.terraform
 CERT = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"

@@ -38,7 +38,7 @@ from generator.model.archive import (
     source_files,
     source_problems,
 )
-from generator.model.validation import _source_problems
+from generator.model.rules import _source_problems
 
 FILES = {
     "app.py": b"def handler(event, context):\n    return {'statusCode': 200, 'body': 'Blue'}\n",

@@ -21,9 +21,10 @@ from generator.cli import program as cli
 from generator.core.errors import ExternalToolFailed
 from generator.core.messages import bootstrap as msg
 from generator.core.messages import model as model_msg
+from generator.features.loader import load_stack_file
+from generator.features.rest_api.addresses import RestApiAddresses
 from generator.local.moto_extras import LOGGING_ROLE_MISSING
 from generator.model import naming
-from generator.model.loader import load_stack_file
 
 OTHER_ROLE = "arn:aws:iam::123456789012:role/platform-team-apigw-logs"
 
@@ -155,7 +156,7 @@ def test_a_logging_stack_fails_without_the_bootstrap_applies_after_it_and_destro
     # documented untaint lets the next apply update it in place, and the stack logs now.
     with pytest.raises(ExternalToolFailed, match="Stage already exists"):
         terraform(["apply", "-auto-approve"], stack_dir, on_moto, timeout=600)
-    stage = naming.Addresses(load_stack_file(EXAMPLE).stacks[0].deployments[0]).stage
+    stage = RestApiAddresses(load_stack_file(EXAMPLE).stacks[0].deployments[0]).stage
     terraform(["untaint", stage], stack_dir, on_moto)
     terraform(["apply", "-auto-approve"], stack_dir, on_moto, timeout=600)
 

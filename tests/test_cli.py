@@ -93,9 +93,9 @@ def test_the_console_script_synthesizes_the_example(tmp_path):
 
 
 def test_the_model_and_validation_load_without_cdktf():
-    code = ("import sys, generator, generator.model.loader, generator.model.validation, generator.cli.program, "
+    code = ("import sys, generator, generator.features.loader, generator.features.validation, generator.cli.program, "
             "generator.terraform.mirror, generator.output.readme\n"
-            "generator.model.loader.load_stack_file(sys.argv[1])\n"
+            "generator.features.loader.load_stack_file(sys.argv[1])\n"
             "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('cdktf', 'jsii', 'constructs', 'cdktf_cdktf_provider_aws'))\n"
             "print(loaded)")
     result = subprocess.run([sys.executable, "-c", code, str(EXAMPLE)], capture_output=True, text=True, cwd=ROOT)

@@ -1,4 +1,4 @@
-"""Unit tests of what a Function may reach (``generator.model.function_access``) and its model.
+"""Unit tests of what a Function may reach (``generator.model.rules_function_access``) and its model.
 
 ``policy_statements``, ``managed_policy_arns``, ``permissions_boundary``, ``vpc``,
 ``dead_letter_target``, ``kms_key_arn`` and a deployment's ``provisioned_concurrency``: each bad

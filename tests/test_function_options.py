@@ -1,4 +1,4 @@
-"""Unit tests of a Function's options (``generator.model.function_options``) and their model.
+"""Unit tests of a Function's options (``generator.model.rules_function_options``) and their model.
 
 ``architecture``, ``layers``, ``reserved_concurrency``, ``ephemeral_storage_mb``, ``tracing`` and
 ``tags``: each bad value gives exactly one problem, built from the catalogue
@@ -17,8 +17,8 @@ from generator import Deployment, Function, InvalidInput, Problem, Stack
 from generator.core.errors import Field
 from generator.core.messages import function as function_msg
 from generator.core.messages import model as msg
+from generator.features.validation import validate_stacks
 from generator.model import naming
-from generator.model.validation import validate_stacks
 
 AT = "shop.orders.function"
 LAYER = "arn:aws:lambda:us-east-1:123456789012:layer:deps:3"

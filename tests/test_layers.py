@@ -16,12 +16,13 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _imports(path: Path, name: str | None = None) -> set[str]:
-    """Every ``generator`` module that ``path`` (module ``name``) imports, at the top or inside a function."""
+def _imports(path: Path, name: str | None = None, tree: ast.AST | None = None) -> set[str]:
+    """Every ``generator`` module that ``path`` (module ``name``) imports, at the top or inside a
+    function (only those in ``tree`` when given)."""
     name = name or _module_name(path)
     package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
     found = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in ast.walk(tree or ast.parse(path.read_text())):
         if isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")[: len(package.split(".")) - node.level + 1]
@@ -103,3 +104,81 @@ def test_synthesis_depends_on_traffic_values_never_on_the_traffic_file():
     readers = sorted(source for source, targets in graph.items() if "generator.model.traffic_file" in targets)
     assert not [r for r in readers if r.startswith("generator.synthesis")]
     assert "generator.releasing.operations" in readers  # the check sees an import where there is one
+
+
+# --- the feature slices (generator.features.<feature>) ------------------------------------------
+
+FEATURES = GENERATOR / "features"
+SLICE_MAY_IMPORT = ("generator.core", "generator.model", "generator.features.slice", "generator.features.doors")
+
+
+def _slices() -> list[str]:
+    return sorted(p.parent.name for p in FEATURES.glob("*/__init__.py"))
+
+
+def _slice_of(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[2] if len(parts) > 2 and parts[1] == "features" and parts[2] in _slices() else None
+
+
+def _top_level_imports(path: Path) -> set[str]:
+    """What ``path`` imports when it is imported: not what its functions import when they run."""
+    tree = ast.parse(path.read_text())
+    top = ast.Module(body=[n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom, ast.If, ast.Try))],
+                     type_ignores=[])
+    return _imports(path, tree=top)
+
+
+def test_a_slice_imports_only_the_shared_layers_and_itself():
+    found = []
+    for source, targets in _graph().items():
+        mine = _slice_of(source)
+        if mine is None:
+            continue
+        synthesis = source.rsplit(".", 1)[-1].startswith("synthesis")
+        for target in sorted(targets):
+            allowed = target.startswith(SLICE_MAY_IMPORT) or _slice_of(target) == mine or target == "generator" \
+                or (synthesis and target.startswith("generator.bindings"))
+            if not allowed:
+                found.append(f"{source} -> {target}")
+    assert found == []
+
+
+def test_only_a_slices_synthesis_loads_cdktf_and_only_when_called():
+    # Importing a slice (its declaration, rules, addresses, outputs) never starts cdktf: only its
+    # synthesis modules import the bindings, and the slice imports them inside ``synthesize``.
+    eager = []
+    for path in sorted(FEATURES.rglob("*.py")):
+        if path.stem.startswith("synthesis"):
+            continue
+        text = path.read_text()
+        if "import cdktf" in text or "from cdktf" in text or "from constructs" in text:
+            eager.append(f"{_module_name(path)} imports cdktf")
+        eager += [f"{_module_name(path)} -> {t}" for t in sorted(_top_level_imports(path))
+                  if t.startswith(("generator.bindings", "generator.synthesis")) or t.rsplit(".", 1)[-1].startswith("synthesis")]
+    assert eager == []
+
+
+def test_the_slice_checks_see_a_slice_importing_another():
+    probe = FEATURES / "rollout" / "_probe.py"
+    probe.write_text("from ..rest_api import addresses\n")
+    try:
+        bad = [t for t in _imports(probe) if _slice_of(t) not in (None, "rollout")]
+        assert bad == ["generator.features.rest_api.addresses"]
+        assert _top_level_imports(FEATURES / "rest_api" / "__init__.py") >= {"generator.features.rest_api.outputs"}
+        assert "generator.features.rest_api.synthesis" not in _top_level_imports(FEATURES / "rest_api" / "__init__.py")
+        assert "generator.features.rest_api.synthesis" in _imports(FEATURES / "rest_api" / "__init__.py")
+    finally:
+        probe.unlink()
+
+
+def test_importing_every_door_and_the_rollout_loads_no_cdktf():
+    # The declarations are what a stack file imports: loading one never starts cdktf or Node.js.
+    import subprocess
+    import sys
+
+    program = ("import sys; from generator import AlbTarget, FunctionUrl, HttpApi, RestApi, Rollout, Route; "
+               "print(sorted(m for m in sys.modules if m.split('.')[0] in ('cdktf', 'constructs', 'jsii', "
+               "'cdktf_cdktf_provider_aws') or m.startswith(('generator.bindings', 'generator.synthesis'))))")
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=GENERATOR.parent)
+    assert (done.returncode, done.stdout.strip()) == (0, "[]"), done.stderr

@@ -56,7 +56,7 @@ if mode == "full":
     import cdktf_cdktf_provider_aws
 from cdktf import App, TerraformStack
 from generator import BlueGreenDeployment
-from generator.model.loader import load_stack_file
+from generator.features.loader import load_stack_file
 import cdktf_cdktf_provider_aws as aws
 
 app = App(outdir=str(out))
@@ -92,7 +92,7 @@ print(json.dumps(report))
 IMPORT_THEN_SYNTH = PRELUDE + """
 import generator.synthesis
 report = {"import": changes()}
-from generator.model.loader import load_stack_file
+from generator.features.loader import load_stack_file
 from generator.output.folder import synthesize
 synthesize(load_stack_file(sys.argv[1]), sys.argv[2], use_cache=False)
 report["synth"] = changes()
@@ -107,7 +107,7 @@ print(json.dumps(report))
 
 # The CLI's order: a stack-file synth starts Node.js, so bluegreen withholds CDKTF_* from it.
 SYNTH_FIRST = PRELUDE + """
-from generator.model.loader import load_stack_file
+from generator.features.loader import load_stack_file
 from generator.output.folder import synthesize
 out = Path(sys.argv[2])
 synthesize(load_stack_file(sys.argv[1]), out / "first", use_cache=False)

@@ -1,4 +1,4 @@
-"""Tests of ``generator.model.loader.load_stack_file``: every way a stack file can fail is ``InvalidInput``.
+"""Tests of ``generator.features.loader.load_stack_file``: every way a stack file can fail is ``InvalidInput``.
 
 Stack files are written into pytest's ``tmp_path``. Messages hold the file's resolved path, so
 the expected strings are built from it; everything else in them is literal, but for the key
@@ -16,7 +16,7 @@ import pytest
 from generator import Deployment, Function, InvalidInput, Problem, RestApi, Route, Stack
 from generator.core.errors import Argument, Field
 from generator.core.messages import model as msg
-from generator.model.loader import StackFile, load_stack_file
+from generator.features.loader import StackFile, load_stack_file
 
 VALID = """\
 from generator import Deployment, Function, RestApi, Route, Stack

@@ -28,7 +28,7 @@ from generator.cli import program as cli
 from generator.core.layout import ALIAS_ROUTING, MODULE_TRAFFIC, MOVED_BLOCKS, TFVARS
 from generator.core.messages import cli as cli_msg
 from generator.core.messages import output as output_msg
-from generator.model.loader import load_stack_file
+from generator.features.loader import load_stack_file
 from generator.output import cache as synth_cache
 from generator.output import swap as output_swap
 from generator.output.folder import synthesize
@@ -243,7 +243,7 @@ def test_a_module_another_stack_file_synthesized_is_refused(example_copy, in_tmp
 
 
 def _killed_module_synth(stack_file: Path, out: Path, step: int) -> subprocess.CompletedProcess:
-    code = ("import sys\nfrom generator.model.loader import load_stack_file\n"
+    code = ("import sys\nfrom generator.features.loader import load_stack_file\n"
             "from generator.output.folder import synthesize\n"
             "synthesize(load_stack_file(sys.argv[1]), sys.argv[2], module=True)\n")
     env = dict(os.environ, **{output_swap.KILL_HOOK: str(step)})  # this test run's synth cache: no cdktf

@@ -24,7 +24,7 @@ from generator import Problem
 from generator.cli import program as cli
 from generator.core.errors import Field, InFile, InvalidInput
 from generator.core.messages import output as msg
-from generator.model.loader import load_stack_file
+from generator.features.loader import load_stack_file
 from generator.output import cache as synth_cache
 from generator.output import swap as output_swap
 from generator.output.folder import synthesize
@@ -155,7 +155,7 @@ def test_a_real_sigint_during_the_swap_waits_until_the_swap_is_done(old_and_new,
 
 
 def _synth_killed_at(stack_file: Path, out: Path, step: int) -> subprocess.CompletedProcess:
-    code = ("import sys\nfrom generator.model.loader import load_stack_file\n"
+    code = ("import sys\nfrom generator.features.loader import load_stack_file\n"
             "from generator.output.folder import synthesize\n"
             "synthesize(load_stack_file(sys.argv[1]), sys.argv[2])\n")
     env = dict(os.environ, **{output_swap.KILL_HOOK: str(step)})  # the cache folder of this test run

@@ -169,7 +169,7 @@ def write_traffic(stack_file: Path, blue: str | None, green: str | None, weight:
 
 
 def hello_target(stack_file: Path, out: Path) -> Target:
-    from generator.model.loader import load_stack_file
+    from generator.features.loader import load_stack_file
 
     stack = load_stack_file(stack_file).stacks[0]
     return Target(stack, stack.deployments[0], stack_file.parent / "hello.traffic.json", out / "stacks" / "hello")

@@ -22,7 +22,7 @@ from generator import InvalidInput, S3Backend, Stack
 from generator.cli import program as cli
 from generator.core.errors import Field, Problem
 from generator.core.messages import model as msg
-from generator.model.validation import validate_stacks
+from generator.features.validation import validate_stacks
 
 BUCKET = "team-state"
 KEY = "bluegreen/hello/terraform.tfstate"  # the default key of stack "hello"
@@ -115,8 +115,8 @@ def test_a_stack_without_a_backend_keeps_its_state_in_the_stack_folder(example_c
 
 
 def test_the_emulator_keeps_state_local_whatever_the_backend(example_copy, tmp_path):
+    from generator.features.loader import load_stack_file
     from generator.local.up import with_local_state
-    from generator.model.loader import load_stack_file
     from generator.output.workspace import Workspace
 
     stack_file = load_stack_file(with_backend(example_copy, 'S3Backend(bucket="team-state")'))

@@ -18,11 +18,11 @@ from generator.cli import program as cli
 from generator.cli import rollout_runner
 from generator.core.errors import InvalidInput
 from generator.core.messages import releasing as rel_msg
-from generator.core.messages import rollout as msg
-from generator.model import rollout_machine as machine
-from generator.model.rollout import Rollout
-from generator.model.rollout_machine import Plan
-from generator.model.rollout_record import Outcome, read_records, write_record
+from generator.features.rollout import machine
+from generator.features.rollout import messages as msg
+from generator.features.rollout.declaration import Rollout
+from generator.features.rollout.machine import Plan
+from generator.features.rollout.record import Outcome, read_records, write_record
 from generator.model.stack import Deployment, Function, Stack
 from generator.model.traffic import Traffic
 from generator.releasing import rollout_watch

@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from generator.core.messages import releasing as releasing_msg
-from generator.core.messages import rollout as msg
+from generator.features.rollout import messages as msg
 
 pytestmark = pytest.mark.terraform
 BIN = Path(sys.executable).parent

@@ -22,11 +22,11 @@ from pathlib import Path
 import pytest
 from test_rollout_e2e import BIN, GREEN_ALARM, Project, _baking, _events
 
-from generator.core.messages import rollout as msg
+from generator.features.rollout import machine
+from generator.features.rollout import messages as msg
+from generator.features.rollout.declaration import METRIC_DELAY_S_AWS_MIN
+from generator.features.rollout.record import INCONCLUSIVE, PROMOTED, ROLLED_BACK, ROLLED_BACK_AFTER_PROMOTION
 from generator.local.faults import FAULTS_PATH
-from generator.model import rollout_machine as machine
-from generator.model.rollout import METRIC_DELAY_S_AWS_MIN
-from generator.model.rollout_record import INCONCLUSIVE, PROMOTED, ROLLED_BACK, ROLLED_BACK_AFTER_PROMOTION
 
 pytestmark = pytest.mark.terraform
 ROLLOUT = ('Rollout(steps=(0.1, 0.5), bake_s={bake}, check_every_s=1, max_error_rate=0.01, '

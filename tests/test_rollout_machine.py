@@ -1,4 +1,4 @@
-"""Unit tests of a rollout's state machine (``model.rollout_machine``). Pure Python.
+"""Unit tests of a rollout's state machine (``rollout.machine``). Pure Python.
 
 - the definition's shape: every transition names a state, every state is reachable, what each
   task sends, with every state name built from the module's own constants;
@@ -38,11 +38,11 @@ from step_functions_model import (
 from test_rollout_model import deployment, problems, rollout
 
 from generator import Rollout
-from generator.core.messages import rollout as msg
-from generator.model import rollout_machine as sm
-from generator.model import rollout_names as names
-from generator.model.rollout import MAX_STEPS
-from generator.model.rollout_validation import MAX_CHECKS
+from generator.features.rollout import addresses as names
+from generator.features.rollout import machine as sm
+from generator.features.rollout import messages as msg
+from generator.features.rollout.declaration import MAX_STEPS
+from generator.features.rollout.rules import MAX_CHECKS
 
 # --- the definition: its shape --------------------------------------------------------------------
 

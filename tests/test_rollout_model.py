@@ -1,11 +1,11 @@
 """Unit tests of a deployment's rollout: its rules, what an applied definition reads back as, and its
 names. Pure Python.
 
-- ``model.rollout_validation``: each bad field gives exactly one problem at its field path, with the
-  text from the catalogue (``core.messages.rollout``), and a valid ``Rollout`` passes;
-- ``model.rollout_machine.read_plan``: the plan read back from a definition, this release's and
+- ``rollout.rules``: each bad field gives exactly one problem at its field path, with the
+  text from the catalogue (``features.rollout.messages``), and a valid ``Rollout`` passes;
+- ``rollout.machine.read_plan``: the plan read back from a definition, this release's and
   one written before the traffic gates;
-- ``model.rollout_names``: the alarms, gating alarm names and Terraform addresses.
+- ``rollout.addresses``: the alarms, gating alarm names and Terraform addresses.
 
 The state machine's definition, its shape and its walk through a model of Step Functions and
 CloudWatch, is ``test_rollout_machine``; what Terraform makes of it is ``test_rollout_e2e`` (the
@@ -26,13 +26,12 @@ from step_functions_model import ALIAS, FUNCTION, GREEN
 import generator
 from generator import Deployment, Function, InvalidInput, Problem, Rollout
 from generator.core.errors import Field
-from generator.core.messages import rollout as msg
-from generator.model import naming
-from generator.model import rollout_machine as sm
-from generator.model import rollout_names as names
-from generator.model.aws_limits import IAM_ROLE_NAME_MAX
-from generator.model.rollout import MAX_STEPS
-from generator.model.rollout_validation import (
+from generator.features.addresses import every_address
+from generator.features.rollout import addresses as names
+from generator.features.rollout import machine as sm
+from generator.features.rollout import messages as msg
+from generator.features.rollout.declaration import MAX_STEPS
+from generator.features.rollout.rules import (
     BAKE_S_MAX,
     DESCRIBE_ALARMS_MAX,
     MAX_CHECKS,
@@ -44,7 +43,9 @@ from generator.model.rollout_validation import (
     emulator_only_problems,
     refuse_for_aws,
 )
-from generator.model.validation import validate_deployment
+from generator.features.validation import validate_deployment
+from generator.model import naming
+from generator.model.aws_limits import IAM_ROLE_NAME_MAX
 
 AT = "shop.orders.rollout"
 # Metrics count at once here (the emulator's value): the tests of other rules are not bound by
@@ -78,7 +79,7 @@ def only(base_dir: Path, **changes) -> Problem:
 
 def test_rollout_is_exported_by_the_top_level_package():
     assert generator.Rollout is Rollout and "Rollout" in generator.__all__
-    assert Rollout.__module__ == "generator.model.rollout"
+    assert Rollout.__module__ == "generator.features.rollout.declaration"
 
 
 def test_a_valid_rollout_validates_and_its_lists_become_tuples(base_dir):
@@ -467,6 +468,6 @@ def test_rollout_addresses_list_each_alarm_then_the_role_its_policy_and_the_stat
     at = names.RolloutAddresses(deployment(rollout=rollout(max_p99_ms=500)))
     assert at.all() == [at.alarm(names.ERROR_RATE), at.alarm(names.P99), at.role, at.policy, at.state_machine]
     assert len(set(at.all())) == 5 and all(address.split(".")[1].startswith("orders_") for address in at.all())
-    everything = {address.address for address in naming.Addresses(deployment(rollout=rollout(max_p99_ms=500))).all()}
+    everything = {address.address for address in every_address(deployment(rollout=rollout(max_p99_ms=500)))}
     assert set(at.all()) <= everything
     assert not set(at.all()) & {a.address for a in naming.Addresses(deployment(rollout=None)).all()}

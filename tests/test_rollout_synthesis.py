@@ -15,7 +15,7 @@ import boto3
 import pytest
 from conftest import FIXTURES, synth_to, terraform
 
-from generator.model.rollout_machine import READ_ALIAS, SMOKE_TEST
+from generator.features.rollout.machine import READ_ALIAS, SMOKE_TEST
 
 pytestmark = pytest.mark.terraform
 

@@ -13,7 +13,7 @@ from generator.cli import program as cli
 from generator.cli.scaffold import scaffold_files, write_scaffold
 from generator.core.errors import Argument
 from generator.core.messages import cli as msg
-from generator.model.loader import load_stack_file
+from generator.features.loader import load_stack_file
 
 
 @pytest.fixture(autouse=True)

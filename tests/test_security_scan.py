@@ -310,7 +310,7 @@ def test_checks_waiting_for_synthesis_still_fail(scans):
 def test_checkov_with_its_defaults_reads_every_stack_folder_as_written(tmp_path):
     # What a team's pipeline runs: checkov -d cdktf.out/stacks/<stack>, every framework, no
     # settings. Every stack fixture, and the example as a child module (synth --module).
-    from generator.model.loader import load_stack_file
+    from generator.features.loader import load_stack_file
     from generator.output.folder import synthesize
 
     if not CHECKOV.exists():

@@ -20,8 +20,8 @@ from conftest import FIXTURES, ROOT, copy_example, tree_bytes
 
 from generator.cli import program as cli
 from generator.core.layout import ASSETS, CONFIG, TFVARS
+from generator.features.loader import load_stack_file
 from generator.model.archive import Archive, build_archive
-from generator.model.loader import load_stack_file
 from generator.output import cache as synth_cache
 from generator.output import code_fill
 from generator.output.check import stale_files

@@ -16,7 +16,8 @@ from generator.core.layout import ALIAS_ROUTING, MOVED_BLOCKS
 UPDATE = os.environ.get("BLUEGREEN_UPDATE_GOLDENS") == "1"
 CASES = {"hello": EXAMPLE, "shop": FIXTURES / "shop" / "shop.py",
          "options": FIXTURES / "options" / "options.py", "gateway": FIXTURES / "gateway" / "gateway.py",
-         "ship": FIXTURES / "rollout" / "rollout.py"}
+         "ship": FIXTURES / "rollout" / "rollout.py", "url": FIXTURES / "function_url" / "url.py",
+         "doors": FIXTURES / "doors" / "doors.py"}
 
 
 @pytest.fixture(scope="module")
@@ -191,9 +192,9 @@ def test_library_users_get_the_same_resources_from_one_construct(tmp_path):
     from cdktf import App, LocalBackend, TerraformStack
 
     from generator import BlueGreenDeployment
-    from generator.model.loader import load_stack_file
+    from generator.bindings.provider import AwsProvider
+    from generator.features.loader import load_stack_file
     from generator.synthesis.deployment import alias_routing, moved_blocks
-    from generator.synthesis.provider import AwsProvider
 
     app = App(outdir=str(tmp_path))
     stack = TerraformStack(app, "hello")
@@ -236,8 +237,8 @@ def test_the_construct_refuses_a_metric_delay_only_the_emulator_accepts_unless_t
     from cdktf import App, TerraformStack
 
     from generator import BlueGreenDeployment, Rollout
-    from generator.core.messages import rollout as msg
-    from generator.model.loader import load_stack_file
+    from generator.features.loader import load_stack_file
+    from generator.features.rollout import messages as msg
 
     hello = load_stack_file(EXAMPLE).stacks[0].deployments[0]
     quick = replace(hello, rollout=Rollout(steps=(0.5,), bake_s=6, check_every_s=2, max_error_rate=0.01,
@@ -259,14 +260,14 @@ def _addresses(doc: dict) -> list[str]:
 @pytest.mark.slow  # imports all ~2,100 submodules of the bindings in a new process
 def test_lazy_provider_loading_gives_the_same_bytes_as_importing_the_whole_provider(synthesized, tmp_path):
     # The unoptimized path: the provider package imported in full (its __init__ loads all
-    # ~2,100 submodules), as a plain cdktf app does. generator.synthesis.provider then leaves
+    # ~2,100 submodules), as a plain cdktf app does. generator.bindings.provider then leaves
     # the package as it is. The output must not depend on which path ran.
     import subprocess
     import sys
 
     code = ("import sys, cdktf_cdktf_provider_aws\n"
             "assert len([m for m in sys.modules if m.startswith('cdktf_cdktf_provider_aws.')]) > 2000\n"
-            "from generator.model.loader import load_stack_file\n"
+            "from generator.features.loader import load_stack_file\n"
             "from generator.output.folder import synthesize\n"
             "synthesize(load_stack_file(sys.argv[1]), sys.argv[2], use_cache=False)\n")
     result = subprocess.run([sys.executable, "-c", code, str(EXAMPLE), str(tmp_path / "full")],
@@ -345,7 +346,7 @@ def test_the_construct_refuses_a_second_deployment_of_the_same_name_in_one_stack
     from cdktf import App, TerraformStack
 
     from generator import BlueGreenDeployment, InvalidInput
-    from generator.model.loader import load_stack_file
+    from generator.features.loader import load_stack_file
 
     stack = TerraformStack(App(outdir=str(tmp_path)), "shop")
     deployment = load_stack_file(EXAMPLE).stacks[0].deployments[0]
@@ -358,8 +359,9 @@ def test_the_construct_refuses_a_second_deployment_of_the_same_name_in_one_stack
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_every_address_in_the_golden_json_comes_from_the_address_registry(name):
+    from generator.features.addresses import every_address
+    from generator.features.loader import load_stack_file
     from generator.model import naming
-    from generator.model.loader import load_stack_file
 
     golden = json.loads((GOLDEN / f"{name}.cdk.tf.json").read_text())
     written = {f"{kind}.{resource}" for kind, resources in golden["resource"].items() for resource in resources}
@@ -367,7 +369,7 @@ def test_every_address_in_the_golden_json_comes_from_the_address_registry(name):
     written |= {f"output.{v}" for v in golden["output"]}
     written |= {f"data.{kind}.{source}" for kind, sources in golden.get("data", {}).items() for source in sources}
     (stack,) = load_stack_file(CASES[name]).stacks
-    registry = {item.address for d in stack.deployments for item in naming.Addresses(d).all()}
+    registry = {item.address for d in stack.deployments for item in every_address(d)}
     assert written == registry
     moved = re.findall(r"^  from = (\S+)$", (GOLDEN / f"{name}.{MOVED_BLOCKS}").read_text(), flags=re.M)
     assert moved == [naming.Addresses(d).legacy_alias for d in stack.deployments]
@@ -379,7 +381,7 @@ def test_synthesis_gets_any_provider_class_by_name_with_no_list_to_keep():
     import cdktf_cdktf_provider_aws.api_gateway_rest_api as rest_api_module
     import cdktf_cdktf_provider_aws.lambda_function_event_invoke_config as invoke_config_module
 
-    from generator.synthesis import provider
+    from generator.bindings import provider
 
     assert provider.LambdaFunctionEventInvokeConfig is invoke_config_module.LambdaFunctionEventInvokeConfig
     assert provider.ApiGatewayRestApiEndpointConfiguration is rest_api_module.ApiGatewayRestApiEndpointConfiguration

@@ -19,8 +19,9 @@ ALIAS = "aws_lambda_alias.hello"
 
 
 @pytest.mark.parametrize("stack_file", [EXAMPLE, FIXTURES / "shop" / "shop.py", FIXTURES / "options" / "options.py",
-                                        FIXTURES / "gateway" / "gateway.py", FIXTURES / "rollout" / "rollout.py"],
-                         ids=["hello", "shop", "options", "gateway", "rollout"])
+                                        FIXTURES / "gateway" / "gateway.py", FIXTURES / "rollout" / "rollout.py",
+                                        FIXTURES / "doors" / "doors.py"],
+                         ids=["hello", "shop", "options", "gateway", "rollout", "doors"])
 def test_terraform_validate_accepts_the_synthesized_stack(stack_file, terraform_env, tmp_path):
     out = synth_to(stack_file, tmp_path / "out")
     stack_dir = next((out / "stacks").iterdir())

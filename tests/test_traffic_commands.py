@@ -499,3 +499,21 @@ def test_shift_names_the_synth_to_run_with_the_same_stack_file_and_out(shop, out
     code, stdout, _ = run(capsys, "shift", shop, "orders", "25%", "--out", out)
     assert (code, stdout.splitlines()[-1]) == (0, f"wrote {os.path.relpath(shop.parent / 'shop.traffic.json')}; "
                                                   f"next: bluegreen synth {shop} --out {out}, then terraform plan")
+
+
+def test_shift_validates_only_what_it_uses_and_loads_no_cdktf(shop, out, capsys):
+    # shift edits one number: the functions' source folders are never read (synth still checks
+    # them), and neither cdktf nor any slice's synthesis is imported.
+    for folder in shop.parent.iterdir():
+        if folder.is_dir():
+            shutil.rmtree(folder)
+    program = ("import sys; from generator.cli import program; code = program.main(sys.argv[1:]); "
+               "print(sorted({m.split('.')[0] for m in sys.modules if m.startswith(('cdktf', 'jsii', 'constructs'))} "
+               "| {m for m in sys.modules if m.startswith(('generator.bindings', 'generator.synthesis')) "
+               "or m.startswith('generator.features') and '.synthesis' in m}))")
+    done = subprocess.run([sys.executable, "-c", program, "shift", str(shop), "orders", "10%", "--out", str(out)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert (done.returncode, done.stdout.splitlines()[-1]) == (0, "[]"), done.stderr
+    assert json.loads(traffic(shop))["orders"]["green_weight"] == 0.1
+    code, _, err = run(capsys, "synth", shop, "--out", out)
+    assert code == 2 and "function.source: must be an existing folder" in err

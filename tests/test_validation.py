@@ -1,4 +1,4 @@
-"""Unit tests of the model rules in ``generator.model.validation``.
+"""Unit tests of the model rules in ``generator.features.validation``.
 
 Every bad input is checked against the exact message a user reads (``str(problem)``: the field
 path, a colon, the rule and the bad value), mostly written out literally so that any drift in
@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from generator import Deployment, Function, InvalidInput, Problem, RestApi, Route, Stack
 from generator.core.errors import Field
 from generator.core.messages import model as msg
-from generator.model.validation import validate_deployment, validate_stacks
+from generator.features.validation import validate_deployment, validate_stacks
 
 RUNTIMES = ("dotnet8, java11, java17, java21, java8.al2, nodejs18.x, nodejs20.x, nodejs22.x, "
             "provided.al2, provided.al2023, python3.10, python3.11, python3.12, python3.13, "
@@ -429,9 +429,21 @@ def test_route_that_is_not_a_route_is_refused(base_dir):
         "shop.orders.api.routes[0]: must be a Route, got: ('GET', '/orders')"
 
 
-def test_api_that_is_not_a_rest_api_is_refused(base_dir):
-    assert only_problem(base_dir, api=[Route("GET", "/orders")]) == \
-        "shop.orders.api: must be a RestApi or None, got: [Route(method='GET', path='/orders')]"
+def test_api_that_is_not_a_front_door_is_refused(base_dir):
+    assert only_problem(base_dir, api=Route("GET", "/orders")).startswith(
+        "shop.orders.api: must be a front door (RestApi")
+    assert only_problem(base_dir, api=[Route("GET", "/orders")]).endswith(
+        "a list of them, or None, got: Route(method='GET', path='/orders')")
+
+
+def test_a_second_door_of_one_kind_is_refused(base_dir):
+    api = [RestApi(routes=[Route("GET", "/a")]), RestApi(routes=[Route("GET", "/b")])]
+    assert only_problem(base_dir, api=api) == \
+        "shop.orders.api[1]: " + msg.door_must_be_unique("RestApi", "shop.orders.api[0]")
+
+
+def test_an_empty_list_of_doors_is_refused(base_dir):
+    assert only_problem(base_dir, api=[]) == "shop.orders.api: " + msg.MUST_HOLD_A_DOOR
 
 
 @pytest.mark.parametrize("stage, shown", [

@@ -21,8 +21,8 @@ from generator.cli import commands
 from generator.cli import program as cli
 from generator.core.errors import Argument
 from generator.core.messages import output as msg
+from generator.features.loader import load_stack_file
 from generator.model import naming
-from generator.model.loader import load_stack_file
 from generator.model.traffic import Traffic
 from generator.model.traffic_file import read_traffic
 from generator.output.folder import SynthResult

@@ -12,7 +12,7 @@ from ..core.errors import Argument, InvalidInput, Problem
 from ..core.messages import bootstrap as msg
 from ..core.messages import model as model_msg
 from ..model import aws_limits as aws
-from ..model.backend_validation import backend_problems
+from ..model.rules_backend import backend_problems
 from ..model.stack import S3Backend
 from ..output.workspace import Workspace
 from ..releasing.aws import Access

@@ -13,9 +13,9 @@ from pathlib import Path
 from ..core.errors import Argument, InvalidInput, Problem
 from ..core.layout import CONFIG
 from ..core.messages import cli as msg
+from ..features.loader import load_stack_file
+from ..features.rollout.record import FAILED, INTERFERED, PROMOTED
 from ..model import naming
-from ..model.loader import load_stack_file
-from ..model.rollout_record import FAILED, INTERFERED, PROMOTED
 from ..model.traffic import Traffic, format_weight, is_count, is_too_large, is_version, parse_weight
 from ..output.folder import synthesize
 from ..output.workspace import STATE_DIR, Workspace
@@ -99,7 +99,7 @@ def status_command(args: argparse.Namespace) -> int:
         render_status_text,
     )
 
-    stack_file = load_stack_file(args.stack_file)
+    stack_file = load_stack_file(args.stack_file, read_sources=False)
     workspace = Workspace.from_args(args, stack_file)
     # AWS (or the emulator) is asked only about deployments with a rollout applied.
     rows = collect_status(stack_file, workspace, lambda region: _access(args, workspace, region))
@@ -113,7 +113,7 @@ def prune_command(args: argparse.Namespace) -> int:
     from ..releasing.prune import LambdaVersions, lambda_client, prune
 
     keep = _check_keep(args.keep)
-    stack_file = load_stack_file(args.stack_file)
+    stack_file = load_stack_file(args.stack_file, read_sources=False)
     workspace = Workspace.from_args(args, stack_file)
     target = locate(stack_file, args.deployment, workspace)
     function = naming.function_name(target.stack.name, target.deployment)
@@ -157,9 +157,15 @@ def up_command(args: argparse.Namespace) -> int:
         return EXIT_DIFFERS
     for served in deploy(stack_file, workspace, server):
         split = ", ".join(f"v{version} {share * 100:g}%" for version, share in served.shares.items())
-        print(f"{served.stack}/{served.deployment}: alias {served.alias} -> {split}" +
-              (f"; invoke URL {served.invoke_url}" if served.invoke_url else ""))
+        print(f"{served.stack}/{served.deployment}: alias {served.alias} -> {split}" + _invoke_urls(served.urls))
     return EXIT_OK
+
+
+def _invoke_urls(urls: tuple[tuple[str, str], ...]) -> str:
+    # Every door alike: its URL, named by its door when the deployment has more than one.
+    if len(urls) == 1:
+        return f"; invoke URL {urls[0][1]}"
+    return "; invoke URLs " + ", ".join(f"{url} ({label})" for label, url in urls) if urls else ""
 
 
 def down_command(args: argparse.Namespace) -> int:
@@ -198,7 +204,7 @@ def cache_command(args: argparse.Namespace) -> int:
 def rollout_command(args: argparse.Namespace) -> int:
     from .rollout_runner import STARTED, run_rollout
 
-    stack_file = load_stack_file(args.stack_file)
+    stack_file = load_stack_file(args.stack_file, read_sources=False)
     workspace = Workspace.from_args(args, stack_file)
     target = locate(stack_file, args.deployment, workspace)
     result = run_rollout(args, target, _access(args, workspace, target.stack.region))
@@ -207,7 +213,7 @@ def rollout_command(args: argparse.Namespace) -> int:
 
 
 def guard_command(args: argparse.Namespace) -> int:
-    stack_file = load_stack_file(args.stack_file)
+    stack_file = load_stack_file(args.stack_file, read_sources=False)
     workspace = Workspace.from_args(args, stack_file)
     if _rollouts_block_apply(args, stack_file, workspace):
         return EXIT_DIFFERS
@@ -218,7 +224,7 @@ def guard_command(args: argparse.Namespace) -> int:
 def _rollouts_block_apply(args: argparse.Namespace, stack_file, workspace: Workspace) -> bool:
     """Whether an apply would undo a rollout (running, or its outcome not written); each is
     printed, then why the apply must wait (``guard``, and ``up --local`` before it applies)."""
-    from ..core.messages import rollout as rollout_msg
+    from ..features.rollout import messages as rollout_msg
     from .rollout_runner import blocking_rollouts
 
     blocking = blocking_rollouts(stack_file, workspace, lambda region: _access(args, workspace, region))
@@ -258,7 +264,7 @@ def _check_keep(keep: str) -> int:
 
 def _target(args: argparse.Namespace) -> Target:
     """The deployment that shift, promote or rollback edits."""
-    stack_file = load_stack_file(args.stack_file)
+    stack_file = load_stack_file(args.stack_file, read_sources=False)
     return locate(stack_file, args.deployment, Workspace.from_args(args, stack_file))
 
 

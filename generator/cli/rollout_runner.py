@@ -17,13 +17,13 @@ from collections.abc import Callable
 from dataclasses import asdict
 
 from ..core.errors import Argument, InvalidInput, Problem
-from ..core.messages import rollout as msg
-from ..model.loader import StackFile
-from ..model.rollout_record import Outcome, record_path
+from ..features.loader import StackFile
+from ..features.rollout import messages as msg
+from ..features.rollout.record import Outcome, record_path
 from ..output.workspace import Workspace
 from ..releasing.aws import Access
 from ..releasing.operations import Target, locate
-from ..releasing.rollout import RUNNING, Executions, applied_rollout, check_can_start, recorded, settle
+from ..releasing.rollout_run import RUNNING, Executions, applied_rollout, check_can_start, recorded, settle
 from ..releasing.rollout_watch import RUNNING_NOW, WRITTEN, Snapshot, follow, poll_interval, render, rollout_state
 from ..terraform.state import read_state
 

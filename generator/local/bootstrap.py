@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..core.messages import bootstrap as msg
-from ..model.api_options import EXISTING_ROLE
-from ..model.loader import StackFile
+from ..features.doors import door_of
+from ..features.loader import StackFile
+from ..features.rest_api import RestApi
+from ..features.rest_api.options import EXISTING_ROLE
 from ..model.stack import Stack
 from ..output.workspace import Workspace
 from ..releasing.aws import Access
@@ -35,7 +37,7 @@ def bootstrap_regions(stack_file: StackFile, workspace: Workspace, emulator: Emu
     """Bootstrap every region where a stack logs through the account's role and none is set; the
     regions bootstrapped."""
     done = []
-    for region in sorted({stack.region for stack in stack_file.stacks if _logs_through_account(stack)}):
+    for region in sorted({stack.region for stack in stack_file.stacks if logs_through_account(stack)}):
         access = emulator_access(emulator, workspace, region)
         if account_role(access) is None:
             echo(msg.bootstrapping_emulator(region))
@@ -44,6 +46,9 @@ def bootstrap_regions(stack_file: StackFile, workspace: Workspace, emulator: Emu
     return done
 
 
-def _logs_through_account(stack: Stack) -> bool:
-    logs = [d.api.access_logs for d in stack.deployments if d.api is not None and d.api.access_logs is not None]
-    return any(log.cloudwatch_role == EXISTING_ROLE for log in logs)
+def logs_through_account(stack: Stack) -> bool:
+    """Whether a REST API of ``stack`` logs through the account's existing role. Only a REST API
+    has access logs: ``Deployment.api`` may hold another door, or a list of doors."""
+    apis = [door_of(d, RestApi)[1] for d in stack.deployments]
+    return any(api.access_logs.cloudwatch_role == EXISTING_ROLE for api in apis
+               if api is not None and api.access_logs is not None)

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from ..features import doors_in
+from ..features.loader import StackFile
 from ..model import naming
-from ..model.loader import StackFile
 from ..model.stack import Deployment, Stack
 from ..output.folder import synthesize
 from ..output.workspace import Workspace
@@ -31,7 +32,7 @@ class ServedAlias:
     deployment: str
     alias: str
     shares: dict[str, float]   # version -> share of traffic, primary first
-    invoke_url: str | None
+    urls: tuple[tuple[str, str], ...]  # (door label, its URL) for each front door that has one
 
 
 def deploy(stack_file: StackFile, workspace: Workspace, emulator: Emulator) -> Iterator[ServedAlias]:
@@ -63,5 +64,7 @@ def _served(emulator: Emulator, stack: Stack, deployment: Deployment, outputs: d
     alias = client.get_alias(FunctionName=naming.function_name(stack.name, deployment), Name=deployment.alias)
     weights = (alias.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}
     shares = {alias["FunctionVersion"]: 1 - sum(weights.values()), **weights}
-    url = outputs.get(naming.output_name(deployment, "invoke_url"))
-    return ServedAlias(stack.name, deployment.name, deployment.alias, shares, url if isinstance(url, str) else None)
+    urls = [(door.label, outputs.get(naming.output_name(deployment, door.url_output)))
+            for door, _ in doors_in(deployment) if door.url_output is not None]
+    return ServedAlias(stack.name, deployment.name, deployment.alias, shares,
+                       tuple((label, url) for label, url in urls if isinstance(url, str)))

@@ -4,7 +4,8 @@ The contract: each name is a pure function of the stack name, the deployment nam
 and the stage. It changes if and only if one of those changes. That matters because a changed
 Terraform address means destroy-and-recreate, and a changed AWS name means a new function with
 no versions. No hashes, no counters: a reviewer reads ``aws_lambda_alias.orders`` in a plan and
-knows what it is. Routes have no addresses of their own: the API is one OpenAPI document.
+knows what it is. These are the names of a deployment's base (function, role, alias, traffic
+variables); each feature spells its own in its slice (``generator.features.<feature>.addresses``).
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .api_options import CREATE_ROLE, EXISTING_ROLE, lambda_authorizers
-from .rollout_names import STATE_MACHINE_OUTPUT, RolloutAddresses
 from .stack import Deployment, Stack
 
 # Terraform identifiers may hold letters, digits, "_" and "-"; we keep to "_" for readability.
@@ -34,10 +33,6 @@ def role_name(stack_name: str, deployment: Deployment) -> str:
 def log_group_name(stack_name: str, deployment: Deployment) -> str:
     """The log group Lambda writes to by default, created by us so it has a retention."""
     return f"/aws/lambda/{function_name(stack_name, deployment)}"
-
-
-def api_name(stack_name: str, deployment: Deployment) -> str:
-    return function_name(stack_name, deployment)
 
 
 @dataclass(frozen=True)
@@ -93,30 +88,6 @@ def output_name(deployment: Deployment, what: str) -> str:
     return f"{deployment.name}_{what}"
 
 
-def api_outputs(deployment: Deployment) -> list[str]:
-    """The outputs of a deployment's API options, besides ``OUTPUTS``: the API keys' ids (never
-    their values) and the custom domain's DNS target."""
-    api = deployment.api
-    if api is None:
-        return []
-    return [what for what, present in (("api_key_ids", api.api_keys), ("domain_target", api.domain)) if present]
-
-
-def access_log_group_name(stack_name: str, deployment: Deployment) -> str:
-    """The log group of the API stage's access logs, e.g. ``/aws/apigateway/shop-orders/access``."""
-    return f"/aws/apigateway/{api_name(stack_name, deployment)}/access"
-
-
-def api_key_name(stack_name: str, deployment: Deployment, key: str) -> str:
-    """An API key's name in AWS, e.g. ``shop-orders-partner-a``."""
-    return f"{api_name(stack_name, deployment)}-{key}"
-
-
-def api_account_role_name(stack_name: str) -> str:
-    """The IAM role a stack creates for API Gateway's account-wide logging, e.g. ``shop-apigateway-cloudwatch``."""
-    return f"{stack_name}-apigateway-cloudwatch"
-
-
 # ``bluegreen bootstrap``: one small root module per account and region that owns the account's
 # API Gateway CloudWatch role (docs/aws-rules.md#r51-the-account-bootstrap).
 BOOTSTRAP_STACK = "bluegreen-bootstrap"
@@ -134,16 +105,8 @@ def bootstrap_state_key(region: str) -> str:
     return f"bluegreen/bootstrap/{region}/terraform.tfstate"
 
 
-# Every output a deployment has; ``invoke_url`` only with an API.
-OUTPUTS = ("blue_version", "green_version", "newest_version", "applied_traffic", "alias_arn",
-           "alias_routing", "invoke_url")
-
-
-def outputs_of(deployment: Deployment) -> list[str]:
-    """The outputs ``deployment`` has (``what``, for ``output_name``): ``OUTPUTS`` (``invoke_url``
-    only with an API) and those of its API options."""
-    rollout = [STATE_MACHINE_OUTPUT] if deployment.rollout is not None else []
-    return [what for what in OUTPUTS if deployment.api or what != "invoke_url"] + api_outputs(deployment) + rollout
+# The outputs every deployment has; each feature adds its own after them (its slice's ``outputs``).
+OUTPUTS = ("blue_version", "green_version", "newest_version", "applied_traffic", "alias_arn", "alias_routing")
 
 
 def alias_id(deployment: Deployment) -> str:
@@ -198,10 +161,6 @@ def legacy_alias_id(deployment: Deployment) -> str:
 def first_version_id(deployment: Deployment) -> str:
     """Terraform name of the ``terraform_data`` that remembers the first version ever published."""
     return f"{deployment.name}_first_version"
-
-
-def stage_id(deployment: Deployment, stage: str) -> str:
-    return identifier(f"{deployment.name}_{stage}")
 
 
 @dataclass(frozen=True)
@@ -300,126 +259,11 @@ class Addresses:
     def first_version(self) -> str:
         return f"terraform_data.{first_version_id(self.deployment)}"
 
-    @property
-    def rest_api(self) -> str:
-        return f"aws_api_gateway_rest_api.{self.deployment.name}"
-
-    @property
-    def api_deployment(self) -> str:
-        return f"aws_api_gateway_deployment.{self.deployment.name}"
-
-    @property
-    def permission(self) -> str:
-        return f"aws_lambda_permission.{self.deployment.name}_api"
-
-    @property
-    def stage(self) -> str:
-        api = self.deployment.api
-        assert api is not None, "only a deployment with an API has a stage"
-        return f"aws_api_gateway_stage.{stage_id(self.deployment, api.stage)}"
-
-    # --- the API's options (docs/aws-rules.md#r39-authorization to #r44-custom-domain-names) -----
-
-    @property
-    def access_log_group(self) -> str:
-        """With ``RestApi.access_logs`` (the default): the log group of the stage's access logs."""
-        return f"aws_cloudwatch_log_group.{self.deployment.name}_api_access"
-
-    def authorizer_permission(self, authorizer: str) -> str:
-        """Per ``LambdaAuthorizer`` name: API Gateway's grant to invoke the authorizer function."""
-        return f"aws_lambda_permission.{self.deployment.name}_authorizer_{identifier(authorizer)}"
-
-    @property
-    def usage_plan(self) -> str:
-        """With ``RestApi.api_keys``: the usage plan bound to the stage."""
-        return f"aws_api_gateway_usage_plan.{self.deployment.name}"
-
-    def api_key(self, key: str) -> str:
-        return f"aws_api_gateway_api_key.{self.deployment.name}_{identifier(key)}"
-
-    def usage_plan_key(self, key: str) -> str:
-        return f"aws_api_gateway_usage_plan_key.{self.deployment.name}_{identifier(key)}"
-
-    @property
-    def stage_method_settings(self) -> str:
-        """With ``RestApi.throttle`` or ``RestApi.execution_logs``: the settings of every method of
-        the stage (``*/*``)."""
-        return f"aws_api_gateway_method_settings.{self.deployment.name}_all"
-
-    def route_method_settings(self, method: str, path: str) -> str:
-        """With ``Route.throttle``: that one method's settings, e.g. ``orders_get_orders_id``."""
-        return f"aws_api_gateway_method_settings.{self.deployment.name}_{identifier(f'{method} {path}'.lower())}"
-
-    @property
-    def domain_name(self) -> str:
-        return f"aws_api_gateway_domain_name.{self.deployment.name}"
-
-    @property
-    def base_path_mapping(self) -> str:
-        return f"aws_api_gateway_base_path_mapping.{self.deployment.name}"
-
-    @property
-    def domain_record(self) -> str:
-        """With ``CustomDomain.hosted_zone_id``: the domain's Route 53 alias record."""
-        return f"aws_route53_record.{self.deployment.name}_domain"
-
-    @property
-    def web_acl_association(self) -> str:
-        """With ``RestApi.web_acl_arn``: the web ACL's association with the stage."""
-        return f"aws_wafv2_web_acl_association.{self.deployment.name}"
-
-    # The account's CloudWatch role is one setting per account and region: these addresses are the
-    # stack's, the same whichever deployment asks (its source is the same, so no clash).
-    api_account = "aws_api_gateway_account.apigateway"
-    api_account_role = "aws_iam_role.apigateway_cloudwatch"
-    api_account_role_policy = "aws_iam_role_policy.apigateway_cloudwatch"
-    # Where the stack is applied, read once per stack (synthesis.caller): Lambda authorizers'
+    # Where the stack is applied, read once per stack (bindings.caller): Lambda authorizers'
     # preconditions compare the account, the rollout role's trust policy names its state machine.
     caller_identity = "data.aws_caller_identity.current"
     partition = "data.aws_partition.current"
     region = "data.aws_region.current"
-
-    def _api_option_addresses(self) -> list[Address]:
-        d, api = self.deployment, self.deployment.api
-        assert api is not None, "only a deployment with an API has API options"
-        mine = ("deployment", d.name)
-        found: list[Address] = []
-        for name, (_, index) in lambda_authorizers(api).items():  # those some route uses
-            field = "api.authorization" if api.routes[index].authorization is None else \
-                f"api.routes[{index}].authorization"
-            found.append(Address(self.authorizer_permission(name), f"{field}.name", ("authorizer", d.name, name)))
-            found.append(Address(self.caller_identity, f"{field}.function_arn", (self.caller_identity,)))
-        if api.throttle is not None or api.execution_logs is not None:
-            field = "api.throttle" if api.throttle is not None else "api.execution_logs"
-            found.append(Address(self.stage_method_settings, field, mine))
-        found += [Address(self.route_method_settings(route.method, route.path), f"api.routes[{i}].throttle",
-                          ("method_settings", d.name, route.method, route.path))
-                  for i, route in enumerate(api.routes) if route.throttle is not None]
-        if api.api_keys is not None:
-            found.append(Address(self.usage_plan, "api.api_keys", mine))
-            found += [Address(address, f"api.api_keys.names[{i}]", ("api_key", d.name, key))
-                      for i, key in enumerate(api.api_keys.names)
-                      for address in (self.api_key(key), self.usage_plan_key(key))]
-        if api.access_logs is not None:
-            found.append(Address(self.access_log_group, "api.access_logs", mine))
-            found += [Address(address, "api.access_logs.cloudwatch_role", ("api_account",))
-                      for address in self._account_addresses(api.access_logs.cloudwatch_role)]
-        if api.domain is not None:
-            found += [Address(address, "api.domain", mine) for address in (self.domain_name, self.base_path_mapping)]
-            if api.domain.hosted_zone_id is not None:
-                found.append(Address(self.domain_record, "api.domain.hosted_zone_id", mine))
-        if api.web_acl_arn is not None:
-            found.append(Address(self.web_acl_association, "api.web_acl_arn", mine))
-        found += [Address(f"output.{output_name(d, what)}", "name", mine) for what in api_outputs(d)]
-        return found
-
-    def _account_addresses(self, cloudwatch_role: str) -> list[str]:
-        # "existing": the account's role is someone else's; an ARN: set it; "create": make it and set it.
-        if cloudwatch_role == EXISTING_ROLE:
-            return []
-        if cloudwatch_role == CREATE_ROLE:
-            return [self.api_account, self.api_account_role, self.api_account_role_policy]
-        return [self.api_account]
 
     def local(self, what: str) -> str:
         """``local.<name>_<what>`` for ``newest_version``, ``blue_version``, ``green_version`` or
@@ -427,13 +271,14 @@ class Addresses:
         return f"local.{self.deployment.name}_{what}"
 
     def all(self) -> list[Address]:
-        """Every address (resources, variables, locals, outputs), for the clash check."""
+        """Every address of the deployment's base (resources, variables, locals, outputs); with
+        each feature's (``features.addresses``), for the clash check."""
         d = self.deployment
         by_name = [self.function, self.role, self.log_policy, self.log_group, self.alias, self.first_version,
                    *(f"var.{v}" for v in (green_weight_variable(d), blue_version_variable(d),
                                           green_version_variable(d))),
                    *(self.local(what) for what in ("newest_version", "blue_version", "green_version")),
-                   *(f"output.{output_name(d, what)}" for what in OUTPUTS if d.api or what != "invoke_url")]
+                   *(f"output.{output_name(d, what)}" for what in OUTPUTS)]
         function = d.function
         if getattr(function, "tracing", False) is True:
             by_name.append(self.tracing_policy)
@@ -444,17 +289,13 @@ class Addresses:
         by_name += [self.release(which) for which in ("newest", "blue", "green")]
         if d.provisioned_concurrency:
             by_name += [self.provisioned_concurrency, self.local("provisioned_concurrency")]
-        if d.api:
-            by_name += [self.rest_api, self.api_deployment, self.permission]
-        if d.rollout is not None:
-            by_name += [*RolloutAddresses(d).all(), f"output.{output_name(d, STATE_MACHINE_OUTPUT)}"]
-        addresses = [Address(a, "name", ("deployment", d.name)) for a in by_name]
-        if d.rollout is not None:  # the rollout role's trust policy names its state machine's ARN
-            addresses += [Address(a, "rollout", (a,)) for a in (self.caller_identity, self.partition, self.region)]
-        if d.api:
-            addresses.append(Address(self.stage, "api.stage", ("stage", d.name)))
-            addresses += self._api_option_addresses()
-        return addresses
+        return [Address(a, "name", ("deployment", d.name)) for a in by_name]
+
+
+def version_locals(deployment: Deployment) -> tuple[str, str, str]:
+    """The references to the newest, blue and green versions, as synthesis writes them."""
+    at = Addresses(deployment)
+    return at.local("newest_version"), at.local("blue_version"), at.local("green_version")
 
 
 def logical_id(address: str) -> str:

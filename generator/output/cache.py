@@ -46,7 +46,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ..core.templating import TEMPLATES_DIR
-from ..model.loader import StackFile
+from ..features.loader import StackFile
 
 KEEP_ENTRIES = 32
 PACKAGES = ("cdktf", "cdktf-cdktf-provider-aws", "jsii", "constructs")

@@ -18,8 +18,8 @@ from pathlib import Path
 from ..core.errors import Argument, InvalidInput, Problem
 from ..core.layout import ASSETS, MANIFEST, OWNED_BY_MODULE, OWNED_BY_SYNTHESIS, OutputLayout
 from ..core.messages import output as msg
+from ..features.loader import StackFile
 from ..model.archive import same_archive_content
-from ..model.loader import StackFile
 from . import manifest as output_manifest
 
 

@@ -34,8 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.layout import ASSETS, CONFIG, OutputLayout
+from ..features.loader import StackFile
 from ..model.archive import Archive
-from ..model.loader import StackFile
 from .cache import model_json
 
 # Names the scheme of the sentinels, so that no other digest of the same parts can equal one.

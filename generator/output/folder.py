@@ -52,9 +52,9 @@ from ..core.layout import (
     stack_entry,
 )
 from ..core.messages import output as msg
+from ..features.loader import StackFile
+from ..features.rollout.rules import refuse_for_aws
 from ..model.archive import Archive, build_archive
-from ..model.loader import StackFile
-from ..model.rollout_validation import refuse_for_aws
 from ..model.traffic import tfvars
 from ..model.traffic_file import read_traffic, traffic_path
 from . import cache as synth_cache
@@ -107,7 +107,7 @@ def synthesize(stack_file: StackFile, out_dir: Path, use_cache: bool = True, *,
 
 def _refuse_what_only_the_emulator_takes(stack_file: StackFile) -> None:
     """A synthesis for AWS refuses what only the emulator's immediate metrics make safe
-    (``rollout_validation.refuse_for_aws``), before anything is written."""
+    (``rollout.rules.refuse_for_aws``), before anything is written."""
     if not stack_file.emulator:
         refuse_for_aws((stack.name, d) for stack in stack_file.stacks for d in stack.deployments)
 

@@ -32,8 +32,8 @@ from ..core.errors import Field, InvalidInput, Problem
 from ..core.layout import MODULE_TRAFFIC, OutputLayout
 from ..core.messages import output as msg
 from ..core.templating import render
+from ..features.loader import StackFile
 from ..model import naming
-from ..model.loader import StackFile
 from ..model.stack import Stack
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..core.templating import render
+from ..features import doors_in, outputs_of
 from ..model import naming
 from ..model.stack import Stack
 
@@ -16,8 +17,7 @@ def render_stack_readme(stack: Stack) -> str:
         "weight_variable": naming.green_weight_variable(d),
         "blue_variable": naming.blue_version_variable(d),
         "green_variable": naming.green_version_variable(d),
-        "routes": [f"{r.method} {r.path}" for r in d.api.routes] if d.api else [],
-        "stage": d.api.stage if d.api else None,
-        "outputs": [naming.output_name(d, what) for what in naming.outputs_of(d)],
+        "doors": [door.summary(part) for door, part in doors_in(d)],
+        "outputs": [naming.output_name(d, what) for what in outputs_of(d)],
     } for d in stack.deployments]
     return render("stack_README.md.j2", stack=stack, deployments=deployments)

@@ -26,7 +26,7 @@ from pathlib import Path
 from ..core.errors import Argument, InvalidInput, Problem
 from ..core.layout import OutputLayout
 from ..core.messages import output as msg
-from ..model.loader import StackFile
+from ..features.loader import StackFile
 from ..model.stack import Stack
 from ..model.traffic_file import traffic_path
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from ..core.errors import Argument, ExternalToolFailed, InvalidInput, Problem
 from ..core.layout import CONFIG
 from ..core.messages import bootstrap as msg
+from ..features.rest_api.addresses import RestApiAddresses
 from ..model import naming
 from ..model.stack import S3Backend, Stack
 from ..terraform.runner import Terraform
@@ -89,7 +90,7 @@ def destroy_bootstrap(bootstrap: Bootstrap, access: Access, terraform: Terraform
     current = account_role(access)
     _write_config(bootstrap)
     terraform.init(bootstrap.folder)
-    account = naming.Addresses.api_account
+    account = RestApiAddresses.api_account
     if current is not None and not bootstrap.owns(current) and account in terraform.resources(bootstrap.folder):
         echo(msg.destroy_leaves_setting(bootstrap.region, current))
         terraform.forget(bootstrap.folder, account)

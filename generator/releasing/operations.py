@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..core.errors import Argument, InFile, InvalidInput, OfDeployment, Problem
 from ..core.messages import releasing as msg
-from ..model.loader import StackFile
+from ..features.loader import StackFile
 from ..model.stack import Deployment, Stack
 from ..model.traffic import Traffic, is_version
 from ..model.traffic_file import read_traffic, traffic_lock, write_traffic

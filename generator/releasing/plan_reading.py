@@ -2,7 +2,7 @@
 child module), its traffic variables, the version its function will publish and why, its rollout.
 
 Pure reading of ``terraform show -json`` output; ``plan_summary`` turns it into lines. Addresses
-come from ``model.naming`` and ``model.rollout_names``, compared with a change's address inside
+come from ``model.naming`` and ``rollout.addresses``, compared with a change's address inside
 its module (``type.name``), so a deployment is found the same way in a root and a child module.
 """
 
@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ..model import naming, rollout_machine, rollout_names
+from ..features.rollout import addresses as rollout_names
+from ..features.rollout import machine as rollout_machine
+from ..model import naming
 
 UNKNOWN = "(known after apply)"
 UNKNOWN_KEYS = "(keys known after apply)"  # the environment's variables are all unknown
@@ -163,7 +165,7 @@ def _environment(before: dict, after: dict, unknown: dict) -> tuple[tuple[str, s
 
 @dataclass(frozen=True)
 class RolloutPlan:
-    """A rollout as its state machine's definition says (``rollout_machine.read_plan``): ``machine``
+    """A rollout as its state machine's definition says (``features.rollout.machine.read_plan``): ``machine``
     is None while the definition is unknown until apply, or is not one bluegreen wrote."""
 
     machine: rollout_machine.Plan | None

@@ -1,7 +1,7 @@
 """Following a rollout execution: its step, weight, bake time left, gates and alarm states, as snapshots.
 
 The execution's history says where it is: each state it enters is named by
-``model.rollout_machine`` (``Step 2: set weight``, ``Step 2: start the bake``, ``Promote``...),
+``rollout.machine`` (``Step 2: set weight``, ``Step 2: start the bake``, ``Promote``...),
 so progress is read off those names and their times, never guessed from the clock alone. What
 the gates last read (green's invocations in the step, its error rate over the step and the
 rollout) is the output of the state machine's own reads, in the same history: the state machine
@@ -20,14 +20,13 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from ..core.errors import InvalidInput
-from ..model import rollout_gates as gates
-from ..model import rollout_machine as machine
-from ..model.rollout_machine import Plan
+from ..features.rollout import gates, machine
+from ..features.rollout.machine import Plan
 from ..model.traffic import Traffic, format_weight
 from ..terraform.state import AppliedState
 from .aws import Access
 from .operations import Target
-from .rollout import RUNNING, SUCCEEDED, Executions, applied_rollout, blue_of, recorded
+from .rollout_run import RUNNING, SUCCEEDED, Executions, applied_rollout, blue_of, recorded
 
 # What each phase is called in a snapshot.
 STARTING, SMOKE, SETTING, BAKING, PROMOTING, ROLLING_BACK, ENDED = (
@@ -144,7 +143,7 @@ class Tracker:
 
 
 def _reading(output: dict, key: str) -> dict[str, float]:
-    """``{"invocations": 12.0, "error_rate": 0.0}`` from a check's output (``rollout_gates``: each
+    """``{"invocations": 12.0, "error_rate": 0.0}`` from a check's output (``features.rollout.gates``: each
     a list holding the list of values), leaving out what has no value."""
     reading = output.get(key) if isinstance(output, dict) else None
     found: dict[str, float] = {}

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 from ..core.errors import ExternalToolFailed, InvalidInput
 from ..core.messages import releasing as msg
-from ..model.loader import StackFile
+from ..features.loader import StackFile
 from ..model.stack import Deployment
 from ..model.traffic import Traffic, format_weight
 from ..model.traffic_file import read_traffic

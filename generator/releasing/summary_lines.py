@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import rollout_names
+from ..features.rollout import addresses as rollout_names
 from .plan_reading import UNKNOWN, UNKNOWN_KEYS, Publication, RolloutChange, RolloutPlan
 
 _THRESHOLDS = {rollout_names.ERROR_RATE: "error rate > {:g}", rollout_names.P99: "p99 > {:g} ms",

@@ -1,4 +1,4 @@
-"""cdktf synthesis: the only layer that imports cdktf and the AWS provider bindings.
+"""cdktf synthesis: the deployment composed from its base and its features, as Terraform JSON.
 
 How Terraform is written here; every module of this package follows these rules:
 
@@ -27,9 +27,10 @@ How Terraform is written here; every module of this package follows these rules:
    ``.tf`` files instead (``native_files``), from the same expressions; a library user's app keeps
    them in its JSON.
 
-Adding a kind of resource to a deployment is therefore one address in ``naming.Addresses`` and
-one typed resource in the synthesis module it belongs to (``deployment`` or ``api``), or a new
-module here for a new group of resources.
+Adding a kind of resource to a deployment's base is therefore one address in ``naming.Addresses``
+and one typed resource in the synthesis module it belongs to; a feature's resources are its
+slice's (``generator.features.<feature>``: its ``addresses`` and its ``synthesis``), which keep
+the same rules.
 
 Importing this package imports cdktf first, through ``runtime.import_cdktf``: that import
 starts jsii's Node.js process, so a missing Node.js is one clear message rather than a
@@ -37,6 +38,4 @@ traceback from deep inside jsii, and jsii's banners stay quiet while the caller'
 is left as it was (see ``runtime``). When cdktf is imported already, nothing is checked or changed.
 """
 
-from .runtime import import_cdktf
-
-import_cdktf()
+from .. import bindings  # noqa: F401  (imports cdktf first; see ``bindings.runtime``)

@@ -7,8 +7,8 @@ from pathlib import Path
 from cdktf import App
 
 from ..core.layout import OutputLayout
+from ..features.loader import StackFile
 from ..model.archive import Archive
-from ..model.loader import StackFile
 from .assets import discard_code_assets
 from .native_files import native_files
 from .stack import BlueGreenStack

@@ -17,11 +17,11 @@ from pathlib import Path
 from cdktf import App, TerraformOutput, TerraformStack
 from constructs import Construct
 
+from ..bindings.provider import AwsProvider
 from ..core.layout import CONFIG, OutputLayout
+from ..features.rest_api.synthesis_account import account_resource, logging_role
 from ..model import naming
 from ..model.stack import Stack
-from .api_account import account_resource, logging_role
-from .provider import AwsProvider
 from .stack import state_backend
 
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 from cdktf import Precondition
 from constructs import Construct
 
+from ..bindings.provider import DataAwsLambdaFunction
 from ..model import naming
 from ..model.stack import Deployment
-from .provider import DataAwsLambdaFunction
 
 COLOURS = ("blue", "green")
 

@@ -1,8 +1,9 @@
-"""``BlueGreenDeployment``: one construct that turns a ``Deployment`` into its Terraform resources.
+"""``BlueGreenDeployment``: one construct that turns a ``Deployment`` into its Terraform resources:
+its base (function, role, alias, variables) here, and each of its features through its slice.
 
 The function publishes a version on every change; a weighted alias splits traffic between the
 pinned blue version and the pinned green one, driven by three Terraform variables (see
-``interface``); an optional REST API invokes the alias. Library users add it
+``interface``); front doors (a REST API, ...) invoke the alias. Library users add it
 to their own cdktf stack; ``BlueGreenStack`` uses it for stack files. Addresses are fixed and
 readable (see ``model.naming``).
 """
@@ -15,23 +16,23 @@ from pathlib import Path
 from cdktf import Precondition, TerraformResourceLifecycle, TerraformStack, Token
 from constructs import Construct
 
+from ..bindings.provider import LambdaAlias, LambdaFunction
+from ..bindings.terraform_text import literal
 from ..core.errors import Field, InvalidInput, Problem
 from ..core.messages import synthesis as msg
+from ..features import parts_of
+from ..features.rollout.rules import refuse_for_aws
+from ..features.validation import validate_deployment
 from ..model import naming
 from ..model.archive import Archive, build_archive
 from ..model.aws_limits import ARCHITECTURE_DEFAULT, EPHEMERAL_STORAGE_MB_DEFAULT
-from ..model.naming import ref
-from ..model.rollout_validation import refuse_for_aws
+from ..model.naming import ref, version_locals
 from ..model.stack import Deployment
-from ..model.validation import validate_deployment
-from .api import BlueGreenApi
 from .assets import code_asset
 from .canary_rule import release_configurations, shared_role_and_target
 from .execution_role import execution_role
-from .interface import traffic_interface, version_locals
-from .provider import LambdaAlias, LambdaFunction
+from .interface import traffic_interface
 from .provisioned import provisioned_concurrency
-from .terraform_text import literal
 
 _NULL = None  # Token.null_value(), fetched once: each fetch is a round trip to jsii
 # The deployments already in each stack: their names must differ (each one's addresses are
@@ -71,12 +72,9 @@ class BlueGreenDeployment(Construct):
         self._native_apart = native_apart
         self.function = self._function(name_prefix, archive or build_archive(base_dir / deployment.function.source))
         self.alias = self._alias()
-        self.api = BlueGreenApi(self, deployment=deployment, name_prefix=name_prefix) if deployment.api else None
-        if deployment.rollout is not None:
-            # Imported here: its alarm and state machine bindings load only for stacks that use them.
-            from .rollout import rollout
-
-            rollout(self, deployment, name_prefix)
+        # Each feature adds its own resources; a slice loads its bindings only when a stack uses it.
+        for feature, part in parts_of(deployment):
+            feature.synthesize(self, part, name_prefix)
         if add_variables_and_outputs:
             self._interface()
 

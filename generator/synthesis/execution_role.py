@@ -13,13 +13,13 @@ from __future__ import annotations
 from cdktf import TerraformIterator, Token
 from constructs import Construct
 
+from ..bindings.provider import CloudwatchLogGroup, IamRole, IamRolePolicy, IamRolePolicyAttachment
+from ..bindings.terraform_text import literal
 from ..model import aws_limits as aws
 from ..model import iam_policy, naming
-from ..model.function_access import statements_policy
 from ..model.naming import ref
+from ..model.rules_function_access import statements_policy
 from ..model.stack import Deployment
-from .provider import CloudwatchLogGroup, IamRole, IamRolePolicy, IamRolePolicyAttachment
-from .terraform_text import literal
 
 LAMBDA_TRUST_POLICY = iam_policy.document(iam_policy.trust("lambda.amazonaws.com"))
 

@@ -20,8 +20,9 @@ The versions, exactly:
 
 from __future__ import annotations
 
+from ..features import parts_of
 from ..model import naming
-from ..model.rollout_names import STATE_MACHINE_OUTPUT, RolloutAddresses
+from ..model.naming import version_locals
 from ..model.stack import Deployment
 from ..model.traffic import WEIGHT_DECIMALS
 
@@ -36,12 +37,6 @@ def traffic_interface(deployment: Deployment) -> dict[str, dict]:
         "output": {naming.output_name(deployment, what): {"description": text, "value": value}
                    for what, (text, value) in _outputs(deployment).items()},
     }
-
-
-def version_locals(deployment: Deployment) -> tuple[str, str, str]:
-    """The references to the newest, blue and green versions, as synthesis writes them."""
-    at = naming.Addresses(deployment)
-    return at.local("newest_version"), at.local("blue_version"), at.local("green_version")
 
 
 def _variables(deployment: Deployment) -> dict[str, object]:
@@ -132,28 +127,6 @@ def _outputs(deployment: Deployment) -> dict[str, tuple[str, str]]:
                           f"${{{{ primary = {alias}.function_version, "
                           f"weights = try({alias}.routing_config[0].additional_version_weights, {{}}) }}}}"),
     }
-    if deployment.api:
-        outputs["invoke_url"] = ("The API stage's URL.", naming.ref(at.stage, "invoke_url"))
-        outputs.update(_api_option_outputs(deployment))
-    if deployment.rollout is not None:
-        outputs[STATE_MACHINE_OUTPUT] = ("The rollout's state machine: bluegreen rollout starts its executions.",
-                                         naming.ref(RolloutAddresses(deployment).state_machine, "arn"))
+    for feature, part in parts_of(deployment):  # each feature's outputs after the base's
+        outputs.update(feature.outputs(part))
     return outputs
-
-
-def _api_option_outputs(deployment: Deployment) -> dict[str, tuple[str, str]]:
-    """The API keys' ids (never their values: docs/aws-rules.md#r40-api-keys-and-usage-plans) and
-    the custom domain's DNS target (docs/aws-rules.md#r44-custom-domain-names), when the API has them."""
-    api, at, outputs = deployment.api, naming.Addresses(deployment), {}
-    assert api is not None, "only a deployment with an API has API options"
-    if api.api_keys is not None:
-        ids = ", ".join(f'"{key}" = {at.api_key(key)}.id' for key in api.api_keys.names)
-        outputs["api_key_ids"] = ("Each API key's id, by name; read a value with aws apigateway get-api-key "
-                                  "--api-key ID --include-value.", f"${{{{ {ids} }}}}")
-    if api.domain is not None:
-        domain = at.domain_name
-        kind = "regional" if api.endpoint_type == "REGIONAL" else "cloudfront"
-        outputs["domain_target"] = ("The custom domain and where its DNS alias record points.",
-                                    f"${{{{ domain_name = {domain}.domain_name, target_domain_name = "
-                                    f"{domain}.{kind}_domain_name, hosted_zone_id = {domain}.{kind}_zone_id }}}}")
-    return {what: outputs[what] for what in naming.api_outputs(deployment)}

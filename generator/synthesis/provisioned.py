@@ -18,10 +18,10 @@ from __future__ import annotations
 from cdktf import TerraformIterator, Token
 from constructs import Construct
 
+from ..bindings.provider import LambdaProvisionedConcurrencyConfig
 from ..model import naming
 from ..model.naming import ref
 from ..model.stack import Deployment
-from .provider import LambdaProvisionedConcurrencyConfig
 
 
 def provisioned_concurrency(scope: Construct, deployment: Deployment) -> LambdaProvisionedConcurrencyConfig | None:

@@ -8,14 +8,14 @@ from pathlib import Path
 from cdktf import LocalBackend, S3Backend, TerraformStack
 from constructs import Construct
 
+from ..bindings.provider import AwsProvider
+from ..bindings.terraform_text import literal
 from ..core.layout import STATE_FILE
 from ..model import naming
 from ..model.archive import Archive
 from ..model.stack import Stack
 from .assets import under_path_module
 from .deployment import BlueGreenDeployment, add_interface
-from .provider import AwsProvider
-from .terraform_text import literal
 
 
 class BlueGreenStack(TerraformStack):

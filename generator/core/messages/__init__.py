@@ -31,7 +31,6 @@ Like all of ``core``, it imports nothing from bluegreen's other packages.
 """
 
 from . import (
-           api,
            archive,
            bootstrap,
            cli,
@@ -40,12 +39,11 @@ from . import (
            model,
            output,
            releasing,
-           rollout,
            synthesis,
            terraform,
            tools,
            traffic,
 )
 
-__all__ = ["api", "archive", "bootstrap", "cli", "function", "local", "model", "output", "releasing", "rollout",
+__all__ = ["archive", "bootstrap", "cli", "function", "local", "model", "output", "releasing",
            "synthesis", "terraform", "tools", "traffic"]

@@ -2,7 +2,7 @@
 tracing and tags; policy statements, managed policies, the permissions boundary, the VPC, the
 dead-letter target, the environment key and provisioned concurrency.
 
-Used by ``model.function_options`` and ``model.function_access``; each text states the rule and
+Used by ``model.rules_function_options`` and ``model.rules_function_access``; each text states the rule and
 ends with the value the user wrote (``got: ...``), as ``show`` prints it.
 """
 

@@ -1,6 +1,6 @@
 """Messages of the stack file and its fields: loading ``STACKS`` and validating the model.
 
-Used by ``model.loader``, ``model.validation`` and ``model.api_validation``; each text states
+Used by ``features.loader``, ``features.validation`` and ``features.rest_api.rules``; each text states
 the rule and ends with the value the user wrote (``got: ...``), as ``show`` prints it.
 """
 
@@ -199,13 +199,30 @@ def must_total_at_most(limit: int, total: int) -> str:
     return f"must total at most {limit} bytes, got: {total}"
 
 
-# --- a RestApi and its routes --------------------------------------------------------------------
+# --- the front doors (Deployment.api) and the routes they share ----------------------------------
 
 MUST_HOLD_A_ROUTE = "must hold at least one Route, got: []"
+MUST_HOLD_A_DOOR = "must hold at least one front door, or be None, got: []"
 
 
-def must_be_a_rest_api_or_none(got: Any) -> str:
-    return f"must be a RestApi or None, got: {show(got)}"
+def must_be_a_door_or_none(kinds: list[str], got: Any) -> str:
+    return f"must be a front door ({', '.join(kinds)}), a list of them, or None, got: {show(got)}"
+
+
+def must_be_a_throttle_or_none(got: Any) -> str:
+    return f"must be a Throttle or None, got: {show(got)}"
+
+
+def must_be_a_rate_limit(got: Any) -> str:
+    return f"must be a number of requests per second from 0, got: {show(got)}"
+
+
+def must_be_a_request_count(got: Any) -> str:
+    return f"must be a whole number of requests from 0, got: {show(got)}"
+
+
+def door_must_be_unique(kind: str, first: str) -> str:
+    return f"must not be a second {kind}: {first} is this deployment's {kind} (one door of each kind)"
 
 
 def must_be_an_endpoint_type(got: Any) -> str:
