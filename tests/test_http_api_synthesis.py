@@ -57,3 +57,26 @@ def test_terraform_validate_accepts_it(stack_dir, terraform_env):
     terraform(["init", "-backend=false"], stack_dir, terraform_env)
     result = terraform(["validate", "-json"], stack_dir, terraform_env)
     assert json.loads(result.stdout)["valid"] is True
+
+
+def test_a_rollout_behind_any_door_gates_on_the_same_version_metrics(tmp_path):
+    # The rollout slice knows no door: its alarms and state machine read the function's version
+    # metrics through the alias, so they are the same behind a REST API as behind an HTTP API
+    # and a function URL (docs/aws-rules.md#r48-alarms-scoped-to-a-version).
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text("def handler(event, context):\n    return {}\n")
+    stack = ("from generator import Deployment, Function, FunctionUrl, HttpApi, RestApi, Rollout, Route, Stack\n"
+             "STACKS = [Stack(name='rq', region='us-east-1', deployments=[Deployment(name='svc', "
+             "function=Function(source='src', handler='app.handler', runtime='python3.12'), api={api}, "
+             "rollout=Rollout(steps=[0.1, 0.5], bake_s=300, check_every_s=60, max_error_rate=0.01))])]\n")
+    written = {}
+    for name, api in (("rest", "RestApi(routes=[Route('GET', '/a')])"),
+                      ("others", "[HttpApi(routes=[Route('GET', '/a')]), FunctionUrl(auth='AWS_IAM')]")):
+        (tmp_path / f"{name}.py").write_text(stack.format(api=api))
+        out = synth_to(tmp_path / f"{name}.py", tmp_path / name)
+        resources = json.loads((out / "stacks" / "rq" / "cdk.tf.json").read_text())["resource"]
+        written[name] = {kind: without_metadata(resources[kind]) for kind in
+                         ("aws_cloudwatch_metric_alarm", "aws_sfn_state_machine", "aws_iam_role_policy")}
+    assert written["rest"]["aws_cloudwatch_metric_alarm"] == written["others"]["aws_cloudwatch_metric_alarm"]
+    assert written["rest"]["aws_sfn_state_machine"] == written["others"]["aws_sfn_state_machine"]
+    assert written["rest"]["aws_iam_role_policy"]["svc_rollout"] == written["others"]["aws_iam_role_policy"]["svc_rollout"]
