@@ -24,6 +24,9 @@ from generator import InvalidInput, Problem
 from generator.cli import program as cli
 from generator.core.errors import Argument
 from generator.core.messages import releasing as msg
+from generator.features.function_url import messages as url_msg
+from generator.features.http_api import messages as http_msg
+from generator.features.rest_api import messages as rest_msg
 from generator.releasing.plan_summary import MARKDOWN_LIMIT, render_summary, summarize, summarize_file
 
 PLANS = FIXTURES / "plans"
@@ -368,3 +371,17 @@ def test_environment_keys_known_only_after_apply_are_said_so_and_values_stay_out
     body["after_unknown"]["environment"] = [{"variables": True}]
     text = render_summary(summarize(plan), "text")
     assert "configuration changes (environment (known after apply))" in text and SECRET not in text
+
+
+@pytest.mark.parametrize("kind, name, expected", [
+    ("aws_lambda_function_url", "orders", url_msg.URL_WILL_CHANGE),
+    ("aws_apigatewayv2_stage", "orders", http_msg.STAGE_WILL_CHANGE),
+    ("aws_api_gateway_deployment", "orders", rest_msg.API_WILL_BE_REDEPLOYED),
+])
+def test_a_door_replaced_is_named_with_what_it_changes_for_callers(kind, name, expected):
+    # Each door says what a replacement of its resources means (its slice's replacement_warnings);
+    # an update in place says nothing.
+    replaced = summarize({"resource_changes": [change(f"{kind}.{name}", ["create", "delete"], kind, name)]})
+    assert [str(w) for w in replaced.warnings] == [f"{kind}.{name}: {expected}"]
+    updated = summarize({"resource_changes": [change(f"{kind}.{name}", ["update"], kind, name)]})
+    assert list(updated.warnings) == []

@@ -76,13 +76,20 @@ class Feature(Protocol):
 
 class Door(Feature, Protocol):
     """A front door: how callers reach the alias. ``label`` names it to people (``"HTTP API"``);
-    ``url_output`` is the output holding its URL (None when it has none)."""
+    ``url_output`` is the output holding its URL (None when it has none);
+    ``replacement_warnings`` what the plan summary says when a plan replaces one of its resources."""
 
     @property
     def label(self) -> str: ...
 
     @property
     def url_output(self) -> str | None: ...
+
+    @property
+    def replacement_warnings(self) -> dict[str, str]:
+        """What the plan summary tells a reviewer when a plan replaces one of its resources, by
+        resource type: the fact a replacement changes for callers."""
+        ...
 
     def summary(self, part: Part) -> str:
         """One line for the stack README: the door, its routes, what it invokes."""

@@ -20,6 +20,7 @@ from ..core.errors import Argument, InvalidInput, Problem
 from ..core.json_file import read_json
 from ..core.messages import releasing as msg
 from ..core.templating import render
+from ..features import DOORS
 from ..model import naming
 from . import plan_reading, summary_lines
 from .plan_reading import Scope
@@ -243,8 +244,9 @@ def _warnings(changes: list[dict], deployments: list[DeploymentTraffic]) -> list
             warnings.append(WarningLine(change["address"], msg.NEW_VERSION_WILL_BE_PUBLISHED))
         elif kind == "aws_lambda_function" and actions == ("update",):
             warnings.append(WarningLine(change["address"], msg.NEW_VERSION_GETS_NO_TRAFFIC_YET))
-        if kind == "aws_api_gateway_deployment" and {"create", "delete"} <= set(actions):
-            warnings.append(WarningLine(change["address"], msg.API_WILL_BE_REDEPLOYED))
+        if {"create", "delete"} <= set(actions):  # a replacement: what it changes for the door's callers
+            warnings += [WarningLine(change["address"], door.replacement_warnings[kind])
+                         for door in DOORS if kind in door.replacement_warnings]
         if _changes(kind, actions, body, "role"):
             warnings.append(WarningLine(change["address"], msg.ROLE_CHANGE_PREVENTS_A_CANARY))
         if _changes(kind, actions, body, "dead_letter_config"):

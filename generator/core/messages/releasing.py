@@ -119,7 +119,6 @@ def plan_actions_must_be_words(address: object, actions: object) -> str:
 NEW_VERSION_WILL_BE_PUBLISHED = "a new version will be published"
 NEW_VERSION_GETS_NO_TRAFFIC_YET = ("a new version will be published; it gets no traffic until the traffic file "
                                    "names it green")
-API_WILL_BE_REDEPLOYED = "the API will be redeployed (its OpenAPI document changed)"
 # docs/aws-rules.md#r4-same-role-and-dead-letter-queue
 ROLE_CHANGE_PREVENTS_A_CANARY = ("the execution role changes: AWS refuses weighted routing between versions "
                                  "with different roles, so this release cannot be canaried; shift all at once "

@@ -29,6 +29,7 @@ class _AlbTargetFeature:
     label = "ALB target"
     declarations = (AlbTarget,)
     url_output = None  # the load balancer's DNS name is the user's, not the stack's
+    replacement_warnings: dict[str, str] = {}  # the target group is replaced create-before-destroy: no gap
 
     def problems(self, part: Part, at: str, context: Context) -> Iterator[Problem]:
         where = f"{at}.{part.field}"

@@ -14,6 +14,7 @@ from typing import Any
 from ...core.errors import Problem
 from ...model.naming import Address, output_name
 from ..slice import Context, Part
+from . import messages
 from .addresses import CALLER_POLICY_OUTPUT, URL_OUTPUT, FunctionUrlAddresses
 from .declaration import FunctionUrl, UrlCors
 from .outputs import function_url_outputs
@@ -27,6 +28,7 @@ class _FunctionUrlFeature:
     label = "function URL"
     declarations = (FunctionUrl,)
     url_output = URL_OUTPUT
+    replacement_warnings: dict[str, str] = {"aws_lambda_function_url": messages.URL_WILL_CHANGE}
 
     def problems(self, part: Part, at: str, context: Context) -> Iterator[Problem]:
         yield from function_url_problems(part.value, f"{at}.{part.field}")

@@ -68,3 +68,9 @@ def must_be_a_boolean(got: Any) -> str:
 
 def _text(got: Any) -> str:
     return shortened(got) if isinstance(got, str) else show(got)
+
+
+# --- the plan summary ---------------------------------------------------------------------------
+
+URL_WILL_CHANGE = ("the function URL is replaced: callers get a new URL (the alias or the function was renamed); "
+                   "the old one stops answering")

@@ -13,6 +13,7 @@ from typing import Any
 from ...core.errors import Problem
 from ...model.naming import Address
 from ..slice import Context, Part
+from . import messages
 from .addresses import URL_OUTPUT, HttpApiAddresses
 from .declaration import HttpAccessLogs, HttpApi, HttpCors, HttpDomain, HttpLambdaAuthorizer, JwtAuthorizer, route_key
 from .outputs import http_api_outputs
@@ -26,6 +27,7 @@ class _HttpApiFeature:
     label = "HTTP API"
     declarations = (HttpApi,)
     url_output = URL_OUTPUT
+    replacement_warnings: dict[str, str] = {"aws_apigatewayv2_stage": messages.STAGE_WILL_CHANGE}
 
     def problems(self, part: Part, at: str, context: Context) -> Iterator[Problem]:
         where = f"{at}.{part.field}"

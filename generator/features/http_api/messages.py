@@ -166,3 +166,9 @@ def authorizer_account_must_be_callers(name: str, account: str) -> str:
     """A precondition's error: shown by Terraform at plan."""
     return (f"HTTP API Lambda authorizer {name!r}: its function is in account {account}, not the one applying "
             "this stack; its invoke grant must be made in that account")
+
+
+# --- the plan summary ---------------------------------------------------------------------------
+
+STAGE_WILL_CHANGE = ("the HTTP API's stage is replaced: its URL changes for callers (a named stage is part of "
+                     "the path; docs/http-api.md)")

@@ -13,6 +13,7 @@ from typing import Any
 from ...core.errors import Problem
 from ...model.naming import Address
 from ..slice import Context, Part
+from . import messages
 from .addresses import URL_OUTPUT, RestApiAddresses
 from .declaration import RestApi
 from .options import AccessLogs, ApiKeys, CognitoAuthorizer, CustomDomain, LambdaAuthorizer, Quota
@@ -29,6 +30,7 @@ class _RestApiFeature:
     label = "REST API"
     declarations = (RestApi,)
     url_output = URL_OUTPUT
+    replacement_warnings: dict[str, str] = {"aws_api_gateway_deployment": messages.API_WILL_BE_REDEPLOYED}
 
     def problems(self, part: Part, at: str, context: Context) -> Iterator[Problem]:
         yield from api_problems(part.value, f"{at}.{part.field}")

@@ -211,3 +211,8 @@ def must_be_a_web_acl_arn(got: Any) -> str:
 def web_acl_must_be_in(region: str, got: str) -> str:
     return (f"must be a web ACL in {region}: AWS WAF protects a stage only with a web ACL of its region, "
             f"got: {show(got)}")
+
+
+# --- the plan summary ---------------------------------------------------------------------------
+
+API_WILL_BE_REDEPLOYED = "the API will be redeployed (its OpenAPI document changed)"
