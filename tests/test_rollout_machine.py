@@ -146,7 +146,7 @@ def test_each_step_sets_its_weight_with_the_expected_revision_then_bakes_in_chec
         wait = states[sm.step_state(step, sm.WAIT)]
         assert (wait["Type"], wait["Seconds"]) == ("Wait", PLAN.check_every_s)
         # a check: wait, read both windows, read the alarms, judge, count
-        loop = [sm.WAIT, sm.READ_STEP, sm.READ_ROLLOUT, sm.CHECK_ALARMS, sm.HEALTHY]
+        loop = [sm.WAIT, sm.READ_ROLLOUT, sm.READ_STEP, sm.CHECK_ALARMS, sm.HEALTHY]
         for what, then_what in zip(loop, [*loop[1:], sm.COUNT], strict=True):
             state = states[sm.step_state(step, what)]
             assert state.get("Next", state.get("Default")) == sm.step_state(step, then_what), what
@@ -424,7 +424,7 @@ def test_late_errors_of_a_step_fail_the_next_one_through_the_rollout_window():
     assert outcome.status == sm.ROLLED_BACK_ERROR
     assert outcome.visited[-3:] == [sm.step_state(2, sm.ROLLOUT_RATE_HIGH), sm.ROLL_BACK, sm.ROLLED_BACK]
     assert "over the whole rollout, checked in step 2 was 0.015 with 200.0 invocations" in outcome.cause
-    step_1_last, step_2 = aws.answers[2], aws.answers[-2]  # each check reads the step's window, then the rollout's
+    step_1_last, step_2 = aws.answers[3], aws.answers[-1]  # each check reads the rollout's window, then the step's
     assert step_1_last == {"invocations": [100.0], "errors": [0.0], "error_rate": [0.0]}
     assert step_2["errors"] in ([], [0.0])  # step 2's own window: clean
     assert aws.changes == [(BLUE, {GREEN: 0.1}, "r0"), (BLUE, {GREEN: 0.5}, "r1"), (BLUE, {}, None)]
@@ -518,9 +518,9 @@ def test_each_check_reads_greens_invocations_and_error_rate_over_the_step_and_th
     plan = dataclasses.replace(PLAN, min_invocations=least, max_hold_s=6, final_bake_s=8)
     document = sm.definition(FUNCTION, ALIAS, GREEN, alarm_names(plan), plan)
     reads = parameters_of(document, "cloudwatch:getMetricData")
-    windows = [(1, sm.READ_STEP), (1, sm.READ_ROLLOUT), (2, sm.READ_STEP), (2, sm.READ_ROLLOUT)]
+    windows = [(1, sm.READ_ROLLOUT), (1, sm.READ_STEP), (2, sm.READ_ROLLOUT), (2, sm.READ_STEP)]
     assert [name for name, _ in reads] == [*(sm.step_state(step, what) for step, what in windows),
-                                           sm.final_state(sm.READ_STEP), sm.final_state(sm.READ_ROLLOUT)]
+                                           sm.final_state(sm.READ_ROLLOUT), sm.final_state(sm.READ_STEP)]
     dimensions = [{"Name": "FunctionName", "Value": FUNCTION}, {"Name": "Resource", "Value": f"{FUNCTION}:{ALIAS}"},
                   {"Name": "ExecutedVersion", "Value": GREEN}]
     whole_s = len(plan.steps) * (plan.bake_s + plan.hold_s) + plan.final_s
@@ -561,7 +561,7 @@ def test_the_rollout_window_starts_with_the_first_weight_and_each_step_window_wi
 
 def check_events(document: dict, name: Callable[[str], str]) -> int:
     """The history events of one check of a bake, counted from its states."""
-    loop = (sm.WAIT, sm.READ_STEP, sm.READ_ROLLOUT, sm.CHECK_ALARMS, sm.HEALTHY, sm.COUNT, sm.BAKED)
+    loop = (sm.WAIT, sm.READ_ROLLOUT, sm.READ_STEP, sm.CHECK_ALARMS, sm.HEALTHY, sm.COUNT, sm.BAKED)
     return sum(EVENTS[document["States"][name(what)]["Type"]] for what in loop)
 
 

@@ -181,13 +181,16 @@ def _checks(name: Callable[[str], str], target: Green, alarm_names: list[str], r
     Choice that ends the loop."""
     period = gates.window_period
     return {
-        name(WAIT): {"Type": "Wait", "Seconds": rollout.check_every_s, "Next": name(READ_STEP)},
-        name(READ_STEP): gates.read_metrics(target.dimensions, "$.checks.since", period(longest_step_s),
-                                            rollout.min_invocations, gates.STEP_METRICS,
-                                            next_state=name(READ_ROLLOUT), catch_to=fired["call"]),
+        # The whole rollout's window is read first, the step's last: a count that lands between the
+        # two reads (CloudWatch's are minutes late) is then judged by the step's rate, the one the
+        # Choice tests first, as it is when both reads see it.
+        name(WAIT): {"Type": "Wait", "Seconds": rollout.check_every_s, "Next": name(READ_ROLLOUT)},
         name(READ_ROLLOUT): gates.read_metrics(target.dimensions, "$.checks.rollout_since", period(rollout.longest_s),
                                                rollout.min_invocations, gates.ROLLOUT_METRICS,
-                                               next_state=name(CHECK_ALARMS), catch_to=fired["call"]),
+                                               next_state=name(READ_STEP), catch_to=fired["call"]),
+        name(READ_STEP): gates.read_metrics(target.dimensions, "$.checks.since", period(longest_step_s),
+                                            rollout.min_invocations, gates.STEP_METRICS,
+                                            next_state=name(CHECK_ALARMS), catch_to=fired["call"]),
         name(CHECK_ALARMS): gates.describe_alarms(alarm_names, next_state=name(HEALTHY), catch_to=fired["call"]),
         name(HEALTHY): gates.healthy(rollout.max_error_rate, fired, name(COUNT)),
         name(COUNT): gates.count(name(BAKED)),
