@@ -155,7 +155,7 @@ BAD_API = [
     (dict(authorization="OPEN"), "authorization", msg.must_be_an_authorization("OPEN")),
     (dict(authorization=None), "authorization", msg.must_be_an_authorization(None)),
     (dict(authorization=CognitoAuthorizer("bad name", [POOL])), "authorization.name",
-     msg.must_be_an_authorizer_name("bad name")),
+     model_msg.must_be_an_authorizer_name("bad name")),
     (dict(authorization=CognitoAuthorizer("sigv4", [POOL])), "authorization.name",
      msg.authorizer_name_must_not_be_reserved(RESERVED, "sigv4")),
     (dict(authorization=LambdaAuthorizer("api_key", FUNCTION_ARN)), "authorization.name",

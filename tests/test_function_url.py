@@ -97,7 +97,7 @@ BAD_CORS = [
     (dict(max_age=-1), "max_age", msg.must_be_a_max_age(-1)),
     (dict(max_age=1.5), "max_age", msg.must_be_a_max_age(1.5)),
     (dict(max_age=True), "max_age", msg.must_be_a_max_age(True)),
-    (dict(allow_credentials="yes"), "allow_credentials", msg.must_be_a_boolean("yes")),
+    (dict(allow_credentials="yes"), "allow_credentials", model_msg.must_be_a_boolean("yes")),
 ]
 
 

@@ -209,6 +209,10 @@ def must_be_a_door_or_none(kinds: list[str], got: Any) -> str:
     return f"must be a front door ({', '.join(kinds)}), a list of them, or None, got: {show(got)}"
 
 
+def must_be_an_authorizer_name(got: Any) -> str:
+    return f"must be 1-64 letters, digits, '-' and '_', got: {show(got)}"
+
+
 def must_be_a_throttle_or_none(got: Any) -> str:
     return f"must be a Throttle or None, got: {show(got)}"
 

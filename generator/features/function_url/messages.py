@@ -62,9 +62,6 @@ def must_be_a_max_age(got: Any) -> str:
     return f"must be a whole number of seconds from 0 to 86400, got: {show(got)}"
 
 
-def must_be_a_boolean(got: Any) -> str:
-    return f"must be True or False, got: {show(got)}"
-
 
 def _text(got: Any) -> str:
     return shortened(got) if isinstance(got, str) else show(got)

@@ -11,6 +11,7 @@ from typing import Any
 
 from ...core.errors import Field, Problem
 from ...core.fields import Rule, field_problems, is_bool, one_of, whole_between
+from ...core.messages import model as model_msg
 from ...core.values import is_one_of
 from . import messages as msg
 from .declaration import AWS_IAM, BUFFERED, NONE, RESPONSE_STREAM, FunctionUrl, UrlCors
@@ -25,7 +26,7 @@ METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
 # The one-field rules, as data (core.fields); the lists and the auth type are checked below.
 URL_RULES = (Rule("invoke_mode", one_of((BUFFERED, RESPONSE_STREAM)), msg.must_be_an_invoke_mode),)
 CORS_RULES = (Rule("max_age", whole_between(0, LONGEST_MAX_AGE_S), msg.must_be_a_max_age),
-              Rule("allow_credentials", is_bool, msg.must_be_a_boolean))
+              Rule("allow_credentials", is_bool, model_msg.must_be_a_boolean))
 
 
 def function_url_problems(url: FunctionUrl, at: str) -> Iterator[Problem]:

@@ -11,16 +11,8 @@ from typing import Any
 
 from ...core.values import show
 
-
-def must_be_a_list_of_routes(got: Any) -> str:
-    return f"must be a list of Route, got: {show(got)}"
-
-
 MUST_HOLD_A_ROUTE = "must hold at least one Route, got: ()"
 
-
-def must_be_a_route(got: Any) -> str:
-    return f"must be a Route, got: {show(got)}"
 
 
 def must_be_a_method(allowed: Iterable[str], got: Any) -> str:
@@ -75,9 +67,6 @@ def must_be_a_route_authorization(got: Any) -> str:
     return ("must be None (the API's), 'NONE', 'AWS_IAM', a JwtAuthorizer or an HttpLambdaAuthorizer, "
             f"got: {show(got)}")
 
-
-def must_be_an_authorizer_name(got: Any) -> str:
-    return f"must be 1-64 letters, digits, '-' and '_', got: {show(got)}"
 
 
 def authorizer_must_match(other: str) -> str:

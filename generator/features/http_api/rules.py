@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...core.errors import Field, Problem
+from ...core.messages import model as model_msg
 from ...core.values import is_one_of, is_whole_number
 from ...model import aws_limits as aws
 from ...model.stack import Function
@@ -48,7 +49,7 @@ def http_api_problems(api: HttpApi, at: str, region: Any) -> Iterator[Problem]:
 
 def _routes_problems(api: HttpApi, at: str, region: Any) -> Iterator[Problem]:
     if not isinstance(api.routes, tuple):
-        yield Problem(Field(f"{at}.routes"), msg.must_be_a_list_of_routes(api.routes))
+        yield Problem(Field(f"{at}.routes"), model_msg.must_be_a_list_of_routes(api.routes))
         return
     if not api.routes:
         yield Problem(Field(f"{at}.routes"), msg.MUST_HOLD_A_ROUTE)
@@ -56,7 +57,7 @@ def _routes_problems(api: HttpApi, at: str, region: Any) -> Iterator[Problem]:
     for index, route in enumerate(api.routes):
         where = f"{at}.routes[{index}]"
         if not isinstance(route, Route):
-            yield Problem(Field(where), msg.must_be_a_route(route))
+            yield Problem(Field(where), model_msg.must_be_a_route(route))
             continue
         found = list(_route_problems(route, where))
         yield from found

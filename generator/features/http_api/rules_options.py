@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...core.errors import Field, Problem
+from ...core.messages import model as model_msg
 from ...core.values import is_one_of, is_whole_number
 from ...model import aws_limits as aws
 from ..doors import Route, throttle_problems
@@ -75,7 +76,7 @@ def _authorization_problems(value: Any, where: str, region: Any, bad) -> Iterato
 
 def _name_problems(name: Any, where: str) -> Iterator[Problem]:
     if not (isinstance(name, str) and aws.AUTHORIZER_NAME.fullmatch(name)):
-        yield Problem(Field(f"{where}.name"), msg.must_be_an_authorizer_name(name))
+        yield Problem(Field(f"{where}.name"), model_msg.must_be_an_authorizer_name(name))
 
 
 def _jwt_problems(jwt: JwtAuthorizer, where: str) -> Iterator[Problem]:

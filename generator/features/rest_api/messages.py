@@ -25,9 +25,6 @@ def must_be_a_route_authorization(got: Any) -> str:
             f"got: {show(got)}")
 
 
-def must_be_an_authorizer_name(got: Any) -> str:
-    return f"must be 1-64 letters, digits, '-' and '_', got: {show(got)}"
-
 
 def authorizer_name_must_not_be_reserved(reserved: Iterable[str], got: str) -> str:
     names = " and ".join(repr(name) for name in reserved)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...core.errors import Field, Problem
+from ...core.messages import model as model_msg
 from ...core.values import is_one_of, is_whole_number
 from ...model import aws_limits as aws
 from . import messages as msg
@@ -50,7 +51,7 @@ def _definition(authorizer: CognitoAuthorizer | LambdaAuthorizer) -> tuple:
 
 def _name_problems(name: Any, at: str) -> Iterator[Problem]:
     if not isinstance(name, str) or not aws.AUTHORIZER_NAME.fullmatch(name):
-        yield Problem(Field(at), msg.must_be_an_authorizer_name(name))
+        yield Problem(Field(at), model_msg.must_be_an_authorizer_name(name))
     elif name in aws.RESERVED_SCHEME_NAMES:
         yield Problem(Field(at), msg.authorizer_name_must_not_be_reserved(aws.RESERVED_SCHEME_NAMES, name))
 
