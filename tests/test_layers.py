@@ -159,17 +159,16 @@ def test_only_a_slices_synthesis_loads_cdktf_and_only_when_called():
     assert eager == []
 
 
-def test_the_slice_checks_see_a_slice_importing_another():
-    probe = FEATURES / "rollout" / "_probe.py"
+def test_the_slice_checks_see_a_slice_importing_another(tmp_path):
+    # The probe is read as a module of the rollout slice, from a folder of its own: never written
+    # into the package, where another test could read it meanwhile.
+    probe = tmp_path / "_probe.py"
     probe.write_text("from ..rest_api import addresses\n")
-    try:
-        bad = [t for t in _imports(probe) if _slice_of(t) not in (None, "rollout")]
-        assert bad == ["generator.features.rest_api.addresses"]
-        assert _top_level_imports(FEATURES / "rest_api" / "__init__.py") >= {"generator.features.rest_api.outputs"}
-        assert "generator.features.rest_api.synthesis" not in _top_level_imports(FEATURES / "rest_api" / "__init__.py")
-        assert "generator.features.rest_api.synthesis" in _imports(FEATURES / "rest_api" / "__init__.py")
-    finally:
-        probe.unlink()
+    bad = [t for t in _imports(probe, "generator.features.rollout._probe") if _slice_of(t) not in (None, "rollout")]
+    assert bad == ["generator.features.rest_api.addresses"]
+    assert _top_level_imports(FEATURES / "rest_api" / "__init__.py") >= {"generator.features.rest_api.outputs"}
+    assert "generator.features.rest_api.synthesis" not in _top_level_imports(FEATURES / "rest_api" / "__init__.py")
+    assert "generator.features.rest_api.synthesis" in _imports(FEATURES / "rest_api" / "__init__.py")
 
 
 def test_importing_every_door_and_the_rollout_loads_no_cdktf():
