@@ -7,12 +7,14 @@ green CI always means the real checks ran.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -62,7 +64,8 @@ _MEASURED_S = {"test_e2e_traffic.py": 183, "test_rollout_e2e.py": 143, "test_rel
                "test_bootstrap.py": 88, "test_doors_emulator.py": 66, "test_api_stage_lifecycle.py": 62,
                "test_emulator.py": 50, "test_module_mode.py": 50, "test_rollout_synthesis.py": 48,
                "test_api_options_synthesis.py": 43, "test_library.py": 42, "test_synthesis.py": 36,
-               "test_remote_state.py": 34, "test_security_scan.py": 33}
+               "test_remote_state.py": 34, "test_security_scan.py": 33,
+               "test_local_doors_e2e.py": 40}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -142,6 +145,13 @@ def moto_endpoint(tmp_path_factory) -> str:
 
     Each module deploys the same example (function hello-hello): one server each keeps them apart.
     """
+    with moto_server(tmp_path_factory) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def moto_server(tmp_path_factory) -> Iterator[tuple[str, subprocess.Popen]]:
+    """The emulator's server on a free loopback port while the block runs: its URL and process."""
     port = _free_loopback_port()
     log = tmp_path_factory.mktemp("moto") / "moto.log"
     with open(log, "w") as sink:
@@ -149,7 +159,7 @@ def moto_endpoint(tmp_path_factory) -> str:
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, process, log)
-        yield url
+        yield url, process
     finally:
         process.terminate()
         process.wait(timeout=30)

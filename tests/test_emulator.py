@@ -1,4 +1,5 @@
-"""``bluegreen up --local``, ``env --local`` and ``down``: the example on moto, and torn down again.
+"""``bluegreen up --local``, ``env --local`` and ``down``: the example on moto, and torn down again;
+on the way, the seed's demo (both versions answer on the local URL after ``shift 50%``).
 
 Also: ``down`` never stops a process that is not the recorded emulator, and a damaged emulator
 record is reported (exit 2) rather than guessed at.
@@ -13,6 +14,8 @@ import shlex
 import subprocess
 import sys
 import time
+import urllib.request
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -27,6 +30,8 @@ from generator.terraform.runner import Terraform
 
 pytestmark = pytest.mark.terraform
 BIN = Path(sys.executable).parent
+LOCAL_URL = re.compile(r"^local URL: (http://127\.0\.0\.1:\d+/v1)$", re.M)
+BLUE, GREEN = "Hello From Blue Deployment", "Hello From Green Deployment"
 
 
 def bluegreen(*args: str, cwd: Path, env: dict) -> subprocess.CompletedProcess:
@@ -77,12 +82,13 @@ def test_up_deploys_on_moto_local_commands_follow_it_and_down_from_a_subfolder_s
         versions = lambda_client(url).list_versions_by_function(FunctionName="hello-hello")["Versions"]
         assert sorted(v["Version"] for v in versions) == ["$LATEST", "1", "2"]
 
-        shift = bluegreen("shift", str(stack_file), "hello", "25%", "--local", cwd=tmp_path, env=env)
+        shift = bluegreen("shift", str(stack_file), "hello", "50%", "--local", cwd=tmp_path, env=env)
         assert shift.returncode == 0, shift.stderr
-        assert json.loads(local_traffic.read_text())["hello"]["green_weight"] == 0.25
+        assert json.loads(local_traffic.read_text())["hello"]["green_weight"] == 0.5
         status = bluegreen("status", "hello.py", "--local", "--json", cwd=stack_file.parent, env=env)
         assert status.returncode == 0, status.stderr
-        assert json.loads(status.stdout)[0]["green_weight"] == 0.25
+        assert json.loads(status.stdout)[0]["green_weight"] == 0.5
+        _both_versions_answer_verify_agrees_and_after_rollback_only_blue(stack_file, tmp_path, env)
 
         # env --local, from a subfolder: terraform and the AWS SDK reach the emulator, even with a
         # profile set that would otherwise win over the test credentials.
@@ -100,6 +106,40 @@ def test_up_deploys_on_moto_local_commands_follow_it_and_down_from_a_subfolder_s
     _wait_gone(pid)
     assert not (tmp_path / ".bluegreen/local").exists()  # its state and local traffic
     assert bluegreen("down", cwd=tmp_path, env=env).stdout == "no emulator was running\n"
+
+
+def _both_versions_answer_verify_agrees_and_after_rollback_only_blue(stack_file: Path, root: Path, env: dict) -> None:
+    """The seed's demo: after ``shift 50%`` and ``up``, 40 requests to the printed ``local URL``
+    see both bodies, ``verify --local --requests 200 --json`` sees both versions at a consistent
+    share, and after ``rollback`` and ``up`` only blue answers. The emulator's choice of version is
+    seeded (docs/local-code.md), so the counts are the same on every run: the test cannot flake."""
+    def run(*args: str) -> subprocess.CompletedProcess:
+        result = bluegreen(*args, cwd=root, env=env)
+        assert result.returncode == 0, f"{args}: {result.stdout}{result.stderr}"
+        return result
+
+    urls = LOCAL_URL.findall(run("up", str(stack_file), "--local").stdout)
+    assert len(urls) == 1, urls  # one door: the REST API, served at its stage
+    assert set(_messages(urls[0], 40)) == {BLUE, GREEN}
+    report = json.loads(run("verify", str(stack_file), "hello", "--local", "--requests", "200", "--json").stdout)
+    assert report["requests"] == 200 and report["errors"] == 0 and report["consistent"] is True
+    assert report["expected_green_weight"] == 0.5
+    assert set(report["versions"]) == {"1", "2"} and sum(report["versions"].values()) == 200
+    run("rollback", str(stack_file), "hello", "--local")
+    assert LOCAL_URL.findall(run("up", str(stack_file), "--local").stdout) == urls  # the door keeps its port
+    assert _messages(urls[0], 40) == Counter({BLUE: 40})
+    # Each version's code unpacked inside the local workspace (docs/local-code.md), which down removes.
+    assert len(list((root / ".bluegreen/local/code").iterdir())) == 2
+
+
+def _messages(url: str, count: int) -> Counter:
+    """The ``message`` of ``count`` answers to GET /hello on ``url``."""
+    seen: Counter = Counter()
+    for _ in range(count):
+        with urllib.request.urlopen(f"{url}/hello", timeout=30) as answer:
+            assert answer.status == 200
+            seen[json.loads(answer.read())["message"]] += 1
+    return seen
 
 
 def test_up_and_env_require_local(tmp_path):

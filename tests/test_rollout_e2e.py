@@ -3,11 +3,11 @@
 One project and one emulator for the module (``up --local``); each test publishes a new version
 with ``up --local`` and rolls it out with bakes of two seconds, checked every second. The stack is
 tuned for the emulator (``metric_delay_s=0``, a function timeout of one second) and keeps the
-default ``min_invocations`` (50): moto publishes no Lambda metrics, so a rollout that must promote
-has its green invocations written by the test (``Traffic``), else each step holds and ends
-inconclusive. moto never evaluates alarms, so the tests set their states (``set_alarm_state``); it
-never runs the handler, so the smoke test's failing answer is queued
-(``/moto-api/static/lambda-simple/response``).
+default ``min_invocations`` (50): the emulator publishes Lambda's metrics for the invokes it runs,
+but nothing invokes the alias here, so a rollout that must promote has its green invocations
+written by the test (``Traffic``), else each step holds and ends inconclusive. moto never evaluates
+alarms, so the tests set their states (``set_alarm_state``). The emulator runs each version's
+handler (docs/local-code.md): the smoke test's failing answer comes from a real handler.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -59,10 +58,11 @@ class Project:
         return subprocess.Popen([str(BIN / "bluegreen"), "rollout", "ship.py", "svc", "--local", "--json", *args],
                                 cwd=self.root, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
-    def publish(self) -> str:
-        """A new version of the code, applied: the newest version, which the rollout takes."""
+    def publish(self, code: str = "def handler(event, context):\n    return {release}\n") -> str:
+        """A new version of the code (``code`` with its release number), applied: the newest
+        version, which the rollout takes."""
         self.release += 1
-        (self.root / "src/app.py").write_text(f"def handler(event, context):\n    return {self.release}\n")
+        (self.root / "src/app.py").write_text(code.format(release=self.release))
         up = self.run("up", "ship.py", "--local")
         assert up.returncode == 0, up.stderr
         return self.newest()
@@ -298,12 +298,26 @@ def test_a_killed_cli_leaves_the_rollout_running_and_attach_writes_the_outcome(p
     assert project.run("guard", "ship.py", "--local").returncode == 0
 
 
+# A health check: 500 while the dependency it checks is down (a marker file), else the release
+# (formatted twice: with the marker here, with the release by ``publish``).
+HEALTH_CHECK = """import os
+def handler(event, context):
+    if event.get("path") == "/health" and os.path.exists({marker!r}):
+        return {{{{"statusCode": 500, "body": "down"}}}}
+    return {{release}}
+"""
+
+
 def test_a_failing_smoke_test_stops_the_rollout_before_any_traffic(project):
-    blue, green = project.committed()["blue_version"], project.publish()
-    answer = json.dumps({"results": [json.dumps({"statusCode": 500, "body": "down"})], "region": "us-east-1"})
-    urllib.request.urlopen(urllib.request.Request(f"{project.endpoint}/moto-api/static/lambda-simple/response",
-                                                  data=answer.encode(), method="POST"), timeout=10)
-    result = project.run("rollout", "ship.py", "svc", "--local", "--json")
+    # The emulator runs the new version's handler on the smoke event, and it answers 500; the
+    # dependency comes back afterwards, so the later tests can retry the same version.
+    down = project.root / "dependency-down"
+    down.touch()
+    try:
+        blue, green = project.committed()["blue_version"], project.publish(HEALTH_CHECK.format(marker=str(down)))
+        result = project.run("rollout", "ship.py", "svc", "--local", "--json")
+    finally:
+        down.unlink()
     assert result.returncode == 4, result.stdout + result.stderr
     events = [json.loads(line) for line in result.stdout.splitlines()]
     assert all(e.get("step", 0) == 0 for e in events if e["event"] == "progress")  # never a weight

@@ -2,8 +2,9 @@
 
 A stack tuned for the emulator (``metric_delay_s=0``, a function timeout of one second, bakes of
 two seconds checked every second, held up to four more for traffic, a final bake of four) with
-the default ``min_invocations`` (50). moto publishes no Lambda metrics: the test writes green's
-invocations and errors to CloudWatch (``test_rollout_e2e.Traffic``), or writes none. Each
+the default ``min_invocations`` (50). The emulator publishes Lambda's metrics only for the invokes it
+runs, and too few for 50 in a two-second step: the tests write green's invocations and errors to
+CloudWatch (``test_rollout_e2e.Traffic``), or write none; the last test gates on real invokes. Each
 scenario checks the exit status, the record's result and reason, what the alias serves
 (GetAlias) and that the traffic file says the same (Git equal to AWS). Injected Lambda faults
 (``generator.local.faults``) prove the state machine's retries. Rollouts of one green version
@@ -16,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import threading
 import urllib.request
 from pathlib import Path
 
@@ -30,7 +32,8 @@ from generator.local.faults import FAULTS_PATH
 
 pytestmark = pytest.mark.terraform
 ROLLOUT = ('Rollout(steps=(0.1, 0.5), bake_s={bake}, check_every_s=1, max_error_rate=0.01, '
-           'smoke_event={{"path": "/health"}}, metric_delay_s={delay}, max_hold_s={hold}, final_bake_s={final})')
+           'smoke_event={{"path": "/health"}}, metric_delay_s={delay}, max_hold_s={hold}, final_bake_s={final}, '
+           'min_invocations={least})')
 STACK = '''
 from generator import Deployment, Function, Rollout, Stack
 
@@ -40,8 +43,9 @@ STACKS = [Stack(name="ship", region="us-east-1", deployments=[Deployment(
 '''
 
 
-def stack(bake: int = 2, delay: int = 0, hold: int = 4, final: int = 4, timeout: int = 1) -> str:
-    return STACK.format(timeout=timeout, rollout=ROLLOUT.format(bake=bake, delay=delay, hold=hold, final=final))
+def stack(bake: int = 2, delay: int = 0, hold: int = 4, final: int = 4, timeout: int = 1, least: int = 50) -> str:
+    return STACK.format(timeout=timeout, rollout=ROLLOUT.format(bake=bake, delay=delay, hold=hold, final=final,
+                                                                least=least))
 
 
 @pytest.fixture(scope="module")
@@ -227,3 +231,34 @@ def test_an_alarm_in_the_final_bake_puts_the_old_blue_back(ship):
     outcome = ended(ship, events, ROLLED_BACK_AFTER_PROMOTION, blue)
     assert outcome["reason"] == f"Alarm {GREEN_ALARM} is in ALARM (the final bake, after promotion).", outcome
     assert (outcome["blue_version"], outcome["green_version"]) == (blue, green)
+
+
+BROKEN = ("def handler(event, context):\n    if event.get('path') == '/health':\n        return {{'statusCode': 200}}\n"
+          "    raise RuntimeError('release {release} is broken')\n")
+
+
+def test_real_invokes_of_a_broken_green_roll_it_back_by_their_own_error_rate(ship):
+    """No metric written by the test: the emulator runs the code of each invoke of the alias and
+    publishes Lambda's metrics (docs/local-code.md), which the rollout's checks read. Green passes
+    the smoke test and raises for every other event. (Last in the file: it leaves a stack that asks
+    for 3 invocations a step.)"""
+    (ship.root / "ship.py").write_text(stack(least=3))
+    blue, green = ship.committed()["blue_version"], ship.publish(BROKEN)
+    stop = threading.Event()
+
+    def traffic() -> None:
+        client = ship.aws("lambda")
+        while not stop.is_set():
+            client.invoke(FunctionName="ship-svc", Qualifier="live", Payload=b'{"path": "/orders"}')
+
+    sender = threading.Thread(target=traffic, daemon=True)
+    sender.start()
+    try:
+        status, events = rollout(ship)
+    finally:
+        stop.set()
+        sender.join(timeout=30)
+    assert status == 4, events
+    outcome = ended(ship, events, ROLLED_BACK, blue)
+    assert re.fullmatch(rf"The error rate of version {green} over .+ was 1(\.0+)? with [0-9.]+ invocations, above "
+                        r"max_error_rate 0\.01\.", outcome["reason"]), outcome

@@ -146,10 +146,11 @@ def init_command(args: argparse.Namespace) -> int:
 
 def up_command(args: argparse.Namespace) -> int:
     from ..local import emulator  # the emulator's commands load it (and urllib) only when run
-    from ..local.up import deploy
+    from ..local.up import deploy, refuse_what_cannot_run
 
     emulator.require_local_extra()
     stack_file = load_stack_file(args.stack_file)
+    refuse_what_cannot_run(stack_file)
     workspace = Workspace.from_args(args, stack_file)
     server = emulator.start_emulator(workspace)
     print(f"moto emulator: {server.endpoint} (pid {server.pid}); stop it with: bluegreen down")
@@ -158,6 +159,8 @@ def up_command(args: argparse.Namespace) -> int:
     for served in deploy(stack_file, workspace, server):
         split = ", ".join(f"v{version} {share * 100:g}%" for version, share in served.shares.items())
         print(f"{served.stack}/{served.deployment}: alias {served.alias} -> {split}" + _invoke_urls(served.urls))
+        for url in served.local_urls:  # a fixed contract: exactly this, one line per door
+            print(f"local URL: {url}")
     return EXIT_OK
 
 

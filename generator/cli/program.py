@@ -24,10 +24,11 @@ from importlib import metadata
 from ..core.errors import ExternalToolFailed, InvalidInput, ToolMissing
 from ..core.layout import CONFIG, MODULE_TRAFFIC, MODULES, STACKS, STATE_FILE, TFVARS
 from ..releasing.prune import DEFAULT_KEEP
-from . import commands
+from . import commands, verify_command
 from .bootstrap import add_arguments as add_bootstrap_arguments
 from .bootstrap import bootstrap_command
 from .commands import EXIT_INTERFERED, EXIT_INVALID, EXIT_ROLLED_BACK, EXIT_TOOL_FAILED
+from .verify_command import EXIT_INCONSISTENT
 
 EXIT_UNEXPECTED, EXIT_INTERRUPTED = 1, 130
 # 128 + SIGPIPE: what a shell reports for a tool that a closed pipe ended (`yes | head -1`).
@@ -42,13 +43,16 @@ exit status:
        record, named in the message), or a required tool missing (Node.js,
        Terraform, the local extra)
   {EXIT_TOOL_FAILED}    an external tool failed: terraform, the moto emulator, or a call to AWS
-       (prune, rollout, guard, bootstrap; missing credentials too), or a rollout failed
+       (prune, rollout, guard, bootstrap, verify; missing credentials too), or a rollout failed
        to put traffic back on blue
   {EXIT_ROLLED_BACK}    rollout: rolled back (an alarm, an error rate, the smoke test, a failed
        call), also after promotion, inconclusive (too few invocations), aborted or not
        started; traffic is on blue and the traffic file says so
   {EXIT_INTERFERED}    rollout: someone changed the alias during the rollout; it was left
        as they set it, and the traffic file now says what it serves
+  {EXIT_INCONSISTENT}    verify: green's share is outside the interval around the alias's
+       weight, a version the alias does not route to answered, or an invoke
+       answered an error (a function error or a 5xx)
   {EXIT_INTERRUPTED}  interrupted
   {EXIT_BROKEN_PIPE}  the output's reader went away (| head): stopped quietly
 
@@ -145,6 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     prune.add_argument("--dry-run", action="store_true", help="report what would be deleted; delete nothing")
 
     _rollout_commands(sub)
+    verify = _command(sub, "verify", verify_command.verify_command, verify_command.HELP,
+                      verify_command.DESCRIPTION, deployment=True)
+    verify_command.add_arguments(verify)
 
     summary = _subcommand(sub, "summary", commands.summary_command, "summarize a Terraform plan for reviewers",
                           "Read `terraform show -json PLAN` output and print its traffic change, warnings "

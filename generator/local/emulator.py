@@ -39,6 +39,7 @@ from ..core.messages import tools
 from ..output.workspace import Workspace
 from ..terraform.mirror import terraform_binary
 from ..terraform.runner import automation_environment, mirror_config
+from .runtime.archive import CACHE_VARIABLE as CODE_DIR_VARIABLE
 
 LOOPBACK = "127.0.0.1"  # the emulator is only ever bound to and addressed on loopback
 ENDPOINT = re.compile(r"http://127\.0\.0\.1:([0-9]{1,5})")
@@ -46,6 +47,7 @@ ENDPOINT = re.compile(r"http://127\.0\.0\.1:([0-9]{1,5})")
 DEFAULT_REGION = "us-east-1"
 _START_S = 60  # a moto server answers in about a second; a minute is surely broken
 TCP_LISTEN = "0A"  # the state column of /proc/net/tcp for a listening socket
+CODE_DIR = "code"  # the folder of the local workspace where the emulator unpacks versions' code
 SERVER_MODULE = "generator.local.moto_extras"  # what the emulator runs, and how `down` recognises it
 
 
@@ -85,9 +87,11 @@ def start_emulator(workspace: Workspace) -> Emulator:
     workspace.state_dir.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     log_path = workspace.state_dir / "moto.log"
+    # Versions' code unpacks inside the local workspace, which `down` removes (runtime.archive).
+    env = {**os.environ, CODE_DIR_VARIABLE: str(workspace.local_dir / CODE_DIR)}
     with open(log_path, "ab") as log:
         process = subprocess.Popen(server_command(port), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                   start_new_session=True)  # survives this command; `down` stops it
+                                   env=env, start_new_session=True)  # survives this command; `down` stops it
     emulator = Emulator(process.pid, f"http://{LOOPBACK}:{port}")
     _wait_until_answering(emulator, process, log_path)
     _write_record(workspace, emulator)

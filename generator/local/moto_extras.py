@@ -30,10 +30,19 @@ that uses the features below could not be applied locally at all, or would plan 
 - **Metric math** (``generator.local.metric_math``): ``GetMetricData`` evaluates the one expression
   a rollout's check sends, ``IF(<count> >= <N>, <errors> / <count>, 0)``, and refuses any other
   (400 ``ValidationError``); moto 5.2.5 answers every metric-math expression with no values.
+- **Functions run their code** (``generator.local.runtime``, docs/local-code.md): an Invoke of a
+  version or an alias runs the handler from that version's archive with the local Python or
+  Node.js, within its timeout and memory size; an alias picks its version by its weights, seeded;
+  the answer, the log and the ``AWS/Lambda`` metrics are Lambda's. moto 5.2.5 without Docker
+  answers every Invoke with the event (or a queued text) and ignores the ``Qualifier``.
 - **Injected faults** (``generator.local.faults``): ``POST /moto-api/bluegreen/faults`` makes the
   next Lambda ``Invoke`` or ``UpdateAlias`` of a function fail with a given error, so tests can
   prove a rollout's Retry absorbs it; and an aws-sdk task's error is named ``Lambda.<code>``, in
   Pascal case as on AWS (moto 5.2.5 says ``lambda.<code>``).
+- **Front doors on loopback** (``generator.local.doors``): ``POST /moto-api/bluegreen/doors`` with a
+  door's AWS URL starts a loopback listener that serves that REST API stage, HTTP API stage or
+  function URL through the function's own code, and keeps a function URL's qualifier, which moto
+  drops (docs/local-doors.md).
 
 Each answer is the documented shape of the Lambda API reference for that operation. Only ever
 bound to loopback (``emulator.LOOPBACK``).
@@ -49,7 +58,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
 
-from generator.local import faults, metric_math
+from generator.local import doors, faults, metric_math
+from generator.local.runtime import invoking as runtime_invoke
 
 PROVISIONED_PATH = r"{0}/(?P<api_version>[^/]+)/functions/(?P<function_name>[\w_:%-]+)/provisioned-concurrency/?$"
 
@@ -73,7 +83,9 @@ def install() -> None:
     _logging_needs_account_role()
     _stages_in_use()
     metric_math.install()
+    runtime_invoke.install()
     faults.install()
+    doors.install()
     setattr(models.LambdaFunction, "_bluegreen_extras", True)  # noqa: B010 (an attribute moto does not declare)
 
 
@@ -340,8 +352,9 @@ def run_rollouts(port: str | None) -> None:
 
     Set before any state machine is created: moto keeps executable state machines in a backend
     of their own. The tasks call back into this server through ``MOTO_PORT``. Lambda invokes use
-    moto's Docker-free backend, which answers with the event (or a queued result) and never
-    runs the handler: enough for a rollout's smoke test, which only reads the answer.
+    moto's Docker-free backend, which ``generator.local.runtime`` makes run the version's own code:
+    a rollout's smoke test reads the real handler's answer. ``MOTO_PORT`` is also where a
+    handler's SDK calls go (its ``AWS_ENDPOINT_URL``).
     """
     from moto.core.config import default_user_config
 

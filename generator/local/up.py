@@ -10,9 +10,14 @@ a stack logs in is bootstrapped first, as on AWS (``local.bootstrap``).
 
 from __future__ import annotations
 
+import json
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from ..core.errors import ExternalToolFailed, Field, InvalidInput, Problem
+from ..core.messages import local_doors as msg
+from ..core.messages import local_runtime as runtime_msg
 from ..features import doors_in
 from ..features.loader import StackFile
 from ..model import naming
@@ -21,7 +26,9 @@ from ..output.folder import synthesize
 from ..output.workspace import Workspace
 from ..terraform.runner import Terraform
 from .bootstrap import bootstrap_regions
+from .doors.server import DOORS_PATH
 from .emulator import Emulator, terraform_environment
+from .runtime.runtimes import runs_locally
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,7 @@ class ServedAlias:
     alias: str
     shares: dict[str, float]   # version -> share of traffic, primary first
     urls: tuple[tuple[str, str], ...]  # (door label, its URL) for each front door that has one
+    local_urls: tuple[str, ...] = ()  # where the emulator serves each of those doors on loopback
 
 
 def deploy(stack_file: StackFile, workspace: Workspace, emulator: Emulator) -> Iterator[ServedAlias]:
@@ -47,6 +55,17 @@ def deploy(stack_file: StackFile, workspace: Workspace, emulator: Emulator) -> I
         outputs = terraform.outputs(folder)
         for deployment in stack.deployments:
             yield _served(emulator, stack, deployment, outputs)
+
+
+def refuse_what_cannot_run(stack_file: StackFile) -> None:
+    """``InvalidInput`` naming each function whose runtime the emulator cannot run
+    (docs/local-code.md): checked before the emulator starts, so nothing is applied."""
+    problems = [Problem(Field(f"{stack.name}.{deployment.name}.function.runtime"),
+                        runtime_msg.runtime_cannot_run_locally(deployment.function.runtime))
+                for stack in stack_file.stacks for deployment in stack.deployments
+                if not runs_locally(deployment.function.runtime)]
+    if problems:
+        raise InvalidInput(problems)
 
 
 def with_local_state(stack_file: StackFile) -> StackFile:
@@ -66,5 +85,18 @@ def _served(emulator: Emulator, stack: Stack, deployment: Deployment, outputs: d
     shares = {alias["FunctionVersion"]: 1 - sum(weights.values()), **weights}
     urls = [(door.label, outputs.get(naming.output_name(deployment, door.url_output)))
             for door, _ in doors_in(deployment) if door.url_output is not None]
-    return ServedAlias(stack.name, deployment.name, deployment.alias, shares,
-                       tuple((label, url) for label, url in urls if isinstance(url, str)))
+    served = tuple((label, url) for label, url in urls if isinstance(url, str))
+    return ServedAlias(stack.name, deployment.name, deployment.alias, shares, served,
+                       tuple(local_url(emulator, url) for _, url in served))
+
+
+def local_url(emulator: Emulator, url: str) -> str:
+    """Where the emulator serves the door at ``url`` on loopback (its control path starts the
+    listener the first time: docs/local-doors.md)."""
+    request = urllib.request.Request(emulator.endpoint + DOORS_PATH, data=json.dumps({"url": url}).encode(),
+                                     headers={"Content-Type": "application/json"}, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return str(json.loads(answer.read())["local_url"])
+    except (OSError, ValueError, KeyError) as error:
+        raise ExternalToolFailed(msg.door_not_served(url, error)) from error

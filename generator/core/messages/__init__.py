@@ -24,7 +24,10 @@ One module per layer that states the rules:
 - ``releasing``: shift, promote, the applied state, the plan summary and status notes;
 - ``rollout``: a deployment's ``Rollout`` fields, ``bluegreen rollout`` and its record file;
 - ``local``: the emulator's record and ``--local``;
+- ``local_doors``: the emulator's front doors on loopback (their answers, the control path);
+- ``local_runtime``: the emulator running a function's code (its runtimes, its error payloads);
 - ``tools``: programs bluegreen runs, missing or failed (Terraform, Node.js, moto);
+- ``verify``: ``bluegreen verify``, its arguments and its verdict;
 - ``cli``: the command line's own arguments (``init``, ``--check``, ``--version``).
 
 Like all of ``core``, it imports nothing from bluegreen's other packages.
@@ -36,6 +39,8 @@ from . import (
            cli,
            function,
            local,
+           local_doors,
+           local_runtime,
            model,
            output,
            releasing,
@@ -43,7 +48,8 @@ from . import (
            terraform,
            tools,
            traffic,
+           verify,
 )
 
-__all__ = ["archive", "bootstrap", "cli", "function", "local", "model", "output", "releasing",
-           "synthesis", "terraform", "tools", "traffic"]
+__all__ = ["archive", "bootstrap", "cli", "function", "local", "local_doors", "local_runtime", "model", "output",
+           "releasing", "synthesis", "terraform", "tools", "traffic", "verify"]
