@@ -56,22 +56,21 @@ def _rank(item: pytest.Item) -> int:
     return 2
 
 
-# Seconds each of the longest files took (pytest --durations=0, four workers, summed per file): the
+# Seconds each of the longest files took (pytest --durations=0, summed per file): the
 # queue hands them out longest first, so that no long file starts last while the other workers
 # idle (docs/testing.md, suite time). Files not listed keep their place behind these.
 _MEASURED_S = {"test_e2e_traffic.py": 183, "test_rollout_e2e.py": 143, "test_release_rules.py": 132,
                "test_summary_terraform.py": 130, "test_terraform.py": 113, "test_rollout_gates_e2e.py": 100,
-               "test_bootstrap.py": 88, "test_doors_emulator.py": 66, "test_api_stage_lifecycle.py": 62,
-               "test_emulator.py": 50, "test_module_mode.py": 50, "test_rollout_synthesis.py": 48,
+               "test_bootstrap.py": 88, "test_doors_emulator.py": 70, "test_api_stage_lifecycle.py": 62,
+               "test_emulator.py": 73, "test_module_mode.py": 50, "test_rollout_synthesis.py": 48,
                "test_api_options_synthesis.py": 43, "test_library.py": 42, "test_synthesis.py": 36,
-               "test_remote_state.py": 34, "test_security_scan.py": 33,
-               "test_local_doors_e2e.py": 40}
+               "test_remote_state.py": 34, "test_security_scan.py": 33}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The slowest files first, each file whole and its tests in their order.
 
-    The two workers take whole files from one queue (``--dist loadfile`` with
+    The workers take whole files from one queue (``--dist loadfile`` with
     ``--no-loadscope-reorder``, which keeps this order). A long file taken last keeps one worker
     busy while the other idles: xdist's own order, most tests first, put the one-test release
     cycle (a quarter of the suite's CPU time) last. Longest first, the short files fill the gaps.

@@ -1,6 +1,7 @@
 """Every front door on one alias, applied on moto with the real Terraform CLI once, then walked
 through in order: what each door created, a second plan that is empty, a route added and then
-removed (each alone among the API's resources, and the next plan empty), a weight-only change
+removed (each alone among the API's resources, and the next plan empty), the HTTP API and the
+function URL answering on loopback as `up --local` serves them, a weight-only change
 that plans the alias and nothing else, grants qualified by the alias, and a CORS change that
 updates the function URL in place.
 
@@ -16,14 +17,20 @@ no data plane; docs/alb-target.md). The REST API's own walk is in tests/test_ter
 from __future__ import annotations
 
 import json
+import re
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import boto3
 import pytest
 from conftest import synth_to, terraform, var_args
 
+from generator.core.messages import local_doors as msg
 from generator.features.alb_target.addresses import AlbTargetAddresses
 from generator.features.http_api.addresses import HttpApiAddresses
+from generator.local.emulator import Emulator
+from generator.local.up import local_url
 from generator.model.stack import Deployment
 
 pytestmark = pytest.mark.terraform
@@ -48,6 +55,8 @@ STACKS = [Stack(name="shop", region="us-east-1", deployments=[Deployment(
 ORDERS = Deployment(name="orders", function=None)  # for its addresses only
 HTTP, ALB = HttpApiAddresses(ORDERS, "api[0]"), AlbTargetAddresses(ORDERS)
 URL = "aws_lambda_function_url.orders"
+SIGNED = {"Authorization": "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261207/us-east-1/lambda/aws4_request, "
+                           "SignedHeaders=host, Signature=0"}
 
 
 class Shop:
@@ -64,7 +73,10 @@ class Shop:
     def write(self, *extra_routes: str, code: str = "blue", max_age: int = 60) -> None:
         self.stack_file.write_text(STACK.format(routes="".join(f"{r}, " for r in extra_routes), max_age=max_age,
                                                 listener=self.listener))
-        (self.folder / "src" / "app.py").write_text(f"def handler(event, context):\n    return {code!r}\n")
+        # The handler echoes its event, so that the doors on loopback show the event they built.
+        (self.folder / "src" / "app.py").write_text(
+            f"import json\n\ndef handler(event, context):\n"
+            f"    return {{'statusCode': 200, 'body': json.dumps({{'code': {code!r}, 'event': event}})}}\n")
         synth_to(self.stack_file, self.folder / "cdktf.out")
         # The emulator's folder only: a call moto lacks fails in seconds, not after 25 retries.
         (self.stack_dir / "emulator_override.tf.json").write_text('{"provider": {"aws": {"max_retries": 1}}}')
@@ -143,6 +155,33 @@ def test_each_door_is_applied_and_a_second_plan_is_empty(shop):
     assert str(outputs["orders_function_url"]).endswith(".lambda-url.us-east-1.on.aws")
     assert str(outputs["orders_http_api_url"]).startswith("https://")
     assert shop.plan() == {}
+
+
+def test_each_door_answers_on_loopback_with_its_event_and_its_own_refusals(shop):
+    # What `up --local` does for each door (generator.local.up.local_url): the emulator serves it
+    # on a loopback port, through the routes Terraform created (docs/local-doors.md).
+    outputs, emulator = shop.outputs(), Emulator(0, shop.env["AWS_ENDPOINT_URL"])
+    http, url = (local_url(emulator, str(outputs[name])) for name in ("orders_http_api_url", "orders_function_url"))
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+", http) and re.fullmatch(r"http://127\.0\.0\.1:\d+", url)
+    status, body = fetch(http + "/files/a/b?x=1")
+    event = json.loads(body)["event"]
+    assert status == 200 and (event["version"], event["routeKey"], event["rawQueryString"]) == (
+        "2.0", "ANY /files/{proxy+}", "x=1")
+    assert event["pathParameters"] == {"proxy": "a/b"}
+    assert fetch(http + "/orders") == (401, msg.HTTP_UNAUTHORIZED.encode())  # its JWT authorizer wants a token
+    assert fetch(http + "/orders", {"Authorization": "Bearer t"})[0] == 200  # not checked locally
+    assert fetch(http + "/nowhere") == (404, msg.HTTP_UNKNOWN_ROUTE.encode())
+    assert fetch(url + "/any/path") == (403, msg.URL_FORBIDDEN.encode())  # AWS_IAM: unsigned
+    status, body = fetch(url + "/any/path", SIGNED)  # signed (any signature passes locally)
+    assert status == 200 and json.loads(body)["event"]["rawPath"] == "/any/path"
+
+
+def fetch(url: str, headers: dict | None = None) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=60) as answer:
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as refused:
+        return refused.code, refused.read()
 
 
 def test_a_route_added_then_removed_changes_that_route_alone(shop):

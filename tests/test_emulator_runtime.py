@@ -336,3 +336,23 @@ def test_code_unpacks_into_the_configured_folder_or_a_private_one_never_a_shared
     # A folder of this process's own (mkdtemp: mode 0700, a random name), the same on every call.
     assert private.stat().st_mode & 0o777 == 0o700 and archive.cache_dir() == private
     assert private.name.startswith("bluegreen-code-") and private.name != f"bluegreen-code-{os.getuid()}"
+
+
+SDK_CALL = """
+import importlib.util
+import boto3
+
+def handler(event, context):
+    mine = boto3.client("lambda").get_function(FunctionName=context.function_name)
+    return {"name": mine["Configuration"]["FunctionName"],
+            "bluegreen": importlib.util.find_spec("generator") is not None}
+"""
+
+
+def test_the_handler_imports_installed_packages_and_its_sdk_calls_reach_the_emulator(aws, make_function):
+    # boto3 from the interpreter's site-packages, as Lambda's Python runtime has it; bluegreen's own
+    # package is not on the handler's path (its runner skips the .pth files).
+    name = make_function(SDK_CALL)
+    answer, body = call(aws, name, "1")
+    assert "FunctionError" not in answer, body
+    assert body == {"name": name, "bluegreen": False}

@@ -2,8 +2,10 @@
 
 moto runs in this process (``mock_aws``): the REST API, the HTTP API and the function URL are made
 with boto3 as Terraform makes them, and each door is driven with a fake invoke that echoes the event
-it gets, so the routing, the events and the answer mapping are tested without running any code. The
-end-to-end run through ``bluegreen up --local`` is in ``tests/test_local_doors_e2e.py``.
+it gets, so the routing, the events and the answer mapping are tested without running any code. End
+to end, on doors Terraform applied and with the code run: the REST API in
+``tests/test_terraform.py`` (the OpenAPI test), the HTTP API and the function URL in
+``tests/test_doors_emulator.py``, and ``up --local``'s ``local URL:`` line in ``tests/test_emulator.py``.
 """
 
 from __future__ import annotations

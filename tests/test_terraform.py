@@ -8,11 +8,17 @@ that a weight-only change touches nothing but the alias.
 from __future__ import annotations
 
 import json
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import boto3
 import pytest
 from conftest import EXAMPLE, FIXTURES, copy_example, synth_to, terraform, unwrapped, var_args
+
+from generator.core.messages import local_doors as local_doors_msg
+from generator.local.emulator import Emulator
+from generator.local.up import local_url
 
 pytestmark = pytest.mark.terraform
 ALIAS = "aws_lambda_alias.hello"
@@ -173,6 +179,17 @@ def test_the_openapi_document_creates_every_route_and_a_second_plan_is_empty(aws
     assert (integration["type"].upper(), integration["httpMethod"]) == ("AWS_PROXY", "POST")
     assert integration["uri"].endswith(":function:shop-orders:prod/invocations")
     assert terraform(["plan", "-detailed-exitcode"], stack_dir, aws_env, check=False).returncode == 0
+    # Served on loopback as `up --local` serves it (docs/local-doors.md): the stage as base path,
+    # the routes Terraform created, the alias running the code, and REST's own unknown-route answer.
+    door = local_url(Emulator(0, aws_env["AWS_ENDPOINT_URL"]),
+                     f"https://{api['id']}.execute-api.eu-west-1.amazonaws.com/v1")
+    assert door.endswith("/v1")
+    for path in ("/orders/42?x=1", "/files/a/b", "/"):
+        with urllib.request.urlopen(door + path, timeout=60) as answer:
+            assert (answer.status, answer.read()) == (200, b"orders"), path
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(door + "/nowhere", timeout=60)
+    assert (refused.value.code, refused.value.read().decode()) == (403, local_doors_msg.REST_UNKNOWN_ROUTE)
 
 
 def _synth_functions(tmp_path: Path, stack: str, deployments: str) -> Path:

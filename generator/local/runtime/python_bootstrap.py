@@ -15,6 +15,7 @@ import json
 import os
 import resource
 import sys
+import sysconfig
 import time
 import traceback
 
@@ -110,6 +111,9 @@ def main():
     result_file = sys.argv[1]
     task_root = os.environ["LAMBDA_TASK_ROOT"]
     sys.path[0] = task_root  # the handler's modules, not this runner's folder
+    # Started with -S: the interpreter's installed packages (boto3, as on Lambda) after the
+    # handler's own, without running their .pth files.
+    sys.path.append(sysconfig.get_paths()["purelib"])
     os.chdir(task_root)
     request = json.loads(sys.stdin.read())
     _limit_memory()

@@ -30,8 +30,10 @@ def command(runtime: str, memory_mb: int) -> list[str]:
     from ...core.messages import local_runtime as msg
 
     if runtime.startswith(PYTHON_PREFIX):
-        # -u: what the handler prints reaches the log even when the process is killed.
-        return [sys.executable, "-u", str(RUNTIME_DIR / "python_bootstrap.py")]
+        # -u: what the handler prints reaches the log even when the process is killed. -S: no site
+        # start-up (its .pth files import this project's own finder, two thirds of a run's start);
+        # the runner puts the interpreter's site-packages on the path itself.
+        return [sys.executable, "-S", "-u", str(RUNTIME_DIR / "python_bootstrap.py")]
     if runtime.startswith(NODE_PREFIX):
         node = shutil.which("node")
         if node is None:
