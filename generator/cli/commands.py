@@ -102,7 +102,7 @@ def status_command(args: argparse.Namespace) -> int:
     stack_file = load_stack_file(args.stack_file, read_sources=False)
     workspace = Workspace.from_args(args, stack_file)
     # AWS (or the emulator) is asked only about deployments with a rollout applied.
-    rows = collect_status(stack_file, workspace, lambda region: _access(args, workspace, region))
+    rows = collect_status(stack_file, workspace, lambda region: access_for(args, workspace, region))
     sys.stdout.write(render_status_json(rows) if args.json else render_status_text(rows))
     # State not read: every row is shown, and the exit status is shift's and promote's for that state.
     failed = {row.state_not_read for row in rows}
@@ -117,7 +117,7 @@ def prune_command(args: argparse.Namespace) -> int:
     workspace = Workspace.from_args(args, stack_file)
     target = locate(stack_file, args.deployment, workspace)
     function = naming.function_name(target.stack.name, target.deployment)
-    access = _access(args, workspace, target.stack.region)
+    access = access_for(args, workspace, target.stack.region)
     client = lambda_client(access.region, function, access.endpoint, access.credentials)
     prune(target, keep, LambdaVersions(client, function), dry_run=args.dry_run,
           echo=lambda line: print(line, flush=True))  # each deletion shows at once, even if a later one fails
@@ -210,7 +210,7 @@ def rollout_command(args: argparse.Namespace) -> int:
     stack_file = load_stack_file(args.stack_file, read_sources=False)
     workspace = Workspace.from_args(args, stack_file)
     target = locate(stack_file, args.deployment, workspace)
-    result = run_rollout(args, target, _access(args, workspace, target.stack.region))
+    result = run_rollout(args, target, access_for(args, workspace, target.stack.region))
     exits = {STARTED: EXIT_OK, PROMOTED: EXIT_OK, INTERFERED: EXIT_INTERFERED, FAILED: EXIT_TOOL_FAILED}
     return exits.get(result, EXIT_ROLLED_BACK)  # rolled back (also after promotion), inconclusive or aborted
 
@@ -230,7 +230,7 @@ def _rollouts_block_apply(args: argparse.Namespace, stack_file, workspace: Works
     from ..features.rollout import messages as rollout_msg
     from .rollout_runner import blocking_rollouts
 
-    blocking = blocking_rollouts(stack_file, workspace, lambda region: _access(args, workspace, region))
+    blocking = blocking_rollouts(stack_file, workspace, lambda region: access_for(args, workspace, region))
     for line in blocking:
         print(line)
     if blocking:
@@ -238,7 +238,7 @@ def _rollouts_block_apply(args: argparse.Namespace, stack_file, workspace: Works
     return bool(blocking)
 
 
-def _access(args: argparse.Namespace, workspace: Workspace, region: str) -> Access:
+def access_for(args: argparse.Namespace, workspace: Workspace, region: str) -> Access:
     """AWS as boto3 finds it, or with ``--local`` the recorded emulator with its test credentials,
     whatever AWS_* says."""
     if not args.local:

@@ -13,7 +13,7 @@ from ..output.workspace import Workspace
 from ..releasing.operations import locate
 from ..releasing.verify import DEFAULT_REQUESTS, MAX_REQUESTS, parse_requests, read_event, verify
 from ..releasing.verify_stats import CONFIDENCE, render_text, report_json
-from .commands import EXIT_OK, _access
+from .commands import EXIT_OK, access_for
 
 # The split disagrees with the alias's weight, a version it does not route to answered, or an
 # invoke answered an error (1 to 5 are taken: program.EPILOG).
@@ -43,7 +43,7 @@ def verify_command(args: argparse.Namespace) -> int:
     stack_file = load_stack_file(args.stack_file, read_sources=False)
     workspace = Workspace.from_args(args, stack_file)
     target = locate(stack_file, args.deployment, workspace)
-    report = verify(target, _access(args, workspace, target.stack.region), requests, payload)
+    report = verify(target, access_for(args, workspace, target.stack.region), requests, payload)
     name = f"{target.stack.name}/{target.deployment.name}"
     function = naming.function_name(target.stack.name, target.deployment)
     if args.json:

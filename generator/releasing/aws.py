@@ -53,6 +53,27 @@ class AwsCallFailed(Exception):
         self.detail, self.code, self.no_credentials = detail, code, no_credentials
 
 
+class LambdaCallFailed(ExternalToolFailed):
+    """A Lambda API call failed (exit status 3); ``detail`` is what AWS (or boto3) said."""
+
+    def __init__(self, message: str, detail: str):
+        super().__init__(message)
+        self.detail = detail
+
+
+def lambda_answer(operation: str, function: str, call: Callable[[], Any]) -> Any:
+    """``call()``'s answer; any failure is ``LambdaCallFailed`` naming ``operation`` and ``function``
+    (the commands that call Lambda for one function: ``prune``, ``verify``)."""
+    from ..core.messages import releasing as msg
+
+    try:
+        return answer(call)
+    except AwsCallFailed as failed:
+        if failed.no_credentials:
+            raise LambdaCallFailed(msg.aws_credentials_missing(function), failed.detail) from None
+        raise LambdaCallFailed(msg.aws_call_failed(operation, function, failed.detail), failed.detail) from None
+
+
 def answer(call: Callable[[], Any]) -> Any:
     """``call()``'s answer; every way a boto3 call fails becomes ``AwsCallFailed``, which the
     caller turns into its own message."""

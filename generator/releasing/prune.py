@@ -39,7 +39,7 @@ from ..model.traffic import is_version
 from ..model.traffic_file import read_traffic, traffic_lock
 from ..terraform.state import read_state
 from .applied import applied
-from .aws import Access, AwsCallFailed, answer
+from .aws import Access, LambdaCallFailed, lambda_answer
 from .operations import Target
 
 DEFAULT_KEEP = 5  # a few rollbacks' worth; the protected versions are kept on top of these
@@ -150,14 +150,6 @@ def _versions(*values: object) -> frozenset[str]:
     return frozenset(v for v in values if isinstance(v, str))
 
 
-class LambdaCallFailed(ExternalToolFailed):
-    """A Lambda API call failed; ``detail`` is what AWS (or boto3) said."""
-
-    def __init__(self, message: str, detail: str):
-        super().__init__(message)
-        self.detail = detail
-
-
 def lambda_client(region: str, function: str, endpoint: str | None = None,
                   credentials: tuple[str, str] | None = None):
     """A boto3 Lambda client in ``region`` for ``function`` (``aws.Access``)."""
@@ -203,13 +195,7 @@ class LambdaVersions:
                                               for item in page.get(key) or []])
 
     def _call(self, operation: str, call: Callable):
-        try:
-            return answer(call)
-        except AwsCallFailed as failed:
-            if failed.no_credentials:
-                raise LambdaCallFailed(msg.aws_credentials_missing(self.function), failed.detail) from None
-            message = msg.aws_call_failed(operation, self.function, failed.detail)
-            raise LambdaCallFailed(message, failed.detail) from None
+        return lambda_answer(operation, self.function, call)
 
 
 def _alias(alias: dict) -> Alias:

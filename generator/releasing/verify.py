@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from ..core.messages import releasing as releasing_msg
 from ..core.messages import verify as msg
 from ..model import naming
 from ..model.traffic_file import read_traffic
-from .aws import Access, AwsCallFailed, answer
+from .aws import Access, lambda_answer
 from .operations import Target
 from .verify_stats import Report, Sample, Served, summarize
 
@@ -80,11 +79,11 @@ def verify(target: Target, access: Access, requests: int, payload: bytes) -> Rep
     function = naming.function_name(target.stack.name, target.deployment)
     alias = target.deployment.alias
     client = access.client("lambda", lambda error: releasing_msg.aws_call_failed("client set-up", function, error))
-    call = _Caller(function)
-    served = served_by(call("GetAlias", lambda: client.get_alias(FunctionName=function, Name=alias)), target)
+    served = served_by(lambda_answer("GetAlias", function, lambda: client.get_alias(FunctionName=function, Name=alias)),
+                       target)
 
     def once(_: int) -> Sample:
-        return call("Invoke", lambda: invoke_once(client, function, alias, payload))
+        return lambda_answer("Invoke", function, lambda: invoke_once(client, function, alias, payload))
 
     with ThreadPoolExecutor(max_workers=min(WORKERS, requests)) as pool:
         try:
@@ -165,18 +164,3 @@ def _shown(text: str) -> str:
 def _since(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 3)
 
-
-class _Caller:
-    """Runs a call to Lambda; every failure is ``ExternalToolFailed`` (exit status 3) naming the
-    operation and the function, as ``prune``'s are."""
-
-    def __init__(self, function: str):
-        self.function = function
-
-    def __call__(self, operation: str, call: Callable[[], Any]) -> Any:
-        try:
-            return answer(call)
-        except AwsCallFailed as failed:
-            if failed.no_credentials:
-                raise ExternalToolFailed(releasing_msg.aws_credentials_missing(self.function)) from None
-            raise ExternalToolFailed(releasing_msg.aws_call_failed(operation, self.function, failed.detail)) from None

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from ...core.messages import local_doors as msg
+from ..emulator import LOOPBACK  # never any other address
 from . import function_url, routing
 from .exchange import Invoke, Request, Response, json_answer
 from .http_api import DEFAULT_STAGE, HttpApiDoor
@@ -29,7 +30,6 @@ DOORS_PATH = "/moto-api/bluegreen/doors"
 # API Gateway's largest request payload (docs/aws-rules.md#r73-front-door-answers): a longer body
 # is refused before it is read, so a request cannot fill the emulator's memory.
 PAYLOAD_LIMIT = 10 * 1024 * 1024
-LOOPBACK = "127.0.0.1"  # never any other address (emulator.LOOPBACK)
 
 
 class Door(Protocol):
