@@ -19,14 +19,14 @@ from .features.rest_api.options import (
     LambdaAuthorizer,
     Quota,
 )
-from .features.rollout import Rollout
+from .features.rollout import Rollout, Step
 from .model import Deployment, Function, PolicyStatement, S3Backend, Stack, Vpc
 
 __all__ = ["AccessLogs", "AlbTarget", "ApiKeys", "BlueGreenDeployment", "BlueGreenStack", "CognitoAuthorizer",
            "CustomDomain", "Deployment", "Function", "FunctionUrl", "HttpAccessLogs", "HttpApi", "HttpCors",
            "HttpDomain", "HttpLambdaAuthorizer", "InvalidInput", "JwtAuthorizer", "LambdaAuthorizer", "PolicyStatement",
-           "Problem", "Quota", "RestApi", "Rollout", "Route", "S3Backend", "Stack", "Throttle", "UrlCors", "Vpc",
-           "synthesize"]
+           "Problem", "Quota", "RestApi", "Rollout", "Route", "S3Backend", "Stack", "Step", "Throttle", "UrlCors",
+           "Vpc", "synthesize"]
 
 _LAZY_EXPORTS = {"BlueGreenDeployment": ".synthesis.deployment", "BlueGreenStack": ".synthesis.stack",
                  "synthesize": ".output.folder"}

@@ -26,7 +26,7 @@ from generator.local.emulator import server_command
 from generator.model import naming
 from generator.model.stack import Stack
 from generator.terraform.mirror import terraform_binary
-from generator.terraform.runner import Terraform, mirror_environment
+from generator.terraform.runner import UNHASHED_LOCK_ENV, Terraform, mirror_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "stacks" / "hello.py"
@@ -59,10 +59,11 @@ def _rank(item: pytest.Item) -> int:
 # Seconds each of the longest files took (pytest --durations=0, summed per file): the
 # queue hands them out longest first, so that no long file starts last while the other workers
 # idle (docs/testing.md, suite time). Files not listed keep their place behind these.
-_MEASURED_S = {"test_e2e_traffic.py": 183, "test_rollout_e2e.py": 143, "test_release_rules.py": 132,
-               "test_summary_terraform.py": 130, "test_terraform.py": 113, "test_rollout_gates_e2e.py": 100,
+_MEASURED_S = {"test_rollout_e2e.py": 190, "test_e2e_traffic.py": 183, "test_rollout_gates_e2e.py": 150,
+               "test_release_rules.py": 132, "test_summary_terraform.py": 130, "test_terraform.py": 95,
+               "test_rollout_warm_e2e.py": 97, "test_module_mode.py": 90,
                "test_bootstrap.py": 88, "test_doors_emulator.py": 70, "test_api_stage_lifecycle.py": 62,
-               "test_emulator.py": 73, "test_module_mode.py": 50, "test_rollout_synthesis.py": 48,
+               "test_emulator.py": 73, "test_rollout_synthesis.py": 48,
                "test_api_options_synthesis.py": 43, "test_library.py": 42, "test_synthesis.py": 36,
                "test_remote_state.py": 34, "test_security_scan.py": 33}
 
@@ -104,6 +105,20 @@ def private_synth_cache(tmp_path_factory):
         os.environ.pop("BLUEGREEN_CACHE_DIR", None)
     else:
         os.environ["BLUEGREEN_CACHE_DIR"] = previous
+
+
+@pytest.fixture(autouse=True, scope="session")
+def unhashed_terraform_locks():
+    """Terraform in this run's throwaway folders skips re-hashing the 700 MB provider on every
+    command (``runner.UNHASHED_LOCK_ENV``; docs/testing.md#suite-time). In the process's
+    environment, so that ``terraform_env`` and the ``bluegreen`` commands the tests start inherit it."""
+    previous = os.environ.get(UNHASHED_LOCK_ENV)
+    os.environ[UNHASHED_LOCK_ENV] = "1"
+    yield
+    if previous is None:
+        os.environ.pop(UNHASHED_LOCK_ENV, None)
+    else:
+        os.environ[UNHASHED_LOCK_ENV] = previous
 
 
 def tree_bytes(folder: Path) -> dict[str, bytes]:

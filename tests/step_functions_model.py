@@ -8,7 +8,7 @@ What it models:
 - the Amazon States Language as the definition uses it (``walk``): the Task, Wait, Pass, Choice,
   Succeed and Fail states; Parameters and ResultSelector (keys ending in ``.$``), ResultPath;
   the JSONPath forms ``$.a.b``, ``$.a[0]``, ``$.a[*].b`` and the filter ``[?(@.Id == 'x')]``; the
-  context object's ``$$.State.EnteredTime``; the intrinsic functions ``States.MathAdd``,
+  context object's ``$$.State.EnteredTime`` and ``$$.Execution.Name``; the intrinsic functions ``States.MathAdd``,
   ``States.ArrayGetItem``, ``States.JsonToString`` and ``States.Format``; the Choice rules the
   definition writes; Retry (interval, backoff rate, attempts) and Catch, where ``States.ALL``
   never takes a ``States.Runtime``;
@@ -16,6 +16,7 @@ What it models:
   its RevisionId precondition, and Invoke for the smoke test; CloudWatch's DescribeAlarms of the
   alarms in ALARM, metric and composite; GetMetricData over green's Invocations and Errors served
   during each wait and counted ``lag_s`` late, with the one metric-math expression a check sends;
+  SSM's GetParameter of the controls' parameter (``control``; none: ``ParameterNotFound``);
 - a Standard execution's history: how many events each state writes (``history_events``).
 
 What it does not: any other state type (Parallel, Map), InputPath, OutputPath, timeouts and
@@ -37,6 +38,7 @@ from typing import Any
 
 # The function, its alias and versions the fake answers for: it asserts each call names them.
 FUNCTION, ALIAS, BLUE, GREEN = "shop-orders", "live", "3", "7"
+EXECUTION = "orders-v7"  # the walked execution's name (``$$.Execution.Name``)
 
 
 class Raised(Exception):
@@ -104,6 +106,13 @@ class FakeAws:
         self.served: list[tuple[float, float, int, int]] = []  # (served at, counted at, invocations, errors)
         self.waits: dict[str, int] = {}
         self.answers: list[dict[str, list[float]]] = []  # each GetMetricData answer: values by query id
+        # Provisioned concurrency by version: (figure, status, reads left IN_PROGRESS, reason).
+        # ``warm_reads``: how many reads a new figure stays IN_PROGRESS; ``warm_fails``: the reason
+        # a config goes FAILED with, if it does.
+        self.provisioned: dict[str, list] = {}
+        self.warm_reads, self.warm_fails = 1, None
+        self.log: list[tuple] = []  # ("put", version, figure), ("status", version, status), ("weights", ...)
+        self.control: str | None = None  # the controls' SSM parameter's value; None: no parameter
 
     def change(self, version: str, weights: dict) -> None:
         self.revisions += 1
@@ -138,7 +147,10 @@ class FakeAws:
                                  parameters["RoutingConfig"].get("AdditionalVersionWeights", {}),
                                  parameters.get("RevisionId")))
             self.change(parameters["FunctionVersion"], self.changes[-1][1])
+            self.log.append(("alias", self.version, dict(self.weights)))
             return {"FunctionVersion": self.version, "RevisionId": self.revision}
+        if action.endswith("ProvisionedConcurrencyConfig"):
+            return self.provisioned_call(action, parameters)
         if action == "cloudwatch:describeAlarms":
             assert (parameters["StateValue"], parameters["AlarmTypes"]) == ("ALARM", ["MetricAlarm", "CompositeAlarm"])
             return {"MetricAlarms": [{"AlarmName": n} for n in parameters["AlarmNames"] if n in self.firing],
@@ -146,11 +158,42 @@ class FakeAws:
                                         if n in self.firing_composite]}
         if action == "cloudwatch:getMetricData":
             return self.metric_data(parameters)
+        if action == "ssm:getParameter":
+            if self.control is None:
+                raise Raised("Ssm.ParameterNotFoundException", f"Parameter {parameters['Name']} not found.")
+            return {"Parameter": {"Name": parameters["Name"], "Type": "String", "Value": self.control}}
         if action == "lambda:invoke":
             assert (parameters["FunctionName"], parameters["Qualifier"]) == (FUNCTION, GREEN)
             self.invoked.append(parameters["Payload"])
             return {"StatusCode": 200, "Payload": self.smoke_answer}
         raise AssertionError(f"unexpected task {resource}")
+
+    def provisioned_call(self, action: str, parameters: dict) -> dict:
+        """Put (IN_PROGRESS for ``warm_reads`` reads, then READY, or FAILED), Get and Delete of a
+        version's config, as Lambda answers them; the same figure again keeps a READY config READY."""
+        assert parameters["FunctionName"] == FUNCTION
+        version = parameters["Qualifier"]
+        assert version.isdigit(), "provisioned concurrency only on versions, never on the alias"
+        config = self.provisioned.get(version)
+        if action == "lambda:deleteProvisionedConcurrencyConfig":
+            self.log.append(("delete", version))
+            if self.provisioned.pop(version, None) is None:
+                raise Raised("Lambda.ProvisionedConcurrencyConfigNotFoundException")
+            return {}
+        if action == "lambda:putProvisionedConcurrencyConfig":
+            figure = parameters["ProvisionedConcurrentExecutions"]
+            self.log.append(("put", version, figure))
+            if not (config and config[:2] == [figure, "READY"]):
+                config = self.provisioned[version] = [figure, "IN_PROGRESS", self.warm_reads, self.warm_fails]
+        elif config is None:
+            raise Raised("Lambda.ProvisionedConcurrencyConfigNotFoundException")
+        elif config[1] == "IN_PROGRESS":
+            if config[2] <= 0:
+                config[1] = "FAILED" if config[3] else "READY"
+            config[2] -= 1
+        self.log.append(("status", version, config[1]))
+        return {"RequestedProvisionedConcurrentExecutions": config[0], "Status": config[1],
+                **({"StatusReason": config[3]} if config[1] == "FAILED" else {})}
 
     def metric_data(self, parameters: dict) -> dict:
         """GetMetricData: each query's one value over the window (none when nothing was counted),
@@ -336,7 +379,8 @@ def walk(document: dict, aws: FakeAws, most_states: int = 1000) -> Outcome:
     visited, now, waited, retries = [], 0.0, 0, 0
     for _ in range(most_states):
         visited.append(name)
-        state, context = states[name], {"State": {"Name": name, "EnteredTime": timestamp(now)}}
+        state, context = states[name], {"State": {"Name": name, "EnteredTime": timestamp(now)},
+                                        "Execution": {"Name": EXECUTION}}
         kind = state["Type"]
         if kind == "Succeed":
             return Outcome("Succeeded", None, visited, waited, retries)

@@ -111,6 +111,10 @@ def changed(plan: dict) -> dict[str, list[str]]:
             if c["change"]["actions"] != ["no-op"]}
 
 
+def alias_after(plan: dict) -> dict:
+    return next(c["change"]["after"] for c in plan["resource_changes"] if c["address"] == ALIAS)
+
+
 def test_a_release_cycle_from_first_deploy_to_rollback(aws_env, tmp_path, capsys):
     release = Release(copy_example(tmp_path), aws_env, capsys)
 
@@ -127,6 +131,8 @@ def test_a_release_cycle_from_first_deploy_to_rollback(aws_env, tmp_path, capsys
     assert changed(release.plan("unpinned-new-version")) == {"aws_lambda_function.hello": ["update"]}
     release.apply()
     assert release.alias() == ("1", {})
+    outputs = json.loads(terraform(["output", "-json"], release.stack_dir, aws_env).stdout)
+    assert outputs["hello_alias_routing"]["value"] == {"primary": "1", "weights": {}}
     assert "v2 gets no traffic" in release.bluegreen("status")
 
     # Pin blue: with blue unpinned, promote pins the version now serving (1), not the newest.
@@ -141,7 +147,10 @@ def test_a_release_cycle_from_first_deploy_to_rollback(aws_env, tmp_path, capsys
     # Canary at 25%, then 50%: shift names the newest applied version (2) as green; each plan
     # changes the alias and nothing else.
     release.bluegreen("shift", "hello", "25%")
-    assert changed(release.plan("canary-25")) == {ALIAS: ["update"]}
+    canary = release.plan("canary-25")
+    assert changed(canary) == {ALIAS: ["update"]}
+    assert alias_after(canary)["function_version"] == "1"
+    assert alias_after(canary)["routing_config"] == [{"additional_version_weights": {"2": 0.25}}]
     release.apply()
     assert release.alias() == ("1", {"2": 0.25})
     before = release.traffic_file.read_text()
@@ -174,7 +183,9 @@ def test_a_release_cycle_from_first_deploy_to_rollback(aws_env, tmp_path, capsys
     release.apply()
     assert release.alias() == ("2", {"3": 0.1})
     release.bluegreen("shift", "hello", "1")
-    assert changed(release.plan("to-one")) == {ALIAS: ["update"]}
+    to_one = release.plan("to-one")
+    assert changed(to_one) == {ALIAS: ["update"]}
+    assert (alias_after(to_one)["function_version"], alias_after(to_one)["routing_config"]) == ("3", [])  # no routing block
     release.apply()
     assert release.alias() == ("3", {})
 

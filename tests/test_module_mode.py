@@ -6,7 +6,9 @@ traffic as ``traffic.json`` for the caller to wire once. Checked here: its JSON 
 file and against the root module of the same stack), determinism and the synth cache, the output
 folder contract (manifest, ``--check``, the journaled swap), the CLI's refusals, ``terraform
 validate`` of a caller, and a caller on moto that applies, publishes a second version and sends
-it the weight that ``bluegreen shift`` wrote, read back from the live alias.
+it the weight that ``bluegreen shift`` wrote, read back from the live alias; then rolls that
+version out from the caller's root module (``rollout``, ``guard`` and ``status`` with
+``--module-dir``), and its next plan is empty once ``synth --module`` carried the outcome.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import shlex
 import signal
 import subprocess
 import sys
+import threading
+from dataclasses import replace
 from pathlib import Path
 
 import boto3
@@ -29,9 +33,12 @@ from generator.core.layout import ALIAS_ROUTING, MODULE_TRAFFIC, MOVED_BLOCKS, T
 from generator.core.messages import cli as cli_msg
 from generator.core.messages import output as output_msg
 from generator.features.loader import load_stack_file
+from generator.features.rollout import messages as rollout_msg
 from generator.output import cache as synth_cache
 from generator.output import swap as output_swap
 from generator.output.folder import synthesize
+from generator.output.workspace import Workspace
+from generator.terraform.state import read_state
 
 UPDATE = os.environ.get("BLUEGREEN_UPDATE_GOLDENS") == "1"
 MODULE_GOLDEN = GOLDEN / "hello.module.tf.json"
@@ -314,15 +321,56 @@ def _readme_usage(module_dir: Path) -> str:
     return "\n".join(re.findall(r"```hcl\n(.*?)```", (module_dir / "README.md").read_text(), flags=re.S))
 
 
+# The example with a rollout the emulator can run in seconds: its metrics count at once, so a
+# bake need only outlast the function's timeout (docs/rollouts.md, metric_delay_s).
+ROLLOUT = ('alias="live",\n                rollout=Rollout(steps=(0.5,), bake_s=2, check_every_s=1, '
+           'max_error_rate=0.01, metric_delay_s=0, min_invocations=1),')
+
+
+def with_rollout(stack_file: Path) -> None:
+    text = stack_file.read_text().replace("Route, Stack", "Rollout, Route, Stack").replace("timeout_s=5", "timeout_s=1")
+    stack_file.write_text(text.replace('alias="live",', ROLLOUT))
+
+
+class Invoking:
+    """Invokes of the alias in a thread while the block runs: the emulator runs the version the
+    weights pick and counts it in CloudWatch, as Lambda does, so the rollout's gates see real traffic."""
+
+    def __init__(self, env: dict[str, str]):
+        self.env, self.stop = env, threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        lam = boto3.client("lambda", endpoint_url=self.env["AWS_ENDPOINT_URL"], region_name="us-east-1",
+                           aws_access_key_id="test", aws_secret_access_key="test")
+        while not self.stop.wait(0.2):
+            lam.invoke(FunctionName="hello-hello", Qualifier="live", Payload=b"{}")
+
+    def __enter__(self) -> Invoking:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join(timeout=30)
+
+
 @pytest.mark.terraform
-def test_a_caller_applies_the_module_on_moto_and_the_shifted_weight_reaches_the_alias(aws_env, tmp_path, capsys):
-    """The caller is the README's usage at the project root, with a provider block of its own."""
+def test_a_caller_applies_the_module_on_moto_and_the_shifted_weight_reaches_the_alias(aws_env, tmp_path, capsys,
+                                                                                     monkeypatch):
+    """The caller is the README's usage at the project root, with a provider block of its own. Then
+    a rollout from the caller's root module (``--module-dir``), with ``guard`` and ``status``."""
     stack_file = copy_example(tmp_path)
+    with_rollout(stack_file)
     out, module_dir = tmp_path / "cdktf.out", tmp_path / "cdktf.out/modules/hello"
 
-    def bluegreen(*args: str) -> None:
-        code, _, err = run(capsys, args[0], stack_file, *args[1:], "--out", out)
+    def bluegreen(*args: str) -> str:
+        if args == ("synth", "--module"):  # in-process, for the emulator: metric_delay_s=0 is refused for AWS
+            synthesize(replace(load_stack_file(stack_file), emulator=True), out, module=True)
+            return ""
+        code, printed, err = run(capsys, args[0], stack_file, *args[1:], "--out", out)
         assert code == 0, err
+        return printed
 
     bluegreen("synth", "--module")
     (tmp_path / "main.tf").write_text('provider "aws" {\n  region = "us-east-1"\n}\n\n' + _readme_usage(module_dir))
@@ -356,3 +404,140 @@ def test_a_caller_applies_the_module_on_moto_and_the_shifted_weight_reaches_the_
     assert "module.hello.aws_lambda_alias.hello" in terraform(["state", "list"], tmp_path, aws_env).stdout
     assert not list(module_dir.glob("*.tfstate*")) and not (module_dir / ".terraform").exists()
     assert terraform(["plan", "-detailed-exitcode"], tmp_path, aws_env, check=False).returncode == 0
+
+    # A rollout from the caller's root module: its state says where the state machine is.
+    bluegreen("rollback", "hello")
+    bluegreen("synth", "--module")
+    terraform(["apply", "-auto-approve"], tmp_path, aws_env)
+    for name in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_MAX_ATTEMPTS",
+                 "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+        monkeypatch.setenv(name, aws_env[name])
+    caller = ("--module-dir", str(tmp_path), "--module", "hello")
+    assert "no rollout is running" in bluegreen("guard", *caller)
+    with Invoking(aws_env):
+        started = bluegreen("rollout", "hello", *caller, "--no-wait")
+        assert started.startswith("hello/hello: started hello-v2 (v2): arn:aws:states:us-east-1:")
+        code, printed, _ = run(capsys, "guard", stack_file, *caller, "--out", out)
+        assert (code, printed.startswith("hello/hello: running: hello-v2: ")) == (1, True), printed
+        attached = bluegreen("rollout", "hello", *caller, "--attach")
+    assert alias() == ("2", {})
+    assert json.loads((stack_file.parent / "hello.traffic.json").read_text())["hello"] == \
+        {"blue_version": "2", "green_version": None, "green_weight": 0}
+    synth = f"bluegreen synth {stack_file} --module --out {out}"
+    assert attached.endswith(f"hello/hello: promoted\nwrote {os.path.relpath(stack_file.parent / 'hello.traffic.json')}"
+                             f" and {os.path.relpath(stack_file.parent / 'hello.rollouts.json')}: commit them, so "
+                             f"that Git says what the alias serves\n{rollout_msg.synth_the_module(synth)}\n")
+    # Written to the traffic file, not yet to the module's copy, which the caller's apply reads.
+    code, printed, _ = run(capsys, "guard", stack_file, *caller, "--out", out)
+    assert (code, printed) == (1, f"hello/hello: {rollout_msg.NOT_IN_THE_MODULE}: " + rollout_msg.module_traffic_is_stale(
+        os.path.relpath(stack_file.parent / "hello.traffic.json"), os.path.relpath(module_dir / MODULE_TRAFFIC))
+        + f"; {rollout_msg.synth_the_module(synth)}\n")
+    status = json.loads(bluegreen("status", *caller, "--json"))
+    assert [(row["phase"], row["phase_from"], row["serving_blue"], row["rollout"].partition(" at ")[0])
+            for row in status] == [("stable", "alias", "2", "written: hello-v2 promoted")]
+    bluegreen("synth", "--module")
+    assert "no rollout is running" in bluegreen("guard", *caller)
+    assert terraform(["plan", "-detailed-exitcode"], tmp_path, aws_env, check=False).returncode == 0
+
+
+# --- rollout, guard and status from a caller's root module (--module-dir) -------------------------
+
+def caller_state(folder: Path, module: str = "module.hello") -> Path:
+    """A caller's state as Terraform writes it: the module's alias at v1 with 25% on v2 under
+    ``module``, a root resource of the same address serving v7, and a root output of the caller's."""
+    def alias(at: str | None, version: str, weights: dict) -> dict:
+        resource = {"mode": "managed", "type": "aws_lambda_alias", "name": "hello", "provider": "aws",
+                    "instances": [{"attributes": {"function_version": version, "arn": f"arn:{version}",
+                                                  "routing_config": [{"additional_version_weights": weights}]}}]}
+        return {"module": at, **resource} if at else resource
+    function = {"module": module, "mode": "managed", "type": "aws_lambda_function", "name": "hello",
+                "instances": [{"attributes": {"version": "2"}}]}
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "terraform.tfstate").write_text(json.dumps({"version": 4, "outputs": {"own": {"value": "x"}},
+                                                          "resources": [alias(None, "7", {}),
+                                                                        alias(module, "1", {"2": 0.25}), function]}))
+    return folder
+
+
+def test_a_callers_state_is_read_for_its_module_alone(tmp_path):
+    caller = caller_state(tmp_path / "caller", "module.hello")
+    module = read_state(caller, module="module.hello")
+    assert module.outputs == {} and module.module == "module.hello"
+    assert (module.resources["aws_lambda_alias.hello"]["function_version"],
+            module.resources["aws_lambda_function.hello"]["version"]) == ("1", "2")
+    root = read_state(caller)
+    assert root.outputs == {"own": "x"} and list(root.resources) == ["aws_lambda_alias.hello"]
+    assert root.resources["aws_lambda_alias.hello"]["function_version"] == "7"
+    assert read_state(caller, module="module.other").resources == {}
+
+
+def test_status_with_module_dir_shows_what_the_callers_module_applied(example_copy, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    caller_state(tmp_path / "caller", "module.front")
+    code, out, err = run(capsys, "status", example_copy, "--module-dir", "caller", "--module", "front")
+    assert (code, err) == (0, "")
+    # The applied split, read off the caller's module alias: no note of a stopped apply, since a
+    # child module's outputs are never in its caller's state.
+    assert out.splitlines()[0] == "hello/hello: canary (applied), blue v1, green v2, green weight 0.25, newest v2"
+    assert "stopped" not in out
+    code, out, _ = run(capsys, "status", example_copy, "--module-dir", "caller")  # module.hello: none there
+    assert (code, out.splitlines()[0].endswith(", not applied yet")) == (0, True)
+
+
+def test_rollout_with_module_dir_names_the_callers_module_when_nothing_is_applied(example_copy, tmp_path, capsys):
+    with_rollout(example_copy)
+    caller_state(tmp_path / "caller", "module.front")
+    code, out, err = run(capsys, "rollout", example_copy, "hello", "--module-dir", tmp_path / "caller")
+    assert (code, out) == (2, "")
+    assert err == "error: hello/hello: " + rollout_msg.rollout_must_be_applied(
+        f"{tmp_path / 'caller'} (module.hello)") + "\n"
+
+
+def test_a_callers_state_is_pulled_when_init_ran_there_and_it_has_no_local_state(example_copy, tmp_path):
+    stack = load_stack_file(example_copy).stacks[0]
+    caller = tmp_path / "caller"
+    (caller / ".terraform").mkdir(parents=True)  # a backend of its own, or another workspace
+    workspace = replace(Workspace.at(tmp_path), caller_dir=caller)
+    assert (workspace.state_folder(stack), workspace.state_module(stack)) == (caller, "module.hello")
+    assert workspace.remote_state(stack) and workspace.module_only(stack)
+    caller_state(caller)
+    assert not workspace.remote_state(stack)
+    assert not replace(Workspace.at(tmp_path), caller_dir=tmp_path / "uninitialized").remote_state(stack)
+
+
+TWO_STACKS = '''
+from generator import Deployment, Function, Stack
+
+STACKS = [Stack(name=name, region="us-east-1", deployments=[Deployment(
+    name="svc", function=Function(source="src", handler="app.handler", runtime="python3.12"))])
+    for name in ("one", "two")]
+'''
+
+
+@pytest.mark.parametrize("argv, argument, message", [
+    (["--module", "hello"], "--module", output_msg.MODULE_NEEDS_MODULE_DIR),
+    (["--module-dir", "caller", "--local"], "--module-dir", output_msg.module_dir_cannot_be_combined_with_local(
+        "caller")),
+    (["--module-dir", "nowhere"], "--module-dir", output_msg.module_dir_must_be_a_folder("nowhere")),
+    (["--module-dir", "caller", "--module", "no.dots"], "--module",
+     output_msg.module_must_name_a_module_block("no.dots")),
+    (["--module-dir", "caller", "--module", "shop=front"], "--module",
+     output_msg.module_must_name_a_stack(["hello"], "shop=front")),
+    (["--module-dir", "caller", "--module", "a", "--module", "hello=b"], "--module",
+     output_msg.module_given_twice("hello", "hello=b")),
+], ids=["no-module-dir", "local", "not-a-folder", "bad-name", "unknown-stack", "twice"])
+@pytest.mark.parametrize("command", [["rollout", "STACK", "hello"], ["guard", "STACK"], ["status", "STACK"]],
+                         ids=["rollout", "guard", "status"])
+def test_module_dir_arguments_exit_2_naming_the_argument(example_copy, tmp_path, capsys, monkeypatch, command,
+                                                         argv, argument, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "caller").mkdir()
+    code, out, err = run(capsys, *[example_copy if word == "STACK" else word for word in command], *argv)
+    assert (code, out, err) == (2, "", f"error: {argument}: {message}\n")
+
+
+def test_a_bare_module_name_needs_a_stack_file_of_one_stack(base_dir, capsys):
+    (base_dir / "two.py").write_text(TWO_STACKS)
+    code, out, err = run(capsys, "guard", base_dir / "two.py", "--module-dir", base_dir, "--module", "front")
+    assert (code, out) == (2, "")
+    assert err == f"error: --module: {output_msg.module_must_say_which_stack(['one', 'two'], 'front')}\n"

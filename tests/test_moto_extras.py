@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import io
 import json
+import time
+import urllib.request
 import zipfile
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 from conftest import terraform
+
+from generator.local import provisioned
 
 QUEUE = "arn:aws:sqs:us-east-1:123456789012:dead-letters"
 
@@ -58,18 +62,77 @@ def test_each_version_keeps_the_dead_letter_target_it_was_published_with(lam):
     assert target("2") == {"TargetArn": QUEUE}  # a published version never changes
 
 
-def test_provisioned_concurrency_is_kept_per_version_listed_and_deleted(lam):
-    answer = lam.put_provisioned_concurrency_config(FunctionName="extras", Qualifier="2",
-                                                    ProvisionedConcurrentExecutions=3)
-    assert (answer["Status"], answer["AllocatedProvisionedConcurrentExecutions"]) == ("READY", 3)
-    assert lam.get_provisioned_concurrency_config(FunctionName="extras", Qualifier="2")[
-        "RequestedProvisionedConcurrentExecutions"] == 3
-    listed = lam.list_provisioned_concurrency_configs(FunctionName="extras")["ProvisionedConcurrencyConfigs"]
-    assert [c["FunctionArn"].rsplit(":", 1)[1] for c in listed] == ["2"]
+def _steer(endpoint: str, body: dict | None) -> None:
+    """The emulator's provisioned-concurrency control path: a POST of ``body``, or DELETE for None."""
+    request = urllib.request.Request(endpoint + provisioned.CONTROL_PATH, method="DELETE" if body is None else "POST",
+                                     data=None if body is None else json.dumps(body).encode())
+    urllib.request.urlopen(request, timeout=10).close()
+
+
+def _settles(lam, qualifier: str) -> dict:
+    """The config once it has left IN_PROGRESS (the emulator's delay is set short), polled."""
+    deadline = time.monotonic() + 10
+    while (config := lam.get_provisioned_concurrency_config(FunctionName="extras", Qualifier=qualifier))[
+            "Status"] == provisioned.IN_PROGRESS and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return config
+
+
+def test_provisioned_concurrency_is_in_progress_then_ready_listed_and_deleted(lam, moto_endpoint):
+    _steer(moto_endpoint, {"ready_after_s": 0.5})
+    try:
+        answer = lam.put_provisioned_concurrency_config(FunctionName="extras", Qualifier="2",
+                                                        ProvisionedConcurrentExecutions=3)
+        assert (answer["Status"], answer["AllocatedProvisionedConcurrentExecutions"]) == ("IN_PROGRESS", 0)
+        ready = _settles(lam, "2")
+        assert (ready["Status"], ready["AllocatedProvisionedConcurrentExecutions"]) == ("READY", 3)
+        # The same figure again keeps it READY; a new one is IN_PROGRESS, keeping what was allocated.
+        same = lam.put_provisioned_concurrency_config(FunctionName="extras", Qualifier="2",
+                                                      ProvisionedConcurrentExecutions=3)
+        assert same["Status"] == "READY"
+        raised = lam.put_provisioned_concurrency_config(FunctionName="extras", Qualifier="2",
+                                                        ProvisionedConcurrentExecutions=4)
+        assert (raised["Status"], raised["AllocatedProvisionedConcurrentExecutions"]) == ("IN_PROGRESS", 3)
+        listed = lam.list_provisioned_concurrency_configs(FunctionName="extras")["ProvisionedConcurrencyConfigs"]
+        assert [c["FunctionArn"].rsplit(":", 1)[1] for c in listed] == ["2"]
+        assert not any(key.startswith("_") for key in listed[0])
+    finally:
+        _steer(moto_endpoint, None)
     lam.delete_provisioned_concurrency_config(FunctionName="extras", Qualifier="2")
     with pytest.raises(ClientError) as missing:
         lam.get_provisioned_concurrency_config(FunctionName="extras", Qualifier="2")
     assert _code(missing) == "ProvisionedConcurrencyConfigNotFoundException"
+
+
+def test_provisioned_concurrency_fails_with_the_reason_a_test_asks_for(lam, moto_endpoint):
+    _steer(moto_endpoint, {"ready_after_s": 0, "fail": "FUNCTION_ERROR_INIT_FAILURE", "function_name": "extras"})
+    try:
+        lam.put_provisioned_concurrency_config(FunctionName="extras", Qualifier="1", ProvisionedConcurrentExecutions=1)
+        failed = _settles(lam, "1")
+        assert (failed["Status"], failed["StatusReason"]) == ("FAILED", "FUNCTION_ERROR_INIT_FAILURE")
+        # Only the next Put fails: the one after it gets READY.
+        lam.put_provisioned_concurrency_config(FunctionName="extras", Qualifier="1", ProvisionedConcurrentExecutions=2)
+        assert _settles(lam, "1")["Status"] == "READY"
+    finally:
+        _steer(moto_endpoint, None)
+        lam.delete_provisioned_concurrency_config(FunctionName="extras", Qualifier="1")
+
+
+def test_provisioned_concurrency_above_the_reservation_is_refused_as_aws_refuses_it(lam):
+    lam.put_function_concurrency(FunctionName="extras", ReservedConcurrentExecutions=4)
+    try:
+        lam.put_provisioned_concurrency_config(FunctionName="extras", Qualifier="1", ProvisionedConcurrentExecutions=3)
+        with pytest.raises(ClientError) as refused:  # 3 + 2 > 4
+            lam.put_provisioned_concurrency_config(FunctionName="extras", Qualifier="2",
+                                                   ProvisionedConcurrentExecutions=2)
+        assert _code(refused) == "InvalidParameterValueException"
+        lam.put_provisioned_concurrency_config(FunctionName="extras", Qualifier="2", ProvisionedConcurrentExecutions=1)
+        # A version's own figure is replaced, not added: 1 (v2) + 3 (v1 again) stays at 4.
+        lam.put_provisioned_concurrency_config(FunctionName="extras", Qualifier="1", ProvisionedConcurrentExecutions=3)
+    finally:
+        for qualifier in ("1", "2"):
+            lam.delete_provisioned_concurrency_config(FunctionName="extras", Qualifier=qualifier)
+        lam.delete_function_concurrency(FunctionName="extras")
 
 
 @pytest.mark.parametrize("qualifier, code", [

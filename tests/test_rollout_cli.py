@@ -10,18 +10,20 @@ import json
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from botocore.exceptions import ClientError
 from conftest import EXAMPLE, FIXTURES
 
 from generator.cli import program as cli
 from generator.cli import rollout_runner
 from generator.core.errors import InvalidInput
 from generator.core.messages import releasing as rel_msg
-from generator.features.rollout import machine
+from generator.features.rollout import applied_plan, machine
 from generator.features.rollout import messages as msg
+from generator.features.rollout.applied_plan import Plan
 from generator.features.rollout.declaration import Rollout
-from generator.features.rollout.machine import Plan
 from generator.features.rollout.record import Outcome, read_records, write_record
 from generator.model.stack import Deployment, Function, Stack
 from generator.model.traffic import Traffic
@@ -123,7 +125,7 @@ def test_a_damaged_record_is_refused_naming_the_file(tmp_path):
 
 # --- progress read off a history -----------------------------------------------------------------
 
-PLAN = machine.Plan(steps=(0.1, 0.5), bake_s=60, check_every_s=10, alarm_names=("err",))
+PLAN = applied_plan.Plan(steps=(0.1, 0.5), bakes=(60, 60), check_every_s=10, alarm_names=("err",))
 START = datetime(2026, 11, 29, 5, 0, tzinfo=UTC)
 
 
@@ -160,8 +162,8 @@ def test_a_rollback_shows_weight_0_and_the_blue_the_execution_started_from():
 
 # --- the gates' readings, read off the history ------------------------------------------------------
 
-GATED = Plan(steps=(0.1, 0.5), bake_s=60, check_every_s=10, alarm_names=("err",), min_invocations=50, hold_s=30,
-             final_bake_s=40, max_error_rate=0.01)
+GATED = Plan(steps=(0.1, 0.5), bakes=(60, 60), check_every_s=10, alarm_names=("err",), min_invocations=50,
+             holds=(30, 30), final_bake_s=40, max_error_rate=0.01)
 
 
 def _read(event_id: int, name: str, seconds: int, step: tuple[list, list], whole: tuple[list, list] | None = None) -> dict:
@@ -218,11 +220,11 @@ def test_a_step_past_its_bake_shows_it_is_holding_for_traffic_with_the_holds_tim
     tracker.read([_entered(1, machine.step_state(1, machine.START_BAKE), 0),
                   _read(2, machine.step_state(1, machine.READ_STEP), 60, ([[31.0]], [[0.0]]))])
     snapshot = tracker.snapshot("svc-v4", "RUNNING", {}, _at(65))
-    assert (snapshot.phase, snapshot.bake_left_s) == (HOLDING, GATED.hold_s - 5)
+    assert (snapshot.phase, snapshot.bake_left_s) == (HOLDING, GATED.hold_of(1) - 5)
     assert render(snapshot) == "svc-v4: step 1/2, green 10%, 31/50 invocations, error rate not judged yet (max 1%), " \
         "holding for traffic, 25s left; alarms: "
     # with no traffic required, a step never holds
-    free = Tracker(dataclasses.replace(GATED, min_invocations=0, hold_s=0))
+    free = Tracker(dataclasses.replace(GATED, min_invocations=0, holds=(0, 0)))
     free.read([_entered(1, machine.step_state(1, machine.START_BAKE), 0)])
     assert free.snapshot("svc-v4", "RUNNING", {}, _at(65)).phase == BAKING
 
@@ -242,6 +244,31 @@ def test_the_final_bake_shows_green_at_100_and_its_own_readings():
     assert snapshot.rollout_error_rate == 0.001
     # past the final bake there is no hold: the time left stops at 0
     assert tracker.snapshot("svc-v4", "RUNNING", {}, _at(200)).phase == FINAL_BAKING
+
+
+def test_each_step_counts_down_its_own_bake_and_hold():
+    tracker = Tracker(dataclasses.replace(GATED, bakes=(600, 60), holds=(90, 30)))
+    tracker.read([_entered(1, machine.step_state(1, machine.START_BAKE), 0)])
+    assert tracker.snapshot("svc-v4", "RUNNING", {}, _at(10)).bake_left_s == 590
+    assert tracker.snapshot("svc-v4", "RUNNING", {}, _at(610)).bake_left_s == 80  # holding: step 1's 90 s
+    tracker.read([_entered(2, machine.step_state(2, machine.START_BAKE), 700)])
+    assert tracker.snapshot("svc-v4", "RUNNING", {}, _at(710)).bake_left_s == 50
+
+
+ONCE = Plan(steps=(), bakes=(), check_every_s=10, alarm_names=("err",), min_invocations=50, final_bake_s=40,
+            max_error_rate=0.01, final_hold_s=20)
+
+
+def test_all_at_once_shows_the_final_bake_counting_toward_min_invocations_then_holding():
+    tracker = Tracker(ONCE)
+    tracker.read([_entered(1, machine.PROMOTE, 0), _entered(2, machine.final_state(machine.START_BAKE), 1),
+                  _read(3, machine.final_state(machine.READ_STEP), 11, ([[12.0]], [[0.0]]))])
+    assert render(tracker.snapshot("svc-v4", "RUNNING", {}, _at(12))) == \
+        "svc-v4: all at once, green 100%, 12/50 invocations, error rate not judged yet (max 1%), final bake, " \
+        "29s left; alarms: "
+    assert render(tracker.snapshot("svc-v4", "RUNNING", {}, _at(51))).endswith("holding for traffic, 10s left; alarms: ")
+    tracker.read([_entered(4, machine.ROLL_BACK_PROMOTION, 62), _entered(5, machine.ROLLED_BACK_PROMOTION, 63)])
+    assert render(tracker.snapshot("svc-v4", "FAILED", {}, _at(64))) == "svc-v4: all at once, green 0%, failed; alarms: "
 
 
 @pytest.mark.parametrize("rolling_back, ended", [(machine.INCONCLUSIVE, machine.INCONCLUSIVE_END),
@@ -291,14 +318,14 @@ def _resource(kind: str, name: str, attributes: dict) -> dict:
 
 
 MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:ship-svc-rollout"
-APPLIED = Plan(steps=(0.1, 0.5), bake_s=2, check_every_s=1, alarm_names=("ship-svc-live-green-error-rate",))
+APPLIED = Plan(steps=(0.1, 0.5), bakes=(2, 2), check_every_s=1, alarm_names=("ship-svc-live-green-error-rate",))
 
 
 def _apply(stack_dir: Path, serving: str = "1", newest: str = "2", machine_applied: bool = True) -> None:
     """A state as ``terraform apply`` leaves it: the alias on ``serving``, ``newest`` published, and
     (``machine_applied``) the rollout state machine of ``APPLIED``'s steps and alarms."""
     stack_dir.mkdir(parents=True, exist_ok=True)
-    rollout = Rollout(steps=APPLIED.steps, bake_s=APPLIED.bake_s, check_every_s=APPLIED.check_every_s,
+    rollout = Rollout(steps=APPLIED.steps, bake_s=APPLIED.bake_of(1), check_every_s=APPLIED.check_every_s,
                       max_error_rate=0.01)
     definition = machine.definition("ship-svc", "live", newest, list(APPLIED.alarm_names), rollout)
     outputs = {"svc_applied_traffic": {"value": {"blue_version": serving, "green_version": None, "green_weight": 0}}}
@@ -344,6 +371,8 @@ class ScriptedAws:
                              for status in statuses]
         self.events, self.serving, self.calls = history, serving, []
         self.rollout = None
+        # the controls' parameter (status reads it for a running rollout): none was ever written
+        self.access = SimpleNamespace(client=lambda service, failed: NoControl())
 
     def install(self, monkeypatch) -> ScriptedAws:
         def executions(rollout, access):
@@ -355,6 +384,9 @@ class ScriptedAws:
 
     def current(self):
         return (1, self.descriptions[0]) if self.descriptions else None
+
+    def call(self, operation, call):
+        return call()
 
     def describe(self, arn):
         return self.descriptions.pop(0) if len(self.descriptions) > 1 else self.descriptions[0]
@@ -375,6 +407,11 @@ class ScriptedAws:
         self.calls.append(("serve_blue", blue))
 
 
+class NoControl:
+    def get_parameter(self, Name):
+        raise ClientError({"Error": {"Code": "ParameterNotFound", "Message": f"{Name} not found"}}, "GetParameter")
+
+
 def _started_from(blue: str, green: str) -> dict:
     return {"id": 1, "type": "PassStateExited", "stateExitedEventDetails": {
         "name": machine.START, "output": json.dumps({"blue": blue, "green": green})}}
@@ -390,10 +427,11 @@ def _record(ship: Path) -> dict:
 
 
 def test_progress_counts_the_applied_state_machines_steps_not_the_stack_files(capsys, ship, tmp_path, monkeypatch):
-    assert machine.read_plan(json.dumps(machine.definition("f", "live", "2", ["a", "b"], Rollout(
+    assert applied_plan.read_plan(json.dumps(machine.definition("f", "live", "2", ["a", "b"], Rollout(
         steps=(0.05, 0.2, 0.6), bake_s=30, check_every_s=10, max_error_rate=0.1)))) == \
-        Plan((0.05, 0.2, 0.6), 30, 10, ("a", "b"), min_invocations=50, hold_s=30, final_bake_s=30, max_error_rate=0.1)
-    assert machine.read_plan("{}") is None and machine.read_plan(None) is None
+        Plan((0.05, 0.2, 0.6), (30, 30, 30), 10, ("a", "b"), min_invocations=50, holds=(30, 30, 30), final_bake_s=30,
+             max_error_rate=0.1)
+    assert applied_plan.read_plan("{}") is None and applied_plan.read_plan(None) is None
     # Applied with two steps; the stack file has one step since (not applied yet).
     ship.write_text(ship.read_text().replace("steps=(0.1, 0.5)", "steps=(0.25,)"))
     _apply(tmp_path / "out/stacks/ship")

@@ -12,6 +12,7 @@ handler (docs/local-code.md): the smoke test's failing answer comes from a real 
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import pty
@@ -29,17 +30,21 @@ import pytest
 
 from generator.core.messages import releasing as releasing_msg
 from generator.features.rollout import messages as msg
+from generator.features.rollout.addresses import control_parameter_name
+from generator.features.rollout.machine import ROLLED_BACK_ERROR
 
 pytestmark = pytest.mark.terraform
 BIN = Path(sys.executable).parent
 CHECK_EVERY_S = 1
+TOPIC = "arn:aws:sns:us-east-1:123456789012:ship-rollouts"  # notify_topic_arn: a queue subscribes
 STACK = f'''
 from generator import Deployment, Function, Rollout, Stack
 
 STACKS = [Stack(name="ship", region="us-east-1", deployments=[Deployment(
     name="svc", function=Function(source="src", handler="app.handler", runtime="python3.12", timeout_s=1),
     rollout=Rollout(steps=(0.1, 0.5), bake_s=2, check_every_s={CHECK_EVERY_S}, max_error_rate=0.01,
-                    gate_alarms=("ship-gate",), smoke_event={{"path": "/health"}}, metric_delay_s=0))])]
+                    gate_alarms=("ship-gate",), smoke_event={{"path": "/health"}}, metric_delay_s=0,
+                    notify_topic_arn="{TOPIC}"))])]
 '''
 GREEN_ALARM = "ship-svc-live-green-error-rate"
 
@@ -94,6 +99,24 @@ class Project:
     def set_alarm(self, name: str, state: str) -> None:
         self.aws("cloudwatch").set_alarm_state(AlarmName=name, StateValue=state, StateReason="test")
 
+    def subscribe_a_queue(self) -> None:
+        """The notifications' topic (the user's), with a queue that receives what it delivers."""
+        assert self.aws("sns").create_topic(Name="ship-rollouts")["TopicArn"] == TOPIC
+        self.inbox = self.aws("sqs").create_queue(QueueName="ship-rollouts-inbox")["QueueUrl"]
+        queue = self.aws("sqs").get_queue_attributes(QueueUrl=self.inbox, AttributeNames=["QueueArn"])
+        self.aws("sns").subscribe(TopicArn=TOPIC, Protocol="sqs", Endpoint=queue["Attributes"]["QueueArn"],
+                                  Attributes={"RawMessageDelivery": "true"})
+
+    def notifications(self, execution: str) -> list[dict]:
+        """The messages the topic delivered about ``execution``, oldest first."""
+        found = []
+        while messages := self.aws("sqs").receive_message(QueueUrl=self.inbox, MaxNumberOfMessages=10).get(
+                "Messages", []):
+            found += [json.loads(m["Body"]) for m in messages]
+            for m in messages:
+                self.aws("sqs").delete_message(QueueUrl=self.inbox, ReceiptHandle=m["ReceiptHandle"])
+        return [m for m in found if m["execution"] == execution]
+
     def writing(self, version: str, invocations: int = 30) -> Traffic:
         """Green's invocations written while the block runs (``Traffic``)."""
         return Traffic(self, version, invocations)
@@ -139,20 +162,26 @@ class Traffic:
         self._thread.join(timeout=30)
 
 
-@pytest.fixture(scope="module")
-def project(terraform_env, tmp_path_factory):
-    root = tmp_path_factory.mktemp("rollout")
+def new_project(terraform_env: dict[str, str], root: Path, stack: str) -> Project:
+    """A project in ``root`` with the stack file ``ship.py`` holding ``stack`` and an empty code
+    folder, run with the emulator's own Terraform settings (``up --local`` writes them)."""
     (root / "src").mkdir()
-    (root / "ship.py").write_text(STACK)
+    (root / "ship.py").write_text(stack)
     env = {k: v for k, v in terraform_env.items() if k != "TF_CLI_CONFIG_FILE"}
     env.pop("AWS_PROFILE", None)
-    ship = Project(root, env)
+    return Project(root, env)
+
+
+@pytest.fixture(scope="module")
+def project(terraform_env, tmp_path_factory):
+    ship = new_project(terraform_env, tmp_path_factory.mktemp("rollout"), STACK)
     try:
         ship.publish()
         ship.aws("cloudwatch").put_metric_alarm(
             AlarmName="ship-gate", Namespace="AWS/ApiGateway", MetricName="5XXError", Statistic="Sum", Period=60,
             EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanThreshold")
         assert ship.run("promote", "ship.py", "svc", "--local").returncode == 0
+        ship.subscribe_a_queue()
         yield ship
     finally:
         ship.run("down")
@@ -213,6 +242,9 @@ def test_a_rollout_promotes_and_the_next_plan_changes_no_resource(project):
     outcome = project.outcome()
     assert (outcome["execution"], outcome["result"], outcome["reason"], outcome["blue_version"]) == \
         (f"svc-v{green}", "promoted", None, blue)
+    # notify_topic_arn: the execution's start and end reached the topic's subscribers.
+    assert [(m["deployment"], m["status"], m["error"], m["cause"]) for m in project.notifications(
+        f"svc-v{green}")] == [("ship/svc", "RUNNING", None, None), ("ship/svc", "SUCCEEDED", None, None)]
 
     # Until an apply, the state says what the alias served before: status says what it serves.
     status = project.run("status", "ship.py", "--local")
@@ -223,16 +255,7 @@ def test_a_rollout_promotes_and_the_next_plan_changes_no_resource(project):
 
     # The next plan changes no resource: only outputs record the new pins, and after that apply
     # a plan is empty.
-    stack = project.root / ".bluegreen/local/out/stacks/ship"
-    assert project.run("synth", "ship.py", "--local").returncode == 0
-    env = _terraform_env(project)
-    plan = subprocess.run(["terraform", "plan", "-out=next.plan", "-no-color"], cwd=stack, env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert plan.returncode == 0, plan.stderr
-    shown = json.loads(subprocess.run(["terraform", "show", "-json", "next.plan"], cwd=stack, env=env,
-                                      capture_output=True, text=True, timeout=300).stdout)
-    changes = {c["address"]: c["change"]["actions"] for c in shown.get("resource_changes", [])}
-    assert changes and all(actions == ["no-op"] for actions in changes.values()), changes
+    stack, env = next_plan_changes_no_resource(project)
     apply = subprocess.run(["terraform", "apply", "-no-color", "next.plan"], cwd=stack, env=env,
                            capture_output=True, text=True, timeout=300)
     assert "0 added, 0 changed, 0 destroyed" in apply.stdout, apply.stdout + apply.stderr
@@ -262,6 +285,9 @@ def test_an_alarm_during_the_bake_puts_traffic_back_on_blue_within_a_check(proje
     outcome = project.outcome()
     assert outcome["result"] == "rolled back"
     assert outcome["reason"] == f"Alarm {GREEN_ALARM} is in ALARM (step 1)."
+    # The topic says how it ended, and why.
+    assert [(m["status"], m["error"], m["cause"]) for m in project.notifications(f"svc-v{green}")] == \
+        [("RUNNING", None, None), ("FAILED", ROLLED_BACK_ERROR, outcome["reason"])]
     # A rerun picks up the ended execution and reports what is recorded, touching nothing.
     project.traffic.write_text(project.traffic.read_text())
     before = (project.traffic.stat().st_mtime_ns, project.record.read_bytes())
@@ -285,7 +311,9 @@ def test_a_killed_cli_leaves_the_rollout_running_and_attach_writes_the_outcome(p
         assert guard.returncode == 1 and re.search(rf"ship/svc: running: {name}: step [12]/2, ", guard.stdout), \
             guard.stdout
         status = project.run("status", "ship.py", "--local")
-        assert f"  rollout running: {name}: step" in status.stdout, status.stdout
+        # Running, or already ended and not written yet when the machine is busy.
+        assert f"  rollout running: {name}: step" in status.stdout or \
+            f"rollout not written: {name} ended (succeeded)" in status.stdout, status.stdout
         _wait_until_ended(project, name)
     assert project.alias() == (green, {})  # the execution carried on without the CLI
     assert project.committed()["blue_version"] == blue  # nothing written yet
@@ -341,6 +369,7 @@ def test_abort_stops_the_execution_puts_the_alias_on_blue_and_writes_weight_0(pr
     assert project.alias() == (blue, {})
     assert project.committed() == {"blue_version": blue, "green_version": None, "green_weight": 0}
     assert (project.outcome()["result"], project.outcome()["reason"]) == ("aborted", "a bad deploy")
+    assert [m["status"] for m in project.notifications(f"svc-v{green}-2")] == ["RUNNING", "ABORTED"]
     again = project.run("rollout", "ship.py", "svc", "--local", "--abort")
     assert again.returncode == 2 and msg.no_running_rollout(green, "ABORTED") in again.stderr
 
@@ -433,6 +462,23 @@ def _wait_until_ended(project: Project, name: str) -> None:
         time.sleep(0.2)
 
 
+def next_plan_changes_no_resource(project: Project) -> tuple[Path, dict[str, str]]:
+    """Synthesize the stack with the traffic file as the rollout wrote it, plan it into
+    ``next.plan`` and check that every resource's action is a no-op; the stack folder and the
+    environment to apply it with."""
+    stack = project.root / ".bluegreen/local/out/stacks/ship"
+    assert project.run("synth", "ship.py", "--local").returncode == 0
+    env = _terraform_env(project)
+    plan = subprocess.run(["terraform", "plan", "-out=next.plan", "-no-color"], cwd=stack, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert plan.returncode == 0, plan.stderr
+    shown = json.loads(subprocess.run(["terraform", "show", "-json", "next.plan"], cwd=stack, env=env,
+                                      capture_output=True, text=True, timeout=300).stdout)
+    changes = {c["address"]: c["change"]["actions"] for c in shown.get("resource_changes", [])}
+    assert changes and all(actions == ["no-op"] for actions in changes.values()), changes
+    return stack, env
+
+
 def _terraform_env(project: Project) -> dict[str, str]:
     exports = project.run("env", "--local").stdout.splitlines()
     env = dict(project.env)
@@ -444,3 +490,85 @@ def _terraform_env(project: Project) -> dict[str, str]:
         env.pop(name, None)
     return env
 
+
+
+# --- controls on a running rollout (--pause, --resume, --promote-now) ---------------------------------
+
+PARAMETER = control_parameter_name("ship-svc")  # the controls' SSM parameter
+CONTROLLED_STEP_S = 6  # step 1's own bake: room for a resume and a promote-now before it passes
+
+
+def _entered(project: Project, name: str, state: str) -> list[datetime]:
+    """When the execution ``name`` entered ``state``, oldest first, from its history."""
+    sfn = project.aws("stepfunctions")
+    arn = f"arn:aws:states:us-east-1:123456789012:execution:ship-svc-rollout:{name}"
+    events = sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"]
+    return [e["timestamp"] for e in events
+            if (e.get("stateEnteredEventDetails") or {}).get("name") == state]
+
+
+def _until(check, seconds: float = 30):
+    deadline = time.monotonic() + seconds
+    while not (found := check()):
+        assert time.monotonic() < deadline, "not within the time allowed"
+        time.sleep(0.1)
+    return found
+
+
+def test_pause_holds_past_the_bake_resume_then_promote_now_skips_to_the_final_bake(project):
+    from generator.features.rollout import controls
+    from generator.features.rollout import machine as sm
+
+    stack_file = project.root / "ship.py"
+    declared = stack_file.read_text()
+    controlled = (declared.replace("steps=(0.1, 0.5)", f"steps=(Step(0.1, {CONTROLLED_STEP_S}), 0.5)")
+                  .replace("import Deployment,", "import Deployment, Step,")
+                  .replace("metric_delay_s=0,", "metric_delay_s=0, max_pause_s=30,"))
+    assert controlled.count("Step") == 2 and "max_pause_s=30" in controlled  # each edit found its text
+    stack_file.write_text(controlled)
+    try:
+        green = project.publish()
+        name = f"svc-v{green}"
+        with project.writing(green):
+            watcher = project.start()
+            _events(watcher, lambda event: event.get("event") == "started")
+            pause = project.run("rollout", "ship.py", "svc", "--local", "--pause", "--reason", "a dashboard")
+            assert pause.returncode == 0, pause.stdout + pause.stderr
+            assert f"pause: {name} obeys at its next check, within {CHECK_EVERY_S} s" in pause.stdout
+            # Held past its bake: more paused checks than the bake has, and the weight still 10%.
+            paused = _until(lambda: (found := _entered(project, name, sm.step_state(1, controls.PAUSED)))
+                            and len(found) > CONTROLLED_STEP_S // CHECK_EVERY_S and found)
+            assert project.alias() == (project.committed()["blue_version"], {green: 0.1})
+            status = project.run("status", "ship.py", "--local")
+            # Who paused it: the AWS caller and the local user, from the record the --pause wrote.
+            assert "(paused since 20" in status.stdout and " by arn:aws:sts::123456789012:" in status.stdout \
+                and f"({getpass.getuser()}))" in status.stdout, status.stdout
+            resume = project.run("rollout", "ship.py", "svc", "--local", "--resume")
+            assert resume.returncode == 0, resume.stdout + resume.stderr
+            # The bake goes on: a counted check after the resume, before the next control is given.
+            resumed = project.aws("ssm").get_parameter(Name=PARAMETER)["Parameter"]["LastModifiedDate"]
+            _until(lambda: [t for t in _entered(project, name, sm.step_state(1, sm.COUNT)) if t > resumed])
+            promote = project.run("rollout", "ship.py", "svc", "--local", "--promote-now")
+            assert promote.returncode == 0, promote.stdout + promote.stderr
+            watcher.wait(timeout=120)
+        out = watcher.stdout.read() if watcher.stdout else ""
+        assert watcher.returncode == 0, out
+    finally:
+        stack_file.write_text(declared)
+    assert project.alias() == (green, {})
+    # promote-now during step 1: step 2 never ran, the final bake did.
+    assert not _entered(project, name, sm.step_state(2, sm.SET_WEIGHT))
+    assert _entered(project, name, sm.final_state(sm.START_BAKE))
+    # Each control obeyed within one check interval of its write (the parameter's history).
+    written = {v["Value"].split(":")[0]: v["LastModifiedDate"] for v in project.aws("ssm").get_parameter_history(
+        Name=PARAMETER)["Parameters"]}
+    obeyed = {controls.PAUSE: paused[0], controls.PROMOTE_NOW: _entered(project, name, sm.step_state(0, sm.CHECK_ALIAS))[0]}
+    for control, at in obeyed.items():
+        assert 0 < (at - written[control]).total_seconds() <= CHECK_EVERY_S + 1, (control, at, written[control])
+    counted = [t for t in _entered(project, name, sm.step_state(1, sm.COUNT)) if t > written[controls.RESUME]]
+    assert counted and (counted[0] - written[controls.RESUME]).total_seconds() <= CHECK_EVERY_S + 1
+    record = json.loads(project.record.read_text())["svc"]
+    assert [(c["control"], c["reason"]) for c in record["controls"]] == [
+        ("pause", "a dashboard"), ("resume", None), ("promote-now", None)]
+    assert record["result"] == "promoted"
+    assert '"event": "control"' in out and '"control": "promote-now"' in out

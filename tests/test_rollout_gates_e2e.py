@@ -233,6 +233,45 @@ def test_an_alarm_in_the_final_bake_puts_the_old_blue_back(ship):
     assert (outcome["blue_version"], outcome["green_version"]) == (blue, green)
 
 
+# All at once (docs/rollouts.md#all-at-once): the smoke test, then 100%, then a final bake of four
+# seconds held up to four more for 50 invocations.
+ALL_AT_ONCE = ('Rollout(steps=(), check_every_s=1, max_error_rate=0.01, smoke_event={"path": "/health"}, '
+               'metric_delay_s=0, final_bake_s=4, max_hold_s=4)')
+
+
+def test_all_at_once_puts_the_old_blue_back_on_a_gate_and_promotes_once_its_final_bake_passes(ship):
+    """One green version, twice: an alarm in its final bake puts the old blue back, then a retry
+    with enough traffic promotes it. Neither ever sets a weight between 0 and 100%."""
+    (ship.root / "ship.py").write_text(STACK.format(timeout=1, rollout=ALL_AT_ONCE))
+    blue, green = ship.committed()["blue_version"], ship.publish()  # applies the all-at-once state machine too
+    with ship.writing(green):
+        process = ship.start("--retry")
+        try:
+            events = _events(process, lambda e: e.get("phase") == "final bake")
+            assert ship.alias() == (green, {})  # promoted at once, still judged
+            ship.set_alarm(GREEN_ALARM, "ALARM")
+            assert process.wait(timeout=60) == 4
+        finally:
+            ship.set_alarm(GREEN_ALARM, "OK")
+    events += [json.loads(line) for line in process.stdout.read().splitlines()] if process.stdout else []
+    outcome = ended(ship, events, ROLLED_BACK_AFTER_PROMOTION, blue)
+    assert outcome["reason"] == f"Alarm {GREEN_ALARM} is in ALARM (the final bake, after promotion).", outcome
+    states = entered(history(ship, events[0]["execution"]))
+    assert states.index(machine.SMOKE_TEST) < states.index(machine.PROMOTE) < \
+        states.index(machine.final_state(machine.START_BAKE))
+    assert not [name for name in states if name.startswith("Step ")]  # no step, no weight on the way
+
+    with ship.writing(green):
+        status, events = rollout(ship)
+    assert status == 0, events
+    progress = [e for e in events if e["event"] == "progress"]
+    assert {e["steps"] for e in progress} == {0} and {e["weight"] for e in progress} <= {0.0, 1.0}, progress
+    assert any(e["phase"] == "final bake" and (e["invocations"] or 0) > 0 for e in progress), progress
+    assert (ship.outcome()["result"], ship.outcome()["blue_version"]) == (PROMOTED, blue)
+    assert ship.alias() == (green, {})
+    assert ship.committed() == {"blue_version": green, "green_version": None, "green_weight": 0}
+
+
 BROKEN = ("def handler(event, context):\n    if event.get('path') == '/health':\n        return {{'statusCode': 200}}\n"
           "    raise RuntimeError('release {release} is broken')\n")
 

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from collections.abc import Callable
 
 import pytest
+from conftest import GOLDEN
 from step_functions_model import (
     ALIAS,
     BLUE,
@@ -37,12 +39,10 @@ from step_functions_model import (
 )
 from test_rollout_model import deployment, problems, rollout
 
-from generator import Rollout
+from generator import Rollout, Step
 from generator.features.rollout import addresses as names
+from generator.features.rollout import applied_plan, budget, controls
 from generator.features.rollout import machine as sm
-from generator.features.rollout import messages as msg
-from generator.features.rollout.declaration import MAX_STEPS
-from generator.features.rollout.rules import MAX_CHECKS
 
 # --- the definition: its shape --------------------------------------------------------------------
 
@@ -82,9 +82,12 @@ def parameters_of(document: dict, action: str) -> list[tuple[str, dict]]:
 
 
 @pytest.mark.parametrize("changes", [{}, dict(smoke_event=SMOKE), dict(steps=(0.25,)),
-                                     dict(steps=tuple((i + 1) / 100 for i in range(MAX_STEPS)), smoke_event={}),
-                                     dict(max_p99_ms=500, max_error_rate_above_blue=0.01, gate_alarms=("gate",))],
-                         ids=["plain", "smoke", "one-step", "most-steps", "every-alarm"])
+                                     dict(steps=tuple((i + 1) / 100 for i in range(20)), smoke_event={}),
+                                     dict(max_p99_ms=500, max_error_rate_above_blue=0.01, gate_alarms=("gate",)),
+                                     dict(steps=(Step(0.01, 8), 0.5)), dict(steps=(), smoke_event={}),
+                                     dict(steps=(), min_invocations=0)],
+                         ids=["plain", "smoke", "one-step", "20-steps", "every-alarm", "per-step", "all-at-once",
+                              "all-at-once-no-traffic"])
 def test_every_transition_names_a_state_and_every_state_is_reachable(changes):
     document = definition(**changes)
     states = document["States"]
@@ -145,8 +148,9 @@ def test_each_step_sets_its_weight_with_the_expected_revision_then_bakes_in_chec
         assert states[sm.step_state(step, sm.START_BAKE)]["Next"] == sm.step_state(step, sm.WAIT)
         wait = states[sm.step_state(step, sm.WAIT)]
         assert (wait["Type"], wait["Seconds"]) == ("Wait", PLAN.check_every_s)
-        # a check: wait, read both windows, read the alarms, judge, count
-        loop = [sm.WAIT, sm.READ_ROLLOUT, sm.READ_STEP, sm.CHECK_ALARMS, sm.HEALTHY]
+        # a check: wait, read both windows, read the alarms, judge, read the control, count
+        loop = [sm.WAIT, sm.READ_ROLLOUT, sm.READ_STEP, sm.CHECK_ALARMS, sm.HEALTHY, controls.READ_CONTROL,
+                controls.CONTROLLED]
         for what, then_what in zip(loop, [*loop[1:], sm.COUNT], strict=True):
             state = states[sm.step_state(step, what)]
             assert state.get("Next", state.get("Default")) == sm.step_state(step, then_what), what
@@ -154,8 +158,8 @@ def test_each_step_sets_its_weight_with_the_expected_revision_then_bakes_in_chec
         baked = states[sm.step_state(step, sm.BAKED)]
         # bake on; past the bake, pass on enough invocations in the step, else hold, then judge the traffic
         assert [(rule.get("NumericLessThan"), rule["Next"]) for rule in baked["Choices"]] == [
-            (PLAN.checks_per_step, sm.step_state(step, sm.WAIT)), (None, then),
-            (PLAN.checks_per_step + PLAN.hold_checks, sm.step_state(step, sm.WAIT))]
+            (PLAN.step_checks[0][0], sm.step_state(step, sm.WAIT)), (None, then),
+            (sum(PLAN.step_checks[0]), sm.step_state(step, sm.WAIT))]
         assert baked["Choices"][1]["And"] == [
             {"Variable": "$.step_metrics.invocations[0][0]", "IsPresent": True},
             {"Variable": "$.step_metrics.invocations[0][0]", "NumericGreaterThanEquals": PLAN.min_invocations}]
@@ -206,7 +210,9 @@ def test_the_rollback_puts_blue_back_with_no_weights_and_no_revision():
         back["Parameters"]
     assert (states[sm.INCONCLUSIVE]["Next"], states[sm.ROLL_BACK_PROMOTION]["Next"]) == \
         (sm.INCONCLUSIVE_END, sm.ROLLED_BACK_PROMOTION)
-    gates = [sm.ALARM_FIRED, sm.COMPOSITE_FIRED, sm.STEP_RATE_HIGH, sm.ROLLOUT_RATE_HIGH, sm.TASK_FAILED]
+    # each failed gate, and a pause past max_pause_s (features/rollout/controls.py)
+    gates = [sm.ALARM_FIRED, sm.COMPOSITE_FIRED, sm.STEP_RATE_HIGH, sm.ROLLOUT_RATE_HIGH, sm.TASK_FAILED,
+             controls.PAUSED_TOO_LONG]
 
     def leading_to(rollback: str) -> list[str]:
         return sorted(name for name, state in states.items() if state.get("Next") == rollback)
@@ -245,8 +251,7 @@ def test_the_fail_states_use_the_modules_error_names():
 def test_step_state_counts_from_one_and_zero_is_the_promotion():
     assert sm.step_state(2, sm.SET_WEIGHT) != sm.step_state(1, sm.SET_WEIGHT)
     assert sm.step_state(0, sm.CHECK_ALIAS).startswith(sm.PROMOTE)
-    assert len({sm.step_state(s, w) for s in range(MAX_STEPS + 1) for w in (sm.CHECK_ALIAS, sm.WAIT)}) == \
-        2 * (MAX_STEPS + 1)
+    assert len({sm.step_state(s, w) for s in range(21) for w in (sm.CHECK_ALIAS, sm.WAIT)}) == 2 * 21
 
 
 # --- the definition: walked through ---------------------------------------------------------------
@@ -262,7 +267,7 @@ def test_a_healthy_rollout_sets_each_weight_bakes_each_step_and_promotes(plan):
     assert aws.changes == [*((BLUE, {GREEN: weight}, f"r{i}") for i, weight in enumerate(plan.steps)),
                            (GREEN, {}, f"r{len(plan.steps)}")]
     assert outcome.waited_s == len(plan.steps) * plan.bake_s + plan.final_s  # no hold: enough traffic
-    checks = len(plan.steps) * plan.checks_per_step + plan.final_checks
+    checks = len(plan.steps) * plan.step_checks[0][0] + plan.final_checks
     assert aws.calls["cloudwatch:describeAlarms"] == checks
     assert aws.calls["cloudwatch:getMetricData"] == 2 * checks  # the step's window and the rollout's
     assert (aws.version, aws.weights) == (GREEN, {})
@@ -346,7 +351,7 @@ def test_a_smoke_test_that_raises_rolls_back_before_any_traffic():
 # --- the gates walked through: green's traffic and error rates, read from CloudWatch -------------
 
 def test_enough_invocations_and_no_errors_promote_after_the_final_bake():
-    aws = FakeAws(traffic=steady(PLAN.min_invocations // PLAN.checks_per_step))  # exactly enough per step
+    aws = FakeAws(traffic=steady(PLAN.min_invocations // PLAN.step_checks[0][0]))  # exactly enough per step
     outcome = walk(definition(), aws)
     assert (outcome.status, outcome.visited[-2:]) == ("Succeeded", [sm.final_state(sm.BAKED), sm.PROMOTED])
     # green took 100% before the final bake, whose checks all ran
@@ -354,7 +359,7 @@ def test_enough_invocations_and_no_errors_promote_after_the_final_bake():
     assert outcome.visited.count(sm.final_state(sm.WAIT)) == PLAN.final_checks
     assert outcome.waited_s == 2 * PLAN.bake_s + PLAN.final_s
     # step 1's last check: 50 invocations in the step, none failed
-    assert aws.answers[2 * PLAN.checks_per_step - 2] == {"invocations": [50.0], "errors": [0.0], "error_rate": [0.0]}
+    assert aws.answers[2 * PLAN.step_checks[0][0] - 2] == {"invocations": [50.0], "errors": [0.0], "error_rate": [0.0]}
     assert aws.sent[-1] == {"FunctionName": FUNCTION, "Name": ALIAS, "FunctionVersion": GREEN, "RoutingConfig": {},
                             "RevisionId": "r2"}
 
@@ -366,7 +371,7 @@ def test_no_invocations_at_all_end_inconclusive_with_the_alias_back_on_blue():
     assert f"served 0 of {PLAN.min_invocations} invocations required in step 1" in outcome.cause
     assert outcome.visited[-4:] == [sm.step_state(1, sm.SERVED_SOME), sm.step_state(1, sm.NO_TRAFFIC),
                                     sm.INCONCLUSIVE, sm.INCONCLUSIVE_END]
-    assert outcome.visited.count(sm.step_state(1, sm.WAIT)) == PLAN.checks_per_step + PLAN.hold_checks
+    assert outcome.visited.count(sm.step_state(1, sm.WAIT)) == sum(PLAN.step_checks[0])
     assert aws.changes == [(BLUE, {GREEN: 0.1}, "r0"), (BLUE, {}, None)]
     assert aws.sent[-1] == {"FunctionName": FUNCTION, "Name": ALIAS, "FunctionVersion": BLUE, "RoutingConfig": {}}
     assert (aws.version, aws.weights) == (BLUE, {})
@@ -380,7 +385,7 @@ def test_too_few_invocations_hold_the_step_its_hold_checks_then_end_inconclusive
     # CloudWatch's values are doubles, and States.Format writes a number as JSON does
     assert "served 3.0 of 50 invocations required in step 1" in outcome.cause, outcome.cause
     assert sm.step_state(1, sm.TOO_LITTLE) in outcome.visited
-    assert outcome.visited.count(sm.step_state(1, sm.WAIT)) == plan.checks_per_step + 3
+    assert outcome.visited.count(sm.step_state(1, sm.WAIT)) == plan.step_checks[0][0] + 3
     assert aws.changes == [(BLUE, {GREEN: 0.1}, "r0"), (BLUE, {}, None)]
 
 
@@ -388,7 +393,7 @@ def test_invocations_that_arrive_during_the_hold_pass_the_step():
     aws = FakeAws(traffic=scripted({"Step 1": [(10, 0), (10, 0), (40, 0)]}))
     outcome = walk(definition(), aws)
     assert outcome.status == "Succeeded"
-    assert outcome.visited.count(sm.step_state(1, sm.WAIT)) == PLAN.checks_per_step + 1  # one check of the hold
+    assert outcome.visited.count(sm.step_state(1, sm.WAIT)) == PLAN.step_checks[0][0] + 1  # one check of the hold
 
 
 def test_min_invocations_0_passes_a_step_with_no_traffic():
@@ -434,7 +439,7 @@ def test_late_errors_of_a_step_fail_the_next_one_through_the_rollout_window():
 def test_a_failure_in_the_final_bake_puts_the_old_blue_back(failure):
     aws = FakeAws(traffic=scripted({"Final bake": [(100, 5 if failure == "rate" else 0)]}))
     if failure == "alarm":
-        final_first_check = 2 * PLAN.checks_per_step + 1
+        final_first_check = 2 * PLAN.step_checks[0][0] + 1
         aws.hooks[("cloudwatch:describeAlarms", final_first_check)] = lambda: aws.firing.add(alarm_names()[0])
     outcome = walk(definition(), aws)
     assert outcome.status == sm.ROLLED_BACK_PROMOTION_ERROR
@@ -451,7 +456,7 @@ def test_a_rate_below_min_invocations_is_0_and_not_judged():
     aws = FakeAws(traffic=steady(10, 5))
     outcome = walk(definition(), aws)
     assert outcome.status == sm.INCONCLUSIVE_ERROR and "served 40.0 of 50" in outcome.cause
-    assert [answer["error_rate"] for answer in aws.answers] == [[0.0]] * 2 * (PLAN.checks_per_step + PLAN.hold_checks)
+    assert [answer["error_rate"] for answer in aws.answers] == [[0.0]] * 2 * (sum(PLAN.step_checks[0]))
     # with 40 as the least that makes a rate, the same traffic rolls back
     outcome = walk(definition(min_invocations=40), FakeAws(traffic=steady(10, 5)))
     assert outcome.status == sm.ROLLED_BACK_ERROR and sm.step_state(1, sm.STEP_RATE_HIGH) in outcome.visited
@@ -523,10 +528,10 @@ def test_each_check_reads_greens_invocations_and_error_rate_over_the_step_and_th
                                            sm.final_state(sm.READ_ROLLOUT), sm.final_state(sm.READ_STEP)]
     dimensions = [{"Name": "FunctionName", "Value": FUNCTION}, {"Name": "Resource", "Value": f"{FUNCTION}:{ALIAS}"},
                   {"Name": "ExecutedVersion", "Value": GREEN}]
-    whole_s = len(plan.steps) * (plan.bake_s + plan.hold_s) + plan.final_s
+    whole_s = plan.longest_s
     for name, parameters in reads:
         step_window = name.endswith(sm.READ_STEP)
-        longest_s = (plan.final_s if name.startswith(sm.FINAL_BAKE) else plan.bake_s + plan.hold_s) \
+        longest_s = (plan.final_s if name.startswith(sm.FINAL_BAKE) else plan.bakes[0] + plan.holds[0]) \
             if step_window else whole_s
         assert parameters["StartTime.$"] == ("$.checks.since" if step_window else "$.checks.rollout_since")
         assert (parameters["EndTime.$"], parameters["ScanBy"]) == ("$$.State.EnteredTime", "TimestampAscending")
@@ -557,40 +562,199 @@ def test_the_rollout_window_starts_with_the_first_weight_and_each_step_window_wi
         "$$.State.EnteredTime", "$.checks.rollout_since", "$.checks.rollout_since"]
 
 
+# --- per-step bakes and all at once, walked through -----------------------------------------------
+
+def test_each_step_bakes_and_holds_for_its_own_time():
+    plan = dataclasses.replace(PLAN, steps=(Step(0.01, 8), 0.5, Step(0.75, 2)))  # bake_s 4 for the bare weight
+    document = sm.definition(FUNCTION, ALIAS, GREEN, alarm_names(plan), plan)
+    assert document["Comment"].endswith(": 1% for 8 s, 50%, 75% for 2 s, then 100%.")
+    aws = FakeAws(traffic=steady(plan.min_invocations))
+    outcome = walk(document, aws)
+    assert outcome.status == "Succeeded"
+    assert [outcome.visited.count(sm.step_state(step, sm.WAIT)) for step in (1, 2, 3)] == [4, 2, 1]
+    assert outcome.waited_s == 8 + 4 + 2 + plan.final_s
+    assert aws.changes == [(BLUE, {GREEN: 0.01}, "r0"), (BLUE, {GREEN: 0.5}, "r1"), (BLUE, {GREEN: 0.75}, "r2"),
+                           (GREEN, {}, "r3")]
+    # with too little traffic, step 1 holds its own bake (8 s: 4 checks) past it, then ends inconclusive
+    starved = walk(document, FakeAws(traffic=steady(0)))
+    assert starved.status == sm.INCONCLUSIVE_ERROR and "holding it 8 s past its bake" in starved.cause
+    assert starved.visited.count(sm.step_state(1, sm.WAIT)) == 8
+
+
+ALL_AT_ONCE = dataclasses.replace(PLAN, steps=(), bake_s=None, final_bake_s=6, smoke_event=SMOKE)
+
+
+def all_at_once(**changes) -> dict:
+    plan = dataclasses.replace(ALL_AT_ONCE, **changes)
+    return sm.definition(FUNCTION, ALIAS, GREEN, alarm_names(plan), plan)
+
+
+def test_all_at_once_promotes_green_after_the_smoke_test_then_judges_it_in_the_final_bake():
+    document = all_at_once()
+    assert document["Comment"].endswith(": all at once, 100%.")
+    assert not any(name.startswith("Step ") for name in document["States"])
+    assert sm.INCONCLUSIVE not in document["States"]  # a final bake ends rolled back after promotion
+    aws = FakeAws(smoke_answer={"statusCode": 200}, traffic=steady(ALL_AT_ONCE.min_invocations))
+    outcome = walk(document, aws)
+    assert (outcome.status, aws.invoked) == ("Succeeded", [SMOKE])
+    assert outcome.visited[:8] == [sm.READ_ALIAS, sm.ALREADY_GREEN, sm.START, sm.SMOKE_TEST, sm.SMOKE_ANSWER,
+                                   sm.step_state(0, sm.CHECK_ALIAS), sm.step_state(0, sm.UNCHANGED), sm.PROMOTE]
+    assert aws.changes == [(GREEN, {}, "r0")]  # one guarded change: blue to green, no weights on the way
+    assert outcome.waited_s == 6 and outcome.visited.count(sm.final_state(sm.WAIT)) == 3
+    # the whole rollout's window starts with the final bake, the only one
+    assert document["States"][sm.final_state(sm.START_BAKE)]["Parameters"]["rollout_since.$"] == \
+        "$$.State.EnteredTime"
+
+
+def test_all_at_once_with_a_failing_smoke_test_never_sends_green_any_traffic():
+    aws = FakeAws(smoke_answer={"statusCode": 500})
+    outcome = walk(all_at_once(), aws)
+    assert outcome.status == sm.ROLLED_BACK_ERROR and aws.changes == [(BLUE, {}, None)]
+
+
+@pytest.mark.parametrize("failure", ["rate", "alarm"])
+def test_all_at_once_puts_the_old_blue_back_when_a_gate_fails_in_the_final_bake(failure):
+    aws = FakeAws(traffic=scripted({"Final bake": [(100, 5 if failure == "rate" else 0)]}))
+    if failure == "alarm":
+        aws.hooks[("cloudwatch:describeAlarms", 2)] = lambda: aws.firing.add(alarm_names()[0])
+    outcome = walk(all_at_once(smoke_event=None), aws)
+    assert outcome.status == sm.ROLLED_BACK_PROMOTION_ERROR and "the final bake, after promotion" in outcome.cause
+    assert aws.changes == [(GREEN, {}, "r0"), (BLUE, {}, None)]
+    assert (aws.version, aws.weights) == (BLUE, {})
+
+
+def test_all_at_once_with_too_little_traffic_holds_the_final_bake_then_puts_the_old_blue_back():
+    aws = FakeAws(traffic=scripted({"Final bake": [(10, 0)]}))
+    outcome = walk(all_at_once(smoke_event=None, max_hold_s=4), aws)
+    assert outcome.status == sm.ROLLED_BACK_PROMOTION_ERROR
+    assert outcome.cause == (f"Version {GREEN} served 10.0 of {PLAN.min_invocations} invocations required in the "
+                             "final bake, holding it 4 s past its end: not enough traffic to judge.")
+    assert outcome.visited[-4:] == [sm.final_state(sm.SERVED_SOME), sm.final_state(sm.TOO_LITTLE),
+                                    sm.ROLL_BACK_PROMOTION, sm.ROLLED_BACK_PROMOTION]
+    assert outcome.visited.count(sm.final_state(sm.WAIT)) == 3 + 2  # the bake, then the hold
+    assert aws.changes == [(GREEN, {}, "r0"), (BLUE, {}, None)]
+    silent = walk(all_at_once(smoke_event=None), FakeAws(traffic=steady(0)))
+    assert silent.status == sm.ROLLED_BACK_PROMOTION_ERROR and "served 0 of" in silent.cause
+
+
+def test_all_at_once_passes_once_enough_traffic_arrives_during_the_hold_and_needs_none_when_told():
+    aws = FakeAws(traffic=scripted({"Final bake": [(10, 0), (10, 0), (10, 0), (40, 0)]}))
+    outcome = walk(all_at_once(smoke_event=None), aws)
+    assert outcome.status == "Succeeded" and outcome.visited.count(sm.final_state(sm.WAIT)) == 4
+    free = all_at_once(smoke_event=None, min_invocations=0)
+    assert sm.final_state(sm.SERVED_SOME) not in free["States"]
+    assert walk(free, FakeAws(traffic=steady(0))).status == "Succeeded"
+
+
+# --- golden definitions: per-step bakes, all at once, 20 steps ------------------------------------
+
+UPDATE = os.environ.get("BLUEGREEN_UPDATE_GOLDENS") == "1"
+# Timed for AWS (metric_delay_s 180, a function timeout of 1 s): each passes validation.
+GOLDEN_ROLLOUTS = {
+    # "1% for an hour, then quick steps"
+    "per-step": Rollout(steps=(Step(0.01, 3600), Step(0.1, 600), 0.5), bake_s=300, check_every_s=60,
+                        max_error_rate=0.01),
+    # CodeDeploy's AllAtOnce, with the gates: the smoke test, then 100%, then the final bake judges it
+    "all-at-once": Rollout(steps=(), check_every_s=60, max_error_rate=0.01, smoke_event={"path": "/health"},
+                           min_invocations=100, final_bake_s=900),
+    # a linear rollout of 5% steps after a 1% canary: past the 10 steps there used to be
+    "20-steps": Rollout(steps=(0.01, *(round(0.05 * i, 2) for i in range(1, 20))), bake_s=240, check_every_s=60,
+                        max_error_rate=0.01, max_hold_s=120),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN_ROLLOUTS))
+def test_the_definition_matches_its_readable_golden_and_runs_to_promotion(base_dir, name):
+    plan = GOLDEN_ROLLOUTS[name]
+    assert problems(base_dir, rollout=plan) == []
+    document = sm.definition(FUNCTION, ALIAS, GREEN, alarm_names(plan), plan)
+    text = json.dumps(document, indent=2) + "\n"
+    golden = GOLDEN / f"rollout-{name}.definition.json"
+    if UPDATE:
+        golden.write_text(text)
+    assert text == golden.read_text(), f"regenerate with BLUEGREEN_UPDATE_GOLDENS=1 and review the diff of {golden.name}"
+    assert reachable(document) == set(document["States"])
+    aws = FakeAws(smoke_answer={"statusCode": 200}, traffic=steady(plan.min_invocations))
+    outcome = walk(document, aws, most_states=10_000)
+    assert outcome.status == "Succeeded"
+    assert aws.changes == [*((BLUE, {GREEN: weight}, f"r{i}") for i, weight in enumerate(plan.weights)),
+                           (GREEN, {}, f"r{len(plan.steps)}")]
+    assert outcome.waited_s == sum(plan.bakes) + plan.final_s  # enough traffic: no step holds
+    assert applied_plan.read_plan(json.dumps(document)) == applied_plan.Plan(
+        plan.weights, plan.bakes, 60, tuple(alarm_names(plan)), plan.min_invocations, plan.holds, plan.final_s,
+        0.01, plan.smoke_event is not None, plan.final_hold_s)
+
+
 # --- bugs found while writing these tests: the history budget, walked through ---------------------
 
 def check_events(document: dict, name: Callable[[str], str]) -> int:
     """The history events of one check of a bake, counted from its states."""
-    loop = (sm.WAIT, sm.READ_ROLLOUT, sm.READ_STEP, sm.CHECK_ALARMS, sm.HEALTHY, sm.COUNT, sm.BAKED)
+    loop = (sm.WAIT, sm.READ_ROLLOUT, sm.READ_STEP, sm.CHECK_ALARMS, sm.HEALTHY, controls.READ_CONTROL,
+            controls.CONTROLLED, sm.COUNT, sm.BAKED)
     return sum(EVENTS[document["States"][name(what)]["Type"]] for what in loop)
 
 
 def held_to_the_limit(plan: Rollout) -> Traffic:
-    """Each step gets its invocations only in the last check of its hold: the longest a rollout runs."""
-    last = plan.checks_per_step + plan.hold_checks - 1
-    return lambda phase, n: (plan.min_invocations, 0) if phase != sm.FINAL_BAKE and n == last else (0, 0)
+    """Each step (all at once: the final bake) gets its invocations only in the last check of its
+    hold: the longest a rollout runs."""
+    last = {sm.step_state(step, "").rstrip(": "): bake + hold - 1
+            for step, (bake, hold) in enumerate(plan.step_checks, start=1)}
+    last[sm.FINAL_BAKE] = plan.final_checks + plan.final_hold_checks - 1 if plan.all_at_once else -1
+    return lambda phase, n: (plan.min_invocations, 0) if n == last.get(phase) else (0, 0)
+
+
+def _fits(plan: Rollout) -> bool:
+    return budget.longest_execution_events(plan) <= HISTORY_EVENTS_MAX
+
+
+def _longest(make: Callable[[int], Rollout]) -> Rollout:
+    """``make(k)`` for the largest ``k`` whose rollout fits the history (more never fits better)."""
+    low, high = 1, 100_000
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if _fits(make(middle)) else (low, middle - 1)
+    assert not _fits(make(low + 1))
+    return make(low)
+
+
+ALL_ALARMS = dict(smoke_event=SMOKE, max_p99_ms=500, max_error_rate_above_blue=0.01, gate_alarms=("shop-gate",))
+MANY = tuple((i + 1) / 1000 for i in range(999))
+
+
+def _most_steps(steps: tuple = MANY, **changes) -> Rollout:
+    plan = rollout(steps=steps, bake_s=2, check_every_s=1, **changes)
+    return dataclasses.replace(plan, steps=plan.steps[:budget.most_steps(plan)])
 
 
 @pytest.mark.parametrize("plan", [
-    rollout(steps=(0.5,), bake_s=MAX_CHECKS // 3, check_every_s=1),
-    rollout(steps=tuple((i + 1) / 100 for i in range(MAX_STEPS)), bake_s=40, check_every_s=1, final_bake_s=100,
-            smoke_event=SMOKE, max_p99_ms=500, max_error_rate_above_blue=0.01, gate_alarms=("shop-gate",)),
-], ids=["one-step", "most-steps"])
+    _longest(lambda k: rollout(steps=(0.5,), bake_s=k, check_every_s=1)),  # bake, hold, final bake
+    _most_steps(**ALL_ALARMS),
+    _most_steps(min_invocations=0),
+    _most_steps((Step(0.0001, 40), *(Step(w, 1) if i % 2 else w for i, w in enumerate(MANY)))),
+    _longest(lambda k: rollout(steps=(), bake_s=None, final_bake_s=k, check_every_s=1, **ALL_ALARMS)),
+], ids=["one-step", "most-steps", "most-steps-no-traffic-needed", "per-step", "all-at-once"])
 def test_the_longest_rollout_validation_accepts_fits_in_an_executions_history(base_dir, plan):
-    assert plan.most_checks == MAX_CHECKS and problems(base_dir, rollout=plan) == []
+    assert problems(base_dir, rollout=plan) == []
     document = sm.definition(FUNCTION, ALIAS, GREEN, alarm_names(plan), plan)
-    outcome = walk(document, FakeAws(traffic=held_to_the_limit(plan)), most_states=100_000)
+    outcome = walk(document, FakeAws(traffic=held_to_the_limit(plan)), most_states=200_000)
     assert (outcome.status, outcome.retries) == ("Succeeded", 0)
-    assert outcome.visited.count(sm.step_state(1, sm.WAIT)) == plan.checks_per_step + plan.hold_checks
-    assert sum(name.endswith(f": {sm.WAIT}") for name in outcome.visited) == MAX_CHECKS
+    assert sum(name.endswith(f": {sm.WAIT}") for name in outcome.visited) == plan.most_checks
+    # every check's events, the same in each bake, as the budget counts them
+    per_check = check_events(document, sm.final_state)
+    assert per_check == budget.CHECK_EVENTS + budget.CONTROL_EVENTS
+    if plan.steps:
+        assert check_events(document, lambda what: sm.step_state(1, what)) == per_check
     events = history_events(document, outcome)
-    # every check's events, the same in each bake (the rule's message says about how many)
-    per_check = check_events(document, lambda what: sm.step_state(1, what))
-    assert per_check == check_events(document, sm.final_state) and f"about {per_check} per check" in \
-        msg.rollout_must_fit_the_history(MAX_CHECKS, 0)
-    assert MAX_CHECKS * per_check < events <= HISTORY_EVENTS_MAX
-    # and room left for one retried call in every check
-    assert HISTORY_EVENTS_MAX - events >= EVENTS_PER_RETRY * MAX_CHECKS, events
+    # the budget counts the walked history with room for one retried call in every check, and a
+    # little more (the longest ending, which a promotion does not take), within the 25,000
+    # (less the paused checks max_pause_s allows, which this walk does not pause: test_rollout_controls)
+    counted = budget.longest_execution_events(plan) - budget.paused_events(plan)
+    room = EVENTS_PER_RETRY * plan.most_checks
+    assert events + room <= counted <= HISTORY_EVENTS_MAX - budget.paused_events(plan)
+    assert counted - (events + room) <= budget.END_EVENTS + budget.TASK_EVENTS, (counted, events + room)
+    # past the old limits (of steps; a check that reads the controls, and the paused checks the
+    # default max_pause_s allows, take events that the old 900 checks did not count)
+    assert plan.most_checks + plan.pause_checks > 700 or len(plan.steps) > 10
 
 
 def test_a_rollout_of_a_few_checks_stays_far_within_the_history():

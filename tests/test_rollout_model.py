@@ -3,7 +3,7 @@ names. Pure Python.
 
 - ``rollout.rules``: each bad field gives exactly one problem at its field path, with the
   text from the catalogue (``features.rollout.messages``), and a valid ``Rollout`` passes;
-- ``rollout.machine.read_plan``: the plan read back from a definition, this release's and
+- ``rollout.applied_plan.read_plan``: the plan read back from a definition, this release's and
   one written before the traffic gates;
 - ``rollout.addresses``: the alarms, gating alarm names and Terraform addresses.
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -24,17 +25,17 @@ from conftest import validation_problems
 from step_functions_model import ALIAS, FUNCTION, GREEN
 
 import generator
-from generator import Deployment, Function, InvalidInput, Problem, Rollout
+from generator import Deployment, Function, InvalidInput, Problem, Rollout, Step
 from generator.core.errors import Field
+from generator.features import rollout as rollout_feature
 from generator.features.addresses import every_address
 from generator.features.rollout import addresses as names
+from generator.features.rollout import applied_plan, budget
 from generator.features.rollout import machine as sm
 from generator.features.rollout import messages as msg
-from generator.features.rollout.declaration import MAX_STEPS
 from generator.features.rollout.rules import (
     BAKE_S_MAX,
     DESCRIBE_ALARMS_MAX,
-    MAX_CHECKS,
     METRIC_DELAY_S_MAX,
     MIN_INVOCATIONS_MAX,
     P99_MS_MAX,
@@ -87,7 +88,7 @@ def test_a_valid_rollout_validates_and_its_lists_become_tuples(base_dir):
                    metric_delay_s=0)
     assert (plan.steps, plan.gate_alarms) == ((0.1, 0.5), ("shop-gate",))
     assert plan == rollout(gate_alarms=("shop-gate",)) and hash(plan) == hash(rollout(gate_alarms=("shop-gate",)))
-    assert plan.checks_per_step == 2
+    assert plan.step_checks == ((2, 2), (2, 2))
     assert problems(base_dir, rollout=plan) == []
     assert problems(base_dir, rollout=None) == []
 
@@ -95,11 +96,10 @@ def test_a_valid_rollout_validates_and_its_lists_become_tuples(base_dir):
 @pytest.mark.parametrize("changes", [
     dict(steps=(0.0001,)),
     dict(steps=(0.9999,)),
-    dict(steps=tuple((i + 1) / 100 for i in range(MAX_STEPS))),
-    dict(steps=(0.5,), bake_s=MAX_CHECKS // 3 * 60, check_every_s=60),  # bake, hold, final bake: every check
-    dict(steps=(0.5,), bake_s=(MAX_CHECKS - 1) * 60, check_every_s=60, max_hold_s=0, final_bake_s=60),
-    dict(metric_delay_s=METRIC_DELAY_S_MAX, bake_s=METRIC_DELAY_S_MAX + TIMEOUT_S, check_every_s=13,
-         steps=(0.5,)),
+    dict(steps=tuple((i + 1) / 100 for i in range(20))),
+    dict(steps=tuple((i + 1) / 1000 for i in range(150))),
+    # (checked every minute: every 13 s, the bakes' and pauses' checks would not fit the history)
+    dict(metric_delay_s=METRIC_DELAY_S_MAX, bake_s=METRIC_DELAY_S_MAX + 60, check_every_s=60, steps=(0.5,)),
     dict(min_invocations=0, max_hold_s=0),
     dict(min_invocations=MIN_INVOCATIONS_MAX),
     dict(bake_s=2, final_bake_s=6),
@@ -111,7 +111,7 @@ def test_a_valid_rollout_validates_and_its_lists_become_tuples(base_dir):
     dict(smoke_event={}),
     dict(smoke_event={"path": "/health", "headers": {"a": [1, 2.5, None, True]}}),
     dict(smoke_event={"x": "a" * (SMOKE_EVENT_MAX_BYTES - len('{"x": ""}'))}),  # exactly the most bytes
-], ids=["lowest-step", "highest-step", "most-steps", "most-checks", "most-checks-no-hold", "longest-delay",
+], ids=["lowest-step", "highest-step", "20-steps", "150-steps", "longest-delay",
         "no-traffic-needed", "most-invocations", "final-longer-than-bake", "one-second", "all-rates", "p99-1", "most-gates",
         "long-gate", "empty-event", "nested-event", "largest-event"])
 def test_good_values_pass(base_dir, changes):
@@ -127,19 +127,17 @@ def test_a_bad_rollout_is_refused_through_validate_deployment_too(base_dir):
 
 # --- each rule: the exact field and message -------------------------------------------------------
 
-ELEVEN = tuple((i + 1) / 100 for i in range(MAX_STEPS + 1))
-
-
-@pytest.mark.parametrize("steps", [(), [], (0.5, 0.1), (0.5, 0.5), (0, 0.5), (0.0, 0.5), (0.1, 1), (0.1, 1.0),
-                                   (-0.1, 0.5), (0.1, 1.5), ELEVEN, (False, 0.5), (0.1, True), (0.1, "0.5"),
-                                   "0.1", None, 0.1, (0.1, None)],
-                         ids=["empty", "empty-list", "falling", "equal", "zero", "zero-float", "one", "one-float",
-                              "negative", "above-one", "too-many", "bool-false", "bool-true", "text-step", "text",
-                              "none", "number", "none-step"])
+@pytest.mark.parametrize("steps", [(0.5, 0.1), (0.5, 0.5), (0, 0.5), (0.0, 0.5), (0.1, 1), (0.1, 1.0),
+                                   (-0.1, 0.5), (0.1, 1.5), (False, 0.5), (0.1, True), (0.1, "0.5"),
+                                   "0.1", None, 0.1, (0.1, None), (Step(0.5, 4), 0.1), (0.1, Step(0.1, 4)),
+                                   (Step(1, 4),), (Step("0.1", 4),), ((0.1, 4),)],
+                         ids=["falling", "equal", "zero", "zero-float", "one", "one-float",
+                              "negative", "above-one", "bool-false", "bool-true", "text-step", "text",
+                              "none", "number", "none-step", "step-then-falling", "equal-to-a-step",
+                              "step-at-one", "step-text-weight", "pair-not-step"])
 def test_steps_must_be_rising_weights(base_dir, steps):
-    shown = tuple(steps) if isinstance(steps, list) else steps
     assert only(base_dir, rollout=rollout(steps=steps)) == \
-        Problem(Field(f"{AT}.steps"), msg.steps_must_be_rising_weights(MAX_STEPS, shown))
+        Problem(Field(f"{AT}.steps"), msg.steps_must_be_rising_weights(steps))
 
 
 @pytest.mark.parametrize("steps, bad", [((0.1, 0.12345), {1: 0.12345}), ((0.00005, 0.5), {0: 0.00005}),
@@ -155,7 +153,8 @@ def test_each_step_off_the_grid_is_named_by_its_index(base_dir, steps, bad):
     (dict(bake_s=0), "bake_s", msg.must_be_seconds(1, BAKE_S_MAX, 0)),
     (dict(bake_s=-4), "bake_s", msg.must_be_seconds(1, BAKE_S_MAX, -4)),
     (dict(bake_s=4.0), "bake_s", msg.must_be_seconds(1, BAKE_S_MAX, 4.0)),
-    (dict(bake_s=None), "bake_s", msg.must_be_seconds(1, BAKE_S_MAX, None)),
+    (dict(bake_s=None), "bake_s", msg.bake_s_needed_for_bare_weights(None)),
+    (dict(bake_s="4"), "bake_s", msg.must_be_seconds(1, BAKE_S_MAX, "4")),
     (dict(steps=(0.5,), bake_s=BAKE_S_MAX + 1), "bake_s", msg.must_be_seconds(1, BAKE_S_MAX, BAKE_S_MAX + 1)),
     (dict(check_every_s=True), "check_every_s", msg.must_be_seconds(1, 4, True)),
     (dict(check_every_s=0), "check_every_s", msg.must_be_seconds(1, 4, 0)),
@@ -170,7 +169,7 @@ def test_each_step_off_the_grid_is_named_by_its_index(base_dir, steps, bad):
     (dict(steps=(0.5,), bake_s=YEAR_S // 3 + 60, check_every_s=60), "bake_s",
      msg.rollout_must_end_within_a_year(YEAR_S, YEAR_S + 180)),
     (dict(bake_s=600, check_every_s=120), "check_every_s", msg.must_be_seconds(1, 60, 120)),
-], ids=["bake-bool", "bake-0", "bake-negative", "bake-float", "bake-none", "bake-above-a-year", "check-bool",
+], ids=["bake-bool", "bake-0", "bake-negative", "bake-float", "bake-none", "bake-text", "bake-above-a-year", "check-bool",
         "check-0", "check-float", "check-above-bake", "bake-not-whole-checks", "over-a-year", "three-steps-over",
         "held-and-final-over", "check-above-an-alarm-period"])
 def test_each_bad_time_is_named(base_dir, changes, field, message):
@@ -231,10 +230,9 @@ def test_smoke_event_must_be_a_small_json_object(base_dir, event):
         Problem(Field(f"{AT}.smoke_event"), msg.smoke_event_must_be_json(SMOKE_EVENT_MAX_BYTES, event))
 
 
-def test_a_rollout_cannot_go_with_provisioned_concurrency(base_dir):
-    assert only(base_dir, provisioned_concurrency=2) == \
-        Problem(Field(AT), msg.rollout_excludes_provisioned_concurrency(2))
-    assert problems(base_dir, provisioned_concurrency=2, rollout=None) == []
+def test_a_rollout_goes_with_provisioned_concurrency(base_dir):
+    # Green is kept warm by the state machine (test_rollout_warm): no refusal any more.
+    assert problems(base_dir, provisioned_concurrency=2) == []
 
 
 @pytest.mark.parametrize("value", [{"steps": (0.1, 0.5)}, "canary", (0.1, 0.5), 1, Function("src", "app.handler",
@@ -259,9 +257,9 @@ def test_the_rollout_role_name_must_fit_where_the_execution_role_name_does(base_
 def test_a_bad_field_never_hides_another(base_dir):
     plan = rollout(steps=(0.5, 0.1), bake_s=5, check_every_s=2, max_error_rate=0, max_p99_ms=0, gate_alarms=("",),
                    smoke_event=[1], max_error_rate_above_blue=2, metric_delay_s=-1, min_invocations=None,
-                   max_hold_s=3, final_bake_s=0)
+                   max_hold_s=3, final_bake_s=0, warm_timeout_s=5)
     assert problems(base_dir, rollout=plan, provisioned_concurrency=1) == [
-        Problem(Field(f"{AT}.steps"), msg.steps_must_be_rising_weights(MAX_STEPS, (0.5, 0.1))),
+        Problem(Field(f"{AT}.steps"), msg.steps_must_be_rising_weights((0.5, 0.1))),
         Problem(Field(f"{AT}.bake_s"), msg.bake_must_be_whole_checks(2, 5)),
         Problem(Field(f"{AT}.metric_delay_s"), msg.must_be_seconds(0, METRIC_DELAY_S_MAX, -1)),
         Problem(Field(f"{AT}.min_invocations"), msg.must_be_an_invocation_count(MIN_INVOCATIONS_MAX, None)),
@@ -272,7 +270,78 @@ def test_a_bad_field_never_hides_another(base_dir):
         Problem(Field(f"{AT}.max_p99_ms"), msg.must_be_milliseconds(P99_MS_MAX, 0)),
         Problem(Field(f"{AT}.gate_alarms"), msg.must_be_alarm_names(DESCRIBE_ALARMS_MAX, ("",))),
         Problem(Field(f"{AT}.smoke_event"), msg.smoke_event_must_be_json(SMOKE_EVENT_MAX_BYTES, [1])),
-        Problem(Field(AT), msg.rollout_excludes_provisioned_concurrency(1))]
+        Problem(Field(f"{AT}.warm_timeout_s"), msg.must_be_a_warm_timeout(10, 86400, 5))]
+
+
+# --- per-step bakes and all at once ---------------------------------------------------------------
+
+def test_step_is_exported_and_positional_rollouts_still_work(base_dir):
+    assert generator.Step is Step is rollout_feature.Step and "Step" in generator.__all__
+    assert Rollout((0.1, 0.5), 4, 2, 0.01, metric_delay_s=0) == rollout()
+    assert dataclasses.is_dataclass(Step) and Step(0.1, 4) == Step(weight=0.1, bake_s=4)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Step(0.1, 4).bake_s = 8  # type: ignore[misc]
+
+
+def test_each_step_bakes_for_its_own_time_and_bake_s_is_needed_only_for_bare_weights(base_dir):
+    plan = rollout(steps=[Step(0.01, 12), Step(0.5, 2)], bake_s=None)
+    assert plan.steps == (Step(0.01, 12), Step(0.5, 2))
+    assert (plan.weights, plan.bakes, plan.holds, plan.final_s) == ((0.01, 0.5), (12, 2), (12, 2), 2)
+    assert plan.step_checks == ((6, 6), (1, 1)) and plan.most_checks == 6 + 6 + 1 + 1 + 1
+    assert problems(base_dir, rollout=plan) == []
+    mixed = rollout(steps=(Step(0.01, 12), 0.5), bake_s=4, max_hold_s=2)
+    assert (mixed.bakes, mixed.holds, mixed.final_s) == ((12, 4), (2, 2), 4)
+    assert problems(base_dir, rollout=mixed) == []
+    assert only(base_dir, rollout=dataclasses.replace(mixed, bake_s=None)) == \
+        Problem(Field(f"{AT}.bake_s"), msg.bake_s_needed_for_bare_weights(None))
+
+
+@pytest.mark.parametrize("steps, field, message", [
+    ((Step(0.1, 0), 0.5), "steps[0].bake_s", msg.must_be_seconds(1, BAKE_S_MAX, 0)),
+    ((0.1, Step(0.5, True)), "steps[1].bake_s", msg.must_be_seconds(1, BAKE_S_MAX, True)),
+    ((0.1, Step(0.5, 4.0)), "steps[1].bake_s", msg.must_be_seconds(1, BAKE_S_MAX, 4.0)),
+    ((0.1, Step(0.5, None)), "steps[1].bake_s", msg.must_be_seconds(1, BAKE_S_MAX, None)),
+    ((0.1, Step(0.5, BAKE_S_MAX + 2)), "steps[1].bake_s", msg.must_be_seconds(1, BAKE_S_MAX, BAKE_S_MAX + 2)),
+    ((0.1, Step(0.5, 5)), "steps[1].bake_s", msg.bake_must_be_whole_checks(2, 5)),
+    ((0.1, Step(0.12345, 4)), "steps[1].weight", msg.step_must_be_on_the_grid(0.12345)),
+], ids=["bake-0", "bake-bool", "bake-float", "bake-none", "bake-above-a-year", "not-whole-checks", "off-grid"])
+def test_a_steps_bad_bake_or_weight_is_named_by_its_index(base_dir, steps, field, message):
+    assert only(base_dir, rollout=rollout(steps=steps)) == Problem(Field(f"{AT}.{field}"), message)
+
+
+def test_check_every_s_is_bounded_by_the_shortest_bake(base_dir):
+    plan = rollout(steps=(Step(0.1, 2), 0.5), bake_s=8, check_every_s=4)
+    assert only(base_dir, rollout=plan) == Problem(Field(f"{AT}.check_every_s"), msg.must_be_seconds(1, 2, 4))
+
+
+def test_the_timing_rule_names_each_steps_own_bake(base_dir):
+    slow = Function(source="src", handler="app.handler", runtime="python3.12", timeout_s=30)
+    plan = rollout(steps=(Step(0.01, 88), 0.5), metric_delay_s=60, bake_s=90, check_every_s=2)
+    assert only(base_dir, rollout=plan, function=slow) == \
+        Problem(Field(f"{AT}.steps[0].bake_s"), msg.bake_must_outlast_metrics("steps[0].bake_s", 60, 30, 88))
+    # the final bake left out is the last step's when bake_s is None: only that step is named
+    last = rollout(steps=(Step(0.01, 90), Step(0.5, 60)), bake_s=None, metric_delay_s=60, check_every_s=2)
+    assert only(base_dir, rollout=last, function=slow).where == Field(f"{AT}.steps[1].bake_s")
+
+
+def test_all_at_once_takes_green_to_100_percent_then_bakes_held_for_traffic(base_dir):
+    plan = rollout(steps=(), bake_s=None, final_bake_s=6)
+    assert (plan.all_at_once, plan.final_s, plan.final_hold_s, plan.most_checks) == (True, 6, 6, 6)
+    assert problems(base_dir, rollout=plan) == []
+    assert problems(base_dir, rollout=rollout(steps=[])) == []  # bake_s is the final bake then
+    assert rollout(steps=[]).final_s == 4
+    assert dataclasses.replace(plan, max_hold_s=0).most_checks == 3
+    assert dataclasses.replace(plan, min_invocations=0).final_hold_s == 0
+    assert only(base_dir, rollout=dataclasses.replace(plan, final_bake_s=None)) == \
+        Problem(Field(f"{AT}.final_bake_s"), msg.final_bake_s_needed_all_at_once(None))
+
+
+def test_an_all_at_once_final_bake_must_outlast_the_metrics(base_dir):
+    plan = rollout(steps=(), bake_s=None, final_bake_s=60, metric_delay_s=60, check_every_s=2)
+    assert only(base_dir, rollout=plan) == \
+        Problem(Field(f"{AT}.final_bake_s"), msg.bake_must_outlast_metrics("final_bake_s", 60, 1, 60))
+    assert only(base_dir, rollout=dataclasses.replace(plan, final_bake_s=61)) == \
+        Problem(Field(f"{AT}.final_bake_s"), msg.must_be_whole_checks("bake_s", 2, 61))
 
 
 # --- the gates' fields ----------------------------------------------------------------------------
@@ -318,8 +387,8 @@ def test_a_short_bake_is_named_once_when_the_final_bake_follows_it(base_dir):
 
 def test_the_defaults_are_for_aws_hold_and_final_bake_follow_bake_s_and_need_traffic():
     plan = Rollout(steps=(0.1,), bake_s=240, check_every_s=60, max_error_rate=0.01)
-    assert (plan.metric_delay_s, plan.min_invocations, plan.hold_s, plan.final_s) == (180, 50, 240, 240)
-    assert (plan.hold_checks, plan.final_checks, plan.most_checks) == (4, 4, 12)
+    assert (plan.metric_delay_s, plan.min_invocations, plan.holds, plan.final_s) == (180, 50, (240,), 240)
+    assert (plan.step_checks, plan.final_checks, plan.most_checks) == (((4, 4),), 4, 12)
     assert dataclasses.replace(plan, max_hold_s=0, final_bake_s=60).most_checks == 5
 
 
@@ -354,13 +423,34 @@ def test_read_plan_reads_back_every_gate_the_definition_carries():
     plan = rollout(steps=(0.05, 0.2), bake_s=8, check_every_s=2, min_invocations=7, max_hold_s=6, final_bake_s=10,
                    max_error_rate=0.02)
     text = json.dumps(sm.definition(FUNCTION, ALIAS, GREEN, ["a", "b"], plan))
-    assert sm.read_plan(text) == sm.Plan((0.05, 0.2), 8, 2, ("a", "b"), 7, 6, 10, 0.02)
+    assert applied_plan.read_plan(text) == applied_plan.Plan((0.05, 0.2), (8, 8), 2, ("a", "b"), 7, (6, 6), 10, 0.02)
     defaults = rollout()
-    assert sm.read_plan(json.dumps(sm.definition(FUNCTION, ALIAS, GREEN, ["a"], defaults))) == \
-        sm.Plan(defaults.steps, 4, 2, ("a",), 50, 4, 4, 0.01)
+    assert applied_plan.read_plan(json.dumps(sm.definition(FUNCTION, ALIAS, GREEN, ["a"], defaults))) == \
+        applied_plan.Plan(defaults.steps, (4, 4), 2, ("a",), 50, (4, 4), 4, 0.01)
     # with no traffic required, no step holds
-    assert sm.read_plan(json.dumps(sm.definition(FUNCTION, ALIAS, GREEN, ["a"], rollout(min_invocations=0)))) == \
-        sm.Plan(defaults.steps, 4, 2, ("a",), 0, 0, 4, 0.01)
+    assert applied_plan.read_plan(json.dumps(sm.definition(FUNCTION, ALIAS, GREEN, ["a"], rollout(min_invocations=0)))) == \
+        applied_plan.Plan(defaults.steps, (4, 4), 2, ("a",), 0, (0, 0), 4, 0.01)
+
+
+def test_read_plan_reads_each_steps_own_bake_and_hold_back():
+    plan = rollout(steps=(Step(0.01, 12), 0.2, Step(0.6, 2)), bake_s=4, final_bake_s=None)
+    found = applied_plan.read_plan(json.dumps(sm.definition(FUNCTION, ALIAS, GREEN, ["a"], plan)))
+    # max_hold_s left out: each step holds up to its own bake; the final bake is bake_s
+    assert found == applied_plan.Plan((0.01, 0.2, 0.6), (12, 4, 2), 2, ("a",), 50, (12, 4, 2), 4, 0.01)
+    assert (found.bake_of(1), found.hold_of(3)) == (12, 2)
+    held = rollout(steps=(Step(0.01, 12), Step(0.6, 2)), bake_s=None, max_hold_s=6)  # final bake: the last step's
+    assert applied_plan.read_plan(json.dumps(sm.definition(FUNCTION, ALIAS, GREEN, ["a"], held))) == \
+        applied_plan.Plan((0.01, 0.6), (12, 2), 2, ("a",), 50, (6, 6), 2, 0.01)
+
+
+def test_read_plan_reads_an_all_at_once_definition_back():
+    plan = rollout(steps=(), bake_s=None, final_bake_s=8, max_hold_s=4, smoke_event={})
+    found = applied_plan.read_plan(json.dumps(sm.definition(FUNCTION, ALIAS, GREEN, ["a"], plan)))
+    assert found == applied_plan.Plan((), (), 2, ("a",), 50, (), 8, 0.01, True, final_hold_s=4)
+    # no traffic required: the final bake does not hold
+    free = dataclasses.replace(plan, min_invocations=0)
+    assert applied_plan.read_plan(json.dumps(sm.definition(FUNCTION, ALIAS, GREEN, ["a"], free))) == \
+        applied_plan.Plan((), (), 2, ("a",), 0, (), 8, 0.01, True)
 
 
 def _before_the_gates() -> dict:
@@ -397,7 +487,7 @@ def _before_the_gates() -> dict:
 
 
 def test_read_plan_still_reads_a_definition_written_before_the_gates():
-    assert sm.read_plan(json.dumps(_before_the_gates())) == sm.Plan((0.25,), 4, 2, ("a",), None, 0, 0, None)
+    assert applied_plan.read_plan(json.dumps(_before_the_gates())) == applied_plan.Plan((0.25,), (4,), 2, ("a",), None, (0,), 0, None)
 
 
 @pytest.mark.parametrize("damage", [
@@ -409,7 +499,7 @@ def test_read_plan_still_reads_a_definition_written_before_the_gates():
 def test_read_plan_gives_none_for_a_definition_it_cannot_read(damage):
     document = _before_the_gates()
     damage(document["States"])
-    assert sm.read_plan(json.dumps(document)) is None
+    assert applied_plan.read_plan(json.dumps(document)) is None
 
 
 # --- bugs found while writing these tests: what validation refuses --------------------------------
@@ -422,13 +512,46 @@ def test_a_smoke_event_key_that_step_functions_would_read_as_a_path_is_refused(b
 
 
 def test_a_rollout_too_long_for_an_executions_history_is_refused(base_dir):
-    plan = rollout(bake_s=3600, check_every_s=1)
+    plan = rollout(bake_s=3600, check_every_s=1)  # two steps of bake and hold, then the final bake
+    events = budget.longest_execution_events(plan)
     found = problems(base_dir, rollout=plan)
-    assert [(p.where, p.message) for p in found] == [  # two steps of bake and hold, then the final bake
-        (Field(f"{AT}.check_every_s"), msg.rollout_must_fit_the_history(MAX_CHECKS, 2 * (3600 + 3600) + 3600))]
-    held_less = rollout(bake_s=300, max_hold_s=0, final_bake_s=301, check_every_s=1)  # 2 * 300 + 301 checks
-    assert [(p.where, p.message) for p in problems(base_dir, rollout=held_less)] == [
-        (Field(f"{AT}.check_every_s"), msg.rollout_must_fit_the_history(MAX_CHECKS, MAX_CHECKS + 1))]
+    assert [(p.where, p.message) for p in found] == [
+        (Field(f"{AT}.check_every_s"), msg.rollout_must_fit_the_history(budget.HISTORY_EVENTS_MAX,
+                                                                        2 * (3600 + 3600) + 3600, events))]
+
+
+def _one_step(checks: int) -> Rollout:
+    """One step, no hold, a final bake of one check: ``checks`` checks in all, a second each; no pause."""
+    return rollout(steps=(0.5,), bake_s=checks - 1, check_every_s=1, max_hold_s=0, final_bake_s=1, max_pause_s=0)
+
+
+def test_the_budget_is_counted_in_events_to_the_last_check(base_dir):
+    # The most checks one step may take: each check, with room for a retry, and the frame around them.
+    # A check reads the controls too; max_pause_s=0 still counts the paused check that rolls back.
+    check = budget.CHECK_EVENTS + budget.CONTROL_EVENTS + budget.RETRY_EVENTS
+    frame = budget.START_EVENTS + 2 * budget.CHANGE_EVENTS + budget.END_EVENTS + check
+    most = (budget.HISTORY_EVENTS_MAX - frame) // check
+    assert budget.longest_execution_events(_one_step(most)) <= budget.HISTORY_EVENTS_MAX
+    assert problems(base_dir, rollout=_one_step(most)) == []
+    over = _one_step(most + 1)
+    assert [(p.where, p.message) for p in problems(base_dir, rollout=over)] == [
+        (Field(f"{AT}.check_every_s"), msg.rollout_must_fit_the_history(
+            budget.HISTORY_EVENTS_MAX, most + 1, budget.longest_execution_events(over)))]
+
+
+def test_too_many_steps_for_the_history_are_named_with_the_most_that_fit(base_dir):
+    # 1,000 steps of 0.1%: each its change and 2 checks of bake and 2 of hold
+    many = rollout(steps=tuple((i + 1) / 10_000 for i in range(1000)))
+    check = budget.CHECK_EVENTS + budget.CONTROL_EVENTS + budget.RETRY_EVENTS
+    per_step = budget.CHANGE_EVENTS + 4 * check
+    # the final bake: 2 checks; the pauses: 2 checks (max_pause_s, the longest bake) and the one past it
+    frame = budget.START_EVENTS + budget.CHANGE_EVENTS + budget.END_EVENTS + 2 * check + 3 * check
+    fitting = budget.most_steps(many)
+    assert fitting == (budget.HISTORY_EVENTS_MAX - frame) // per_step
+    assert problems(base_dir, rollout=dataclasses.replace(many, steps=many.steps[:fitting])) == []
+    assert [(p.where, p.message) for p in problems(base_dir, rollout=many)] == [
+        (Field(f"{AT}.steps"), msg.steps_must_fit_the_history(budget.HISTORY_EVENTS_MAX, fitting, 1000,
+                                                              budget.longest_execution_events(many)))]
 
 
 # --- rollout_names --------------------------------------------------------------------------------
@@ -471,3 +594,27 @@ def test_rollout_addresses_list_each_alarm_then_the_role_its_policy_and_the_stat
     everything = {address.address for address in every_address(deployment(rollout=rollout(max_p99_ms=500)))}
     assert set(at.all()) <= everything
     assert not set(at.all()) & {a.address for a in naming.Addresses(deployment(rollout=None)).all()}
+
+
+def _peer_rows() -> list[tuple[str, str, str]]:
+    """The README's table of SAM's and CDK's predefined configurations: (name, Rollout call, the same?)."""
+    from conftest import ROOT
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("#### SAM's and CDK's predefined configurations"):]
+    section = section[:section.index("\n#")]
+    rows = re.findall(r"^\| `(\w+)` \(`\w+`\) \| `(Rollout\(.*?\))` \| (.*?) \|$", section, flags=re.M)
+    assert len(rows) == 9, rows  # CodeDeploy's nine predefined configurations for Lambda
+    return rows
+
+
+@pytest.mark.parametrize(("name", "call", "same"), _peer_rows(), ids=lambda value: value[:40])
+def test_the_readme_writes_each_of_sams_configurations_as_a_rollout_or_says_why_not(base_dir, name, call, same):
+    # As the README says: a function with a 30 s timeout, checked every 30 s, no traffic required.
+    written = eval(call, {"Rollout": Rollout, "Step": Step,  # noqa: S307 - the README's own table
+                          "E": dict(check_every_s=30, max_error_rate=0.01, min_invocations=0)})
+    found = problems(base_dir, rollout=written,
+                     function=Function(source="src", handler="app.handler", runtime="python3.12", timeout_s=30))
+    if same.startswith("**no**"):
+        assert [p.where for p in found] == [Field("shop.orders.rollout.bake_s")], (name, found)
+    else:
+        assert found == [], (name, found)

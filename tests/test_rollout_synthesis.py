@@ -2,19 +2,22 @@
 
 The golden file (``tests/golden/ship.cdk.tf.json``) pins the JSON and ``test_terraform`` validates
 it; here it is applied, read back from the emulator, planned empty, and a new version moves the
-alarms and the state machine in place.
+alarms and the state machine in place. Its notifications (``notify_topic_arn``): the rule and
+target read back, and a status change event delivered through the topic to a subscribed queue.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import boto3
 import pytest
 from conftest import FIXTURES, synth_to, terraform
 
+from generator.features.rollout import notify
 from generator.features.rollout.machine import READ_ALIAS, SMOKE_TEST
 
 pytestmark = pytest.mark.terraform
@@ -109,3 +112,51 @@ def test_a_new_version_moves_the_alarms_and_the_machine_in_place(applied, aws_en
         "Dimensions"]}
     assert dimensions["ExecutedVersion"] == "2"
     assert _plan(stack_dir, aws_env) == {}
+
+
+TOPIC = "arn:aws:sns:us-east-1:123456789012:ship-rollouts"  # the fixture's notify_topic_arn
+
+
+def _status_change(machine_arn: str, status: str, **detail) -> dict:
+    """A PutEvents entry shaped as Step Functions' own event
+    (docs/aws-rules.md#r80-rollout-notifications-from-execution-status-changes); the emulator's
+    Step Functions sends none, and it accepts the source AWS keeps for itself."""
+    name = "svc-v2"
+    execution = machine_arn.replace(":stateMachine:", ":execution:") + f":{name}"
+    return {"Source": "aws.states", "DetailType": "Step Functions Execution Status Change",
+            "Time": datetime(2026, 12, 8, 3, 0, tzinfo=UTC), "Resources": [execution],
+            "Detail": json.dumps({"executionArn": execution, "stateMachineArn": machine_arn, "name": name,
+                                  "status": status, "startDate": 1796698800000, "stopDate": None, "input": "{}",
+                                  "output": None, "error": None, "cause": None, **detail})}
+
+
+def test_notifications_are_applied_and_a_status_change_reaches_the_topics_subscribers(applied, aws_env):
+    _, stack_dir = applied
+    machine = json.loads(terraform(["output", "-json"], stack_dir, aws_env).stdout)[
+        "svc_rollout_state_machine_arn"]["value"]
+    events = _client("events", aws_env)
+    rule = events.describe_rule(Name="ship-svc-rollout")
+    assert (rule["State"], json.loads(rule["EventPattern"])) == ("ENABLED", notify.event_pattern(machine))
+    [target] = events.list_targets_by_rule(Rule="ship-svc-rollout")["Targets"]
+    assert (target["Id"], target["Arn"]) == ("notify-topic", TOPIC)
+    assert target["InputTransformer"] == {"InputPathsMap": notify.INPUT_PATHS,
+                                          "InputTemplate": notify.input_template("ship/svc")}
+
+    # The topic is the user's: made here, with a queue subscribed that receives what it delivers.
+    sns, sqs = _client("sns", aws_env), _client("sqs", aws_env)
+    assert sns.create_topic(Name="ship-rollouts")["TopicArn"] == TOPIC
+    queue = sqs.create_queue(QueueName="ship-rollouts-inbox")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=TOPIC, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true"})
+    cause = 'gate alarm "ship-api-5xx" in ALARM: back to blue v1'
+    other = machine.replace("ship-svc-rollout", "ship-other-rollout")
+    answer = events.put_events(Entries=[
+        _status_change(machine, "RUNNING"), _status_change(machine, "FAILED", error="RolledBack", cause=cause),
+        _status_change(other, "FAILED"),  # another state machine's: not this rule's
+        _status_change(machine, "PENDING_REDRIVE")])  # not a status the rule takes
+    assert answer["FailedEntryCount"] == 0, answer
+    received = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
+    common = {"deployment": "ship/svc", "execution": "svc-v2", "time": "2026-12-08T03:00:00Z"}
+    assert [json.loads(m["Body"]) for m in received] == [
+        {**common, "status": "RUNNING", "error": None, "cause": None},
+        {**common, "status": "FAILED", "error": "RolledBack", "cause": cause}]

@@ -14,19 +14,21 @@ JSON nested too deeply for the parser.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 
 import pytest
 from conftest import FIXTURES, GOLDEN
 
-from generator import InvalidInput, Problem
+from generator import InvalidInput, Problem, Rollout, Step
 from generator.cli import program as cli
 from generator.core.errors import Argument
 from generator.core.messages import releasing as msg
 from generator.features.function_url import messages as url_msg
 from generator.features.http_api import messages as http_msg
 from generator.features.rest_api import messages as rest_msg
+from generator.features.rollout import machine as rollout_machine
 from generator.releasing.plan_summary import MARKDOWN_LIMIT, render_summary, summarize, summarize_file
 
 PLANS = FIXTURES / "plans"
@@ -358,6 +360,37 @@ TRAFFIC = ("at least 100 invocations per step (held up to 120 s), error rate ove
 def test_a_plan_that_adds_or_changes_a_rollout_shows_its_steps_and_gates(case, line):
     assert extra_lines(case) == [line]
     assert f"  {line}\n" in render_summary(summary_of(case), "text")
+
+
+def _rollout_changed_to(plan: Rollout) -> list[str]:
+    """rollout-changed's plan with the state machine's new definition written for ``plan``."""
+    document = json.loads((PLANS / "rollout-changed.json").read_text())
+    body = next(c for c in document["resource_changes"] if c["type"] == "aws_sfn_state_machine")["change"]
+    body["after"]["definition"] = json.dumps(rollout_machine.definition(
+        "hello-hello", "live", "2", ["hello-hello-live-green-error-rate", "hello-api-5xx"], plan))
+    return [line for d in summarize(document).deployments for line in d.lines[1:]]
+
+
+def test_a_rollout_with_per_step_bakes_shows_each_steps_bake_and_hold():
+    plan = Rollout(steps=(Step(0.01, 3600), Step(0.5, 300)), check_every_s=60, max_error_rate=0.01,
+                   min_invocations=100, max_hold_s=120)
+    (line,) = _rollout_changed_to(plan)
+    assert line == ("hello: rollout changes: steps 1%, 50%, then 100% (was 10%, 50%, then 100%); 3600 s, 300 s per "
+                    "step, gates read every 60 s (was 240 s per step, gates read every 60 s); at least 100 invocations "
+                    "per step (held up to 120 s), error rate over each step and the whole rollout > 0.01, final bake "
+                    "300 s at 100%; gates: hello-hello-live-green-error-rate (error rate > 0.01), hello-api-5xx")
+    # the hold left out is each step's own bake
+    (line,) = _rollout_changed_to(dataclasses.replace(plan, max_hold_s=None))
+    assert "at least 100 invocations per step (held up to 3600 s, 300 s)" in line
+
+
+def test_an_all_at_once_rollout_says_so_and_that_the_final_bake_judges_the_traffic():
+    plan = Rollout(steps=(), check_every_s=60, max_error_rate=0.01, min_invocations=100, final_bake_s=600)
+    (line,) = _rollout_changed_to(plan)
+    assert line.startswith("hello: rollout changes: steps all at once: 100% at the start, judged by the final bake "
+                           "(was 10%, 50%, then 100%); no steps, gates read every 60 s (was 240 s per step, gates "
+                           "read every 60 s); at least 100 invocations in the final bake (held up to 600 s), error "
+                           "rate over the final bake > 0.01, final bake 600 s at 100%"), line
 
 
 def test_environment_keys_known_only_after_apply_are_said_so_and_values_stay_out():

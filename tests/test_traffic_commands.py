@@ -174,9 +174,8 @@ def test_concurrent_traffic_edits_never_lose_an_update(shop, out):
     (["promote", "{shop}", "orders"],
      "error: shop/orders: no green version is getting traffic, so there is nothing to promote: shift to the new "
      "version first, or name the version to pin with --version N\n"),
-    (["shift", "{shop}", "orders", "0", "--version", "4"],
-     "error: --version: names a green version, and a weight of 0 gives green no traffic (it is a rollback): "
-     "leave it out, got: '4'\n"),
+    (["shift", "{shop}", "orders", "0", "--version", "v4"],
+     "error: --version: must be a published version number such as 3, got: 'v4'\n"),
     (["promote", "{shop}", "orders", "--version", "v4"],
      "error: --version: must be a published version number such as 3, got: 'v4'\n"),
     (["promote", "{shop}", "orders", "--version", "0"],
@@ -197,6 +196,16 @@ def test_bad_requests_exit_2_and_leave_the_traffic_file_unchanged(shop, capsys, 
     code, _, err = run(capsys, *[a.replace("{shop}", str(shop)) for a in argv], "--out", nothing)
     assert (code, err) == (2, message.replace("{out}", str(nothing)))
     assert traffic(shop) == before
+
+
+def test_shift_to_0_with_a_version_pins_green_with_no_traffic_and_without_one_rolls_back(shop, out, capsys):
+    # Where a rollout with provisioned concurrency starts: green pinned, so Terraform warms it.
+    assert run(capsys, "shift", shop, "orders", "0", "--version", "4", "--out", out)[0] == 0
+    assert json.loads(traffic(shop))["orders"] == {"blue_version": "3", "green_version": "4", "green_weight": 0}
+    assert run(capsys, "shift", shop, "orders", "0", "--out", out)[0] == 0
+    assert json.loads(traffic(shop))["orders"] == {"blue_version": "3", "green_version": None, "green_weight": 0}
+    code, _, stderr = run(capsys, "shift", shop, "orders", "0", "--version", "3", "--out", out)
+    assert (code, stderr) == (2, f"error: shop/orders: {releasing_msg.green_must_not_be_blue('3')}\n")
 
 
 def test_shift_reads_applied_state_without_terraform_or_init(shop, out, capsys, monkeypatch):

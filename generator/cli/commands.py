@@ -205,13 +205,17 @@ def cache_command(args: argparse.Namespace) -> int:
 
 
 def rollout_command(args: argparse.Namespace) -> int:
-    from .rollout_runner import STARTED, run_rollout
+    from ..features.rollout import messages as rollout_msg
+    from .rollout_runner import CONTROLLED, STARTED, run_rollout
 
     stack_file = load_stack_file(args.stack_file, read_sources=False)
     workspace = Workspace.from_args(args, stack_file)
     target = locate(stack_file, args.deployment, workspace)
-    result = run_rollout(args, target, access_for(args, workspace, target.stack.region))
-    exits = {STARTED: EXIT_OK, PROMOTED: EXIT_OK, INTERFERED: EXIT_INTERFERED, FAILED: EXIT_TOOL_FAILED}
+    # Read from a caller's root module: the outcome reaches its plan through the module's traffic.json.
+    then = rollout_msg.synth_the_module(synth_command(args, module=True)) if target.state_module else None
+    result = run_rollout(args, target, access_for(args, workspace, target.stack.region), then)
+    exits = {STARTED: EXIT_OK, CONTROLLED: EXIT_OK, PROMOTED: EXIT_OK, INTERFERED: EXIT_INTERFERED,
+             FAILED: EXIT_TOOL_FAILED}
     return exits.get(result, EXIT_ROLLED_BACK)  # rolled back (also after promotion), inconclusive or aborted
 
 
@@ -230,7 +234,8 @@ def _rollouts_block_apply(args: argparse.Namespace, stack_file, workspace: Works
     from ..features.rollout import messages as rollout_msg
     from .rollout_runner import blocking_rollouts
 
-    blocking = blocking_rollouts(stack_file, workspace, lambda region: access_for(args, workspace, region))
+    synth = synth_command(args, module=True) if workspace.caller_dir is not None else None
+    blocking = blocking_rollouts(stack_file, workspace, lambda region: access_for(args, workspace, region), synth)
     for line in blocking:
         print(line)
     if blocking:

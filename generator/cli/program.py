@@ -66,6 +66,10 @@ OUT_HELP = "the synthesized output folder, relative to the current folder (defau
 APPLIED_STATE = (f"the applied Terraform state (the stack folder's {STATE_FILE}, read directly with no "
                  "terraform init; with an S3Backend, terraform state pull in the stack folder, after "
                  "terraform init)")
+# rollout, guard and status for a stack called as a child module: said once, for the three.
+MODULE_DIR_READS = ("With --module-dir DIR, the applied state is a caller's root module's instead (its folder DIR, "
+                    "where it runs terraform apply on synth --module output), the stack's resources under its "
+                    "module block.")
 LOCAL_HELP = ("work on the local emulator's output and traffic under .bluegreen/local/ "
               "instead of --out and the committed traffic file")
 
@@ -109,7 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
                      "Set the green weight in the traffic file, and name the green version that gets it: "
                      "--version, the green already getting traffic, or else the newest applied version "
                      "(read from the stack folder's Terraform state). Blue must be pinned; a weight of 0 "
-                     "is a rollback. A version published later gets no traffic until a shift names it.",
+                     "is a rollback, or with --version pins that green with no traffic (where a rollout with "
+                     "provisioned concurrency starts). A version published later gets no traffic until a shift "
+                     "names it.",
                      deployment=True)
     shift.add_argument("weight", metavar="WEIGHT", help="the share of traffic for green: 0.25 or 25%% "
                        "(steps of 0.0001, i.e. 0.01%%)")
@@ -133,8 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
                       f"{APPLIED_STATE}. What the alias serves is read from its "
                       "resource in that state, never from the outputs. A deployment with a rollout also "
                       "shows its execution, from AWS Step Functions (or the emulator with --local). "
-                      "Writes nothing.")
+                      f"{MODULE_DIR_READS} Writes nothing.")
     status.add_argument("--json", action="store_true", help="machine-readable output")
+    _module_arguments(status)
     prune = _command(sub, "prune", commands.prune_command, "delete old published versions of a function",
                      "The versions older than the N newest go, oldest first, each reported with its code "
                      "size, and the total freed. Never deleted: blue and green as "
@@ -214,7 +221,12 @@ def _rollout_commands(sub) -> None:
                        "0, exit 0), rolled back (also after promotion), inconclusive or aborted (weight 0, blue "
                        "serving, exit 4), interfered (what the alias "
                        "serves, exit 5). Before a start: blue pinned, green weight 0 in the traffic file, the "
-                       "applied alias on blue alone, and a newer version than blue applied.", deployment=True)
+                       "applied alias on blue alone, and a newer version than blue applied. --pause, --resume and "
+                       "--promote-now give the running execution a control, obeyed at its next check: exit 0 when "
+                       "it took it, 2 when none runs or the control does not apply now. "
+                       f"{MODULE_DIR_READS} The outcome is written to the committed traffic file as always; synth "
+                       f"--module then copies it into the module's {MODULE_TRAFFIC}, which the caller's plan reads.",
+                       deployment=True)
     rollout.add_argument("--json", action="store_true", help="print one JSON object per event")
     rollout.add_argument("--no-wait", action="store_true", help="return once the execution is started (or "
                          "found); write nothing: a later run or --attach writes the outcome")
@@ -225,14 +237,36 @@ def _rollout_commands(sub) -> None:
                         "when the last one has ended")
     choice.add_argument("--abort", action="store_true", help="stop the running execution, put the alias back "
                         "on blue and write weight 0")
+    choice.add_argument("--pause", action="store_true", help="hold the running execution's weight from its next "
+                        "check (the gates still roll back), at most max_pause_s in all")
+    choice.add_argument("--resume", action="store_true", help="let the paused execution bake on")
+    choice.add_argument("--promote-now", action="store_true", help="skip the running execution's remaining "
+                        "steps and bakes at its next check: promote, then run the final bake")
     rollout.add_argument("--reason", metavar="TEXT", help="with --abort: why, recorded as the execution's cause "
-                         "and in <stack>.rollouts.json")
-    _command(sub, "guard", commands.guard_command, "fail while terraform apply would undo a rollout",
+                         "and in <stack>.rollouts.json; with --pause, --resume or --promote-now: recorded there")
+    _module_arguments(rollout)
+    guard = _command(sub, "guard", commands.guard_command, "fail while terraform apply would undo a rollout",
              "Exit 1, naming them, while a deployment's rollout is running or has ended without its outcome "
              "in the traffic file: an apply then would set the alias back. Run it in CI before terraform "
              f"apply. It reads each deployment's state machine from {APPLIED_STATE}, so a rollout removed "
              "from the stack file still blocks, and its executions from AWS Step Functions (or the emulator "
-             "with --local).")
+             f"with --local). {MODULE_DIR_READS} Then it also fails while an outcome written to the traffic file "
+             f"is not yet in the module's {MODULE_TRAFFIC} in --out (run synth --module): the caller's apply reads "
+             "that copy.")
+    _module_arguments(guard)
+
+
+def _module_arguments(command: argparse.ArgumentParser) -> None:
+    """``--module-dir`` and ``--module``: read a caller's root module (``rollout``, ``guard``, ``status``)."""
+    command.add_argument("--module-dir", metavar="DIR", help="the root module folder of a caller of synth "
+                         f"--module output: its state ({STATE_FILE}, or terraform state pull there when it has "
+                         "none and terraform init ran there) is read instead of the stack folder's, the "
+                         "stack's resources under its module block; the traffic stays in the committed traffic "
+                         f"file, which synth --module copies into {MODULES}/<stack>/{MODULE_TRAFFIC} of --out")
+    command.add_argument("--module", metavar="[STACK=]NAME", dest="module_names", action="append",
+                         help='with --module-dir: the caller\'s module "NAME" block of the stack (default: the '
+                         "stack's name, as the module README writes it); STACK=NAME when the stack file has "
+                         "several stacks, once per stack")
 
 
 def _subcommand(sub, name: str, run, help_text: str, description: str) -> argparse.ArgumentParser:

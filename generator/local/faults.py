@@ -29,7 +29,7 @@ from urllib.parse import unquote
 FAULTS_PATH = "/moto-api/bluegreen/faults"
 OPERATIONS = ("Invoke", "UpdateAlias")
 # Pascal-case service names of AWS SDK task errors, as Step Functions gives them.
-SERVICE_ERROR_NAMES = {"lambda": "Lambda", "cloudwatch": "CloudWatch"}
+SERVICE_ERROR_NAMES = {"lambda": "Lambda", "cloudwatch": "CloudWatch", "ssm": "Ssm"}
 
 _lock = threading.Lock()
 _pending: dict[tuple[str, str], list[dict[str, Any]]] = {}

@@ -7,10 +7,11 @@ that uses the features below could not be applied locally at all, or would plan 
 - **Dead-letter targets.** moto drops a function's ``DeadLetterConfig``, so every plan would
   add it again and versions would all look alike. It is kept here, on the function and on each
   version it publishes, and returned by ``GetFunction`` and ``GetFunctionConfiguration``.
-- **Provisioned concurrency** (``PutProvisionedConcurrencyConfig``, ``Get...``, ``Delete...``,
-  ``ListProvisionedConcurrencyConfigs``): kept per function and qualifier and reported READY at
-  once. As AWS does, it refuses ``$LATEST`` and an alias that routes to two versions
-  (docs/aws-rules.md#r26-provisioned-concurrency-per-version).
+- **Provisioned concurrency** (``generator.local.provisioned``: ``PutProvisionedConcurrencyConfig``,
+  ``Get...``, ``Delete...``, ``ListProvisionedConcurrencyConfigs``): kept per function and
+  qualifier, ``IN_PROGRESS`` for a configurable time, then ``READY`` (or ``FAILED`` when a test
+  asks). As AWS does, it refuses ``$LATEST``, an alias that routes to two versions and a total
+  above the reserved concurrency (docs/aws-rules.md#r83-provisioned-concurrency-during-a-rollout).
 - **Step Functions** ``ValidateStateMachineDefinition`` and ``ListStateMachineVersions``, which
   hashicorp/aws 5.100.0 calls for every ``aws_sfn_state_machine`` and then retries until it times
   out when they fail: the definition is checked as far as its shape goes (JSON, ``StartAt``
@@ -39,6 +40,10 @@ that uses the features below could not be applied locally at all, or would plan 
   next Lambda ``Invoke`` or ``UpdateAlias`` of a function fail with a given error, so tests can
   prove a rollout's Retry absorbs it; and an aws-sdk task's error is named ``Lambda.<code>``, in
   Pascal case as on AWS (moto 5.2.5 says ``lambda.<code>``).
+- **A rollout's notifications**: each execution puts Step Functions' status change events on the
+  default bus when it starts and ends (``generator.local.execution_events``; moto 5.2.6 sends
+  none), and a rule's SNS target gets the matched event through its input transformer, published
+  to the topic (``generator.local.events_sns``; moto raises ``NotImplementedError`` for it).
 - **Front doors on loopback** (``generator.local.doors``): ``POST /moto-api/bluegreen/doors`` with a
   door's AWS URL starts a loopback listener that serves that REST API stage, HTTP API stage or
   function URL through the function's own code, and keeps a function URL's qualifier, which moto
@@ -54,26 +59,24 @@ import json
 import os
 import sys
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
-from generator.local import doors, faults, metric_math
+from generator.local import doors, events_sns, execution_events, faults, metric_math, provisioned
+from generator.local.provisioned import answer as _answer
+from generator.local.provisioned import error as _error
 from generator.local.runtime import invoking as runtime_invoke
-
-PROVISIONED_PATH = r"{0}/(?P<api_version>[^/]+)/functions/(?P<function_name>[\w_:%-]+)/provisioned-concurrency/?$"
 
 
 def install() -> None:
     """Patch moto's Lambda backend in this process (idempotent)."""
-    from moto.awslambda import models, responses, urls
+    from moto.awslambda import models, responses
 
     if getattr(models.LambdaFunction, "_bluegreen_extras", False):
         return
     _keep_dead_letter_config(models.LambdaFunction)
-    urls.url_paths[PROVISIONED_PATH] = responses.LambdaResponse.dispatch
-    for name, method in _PROVISIONED_CONCURRENCY.items():
-        setattr(responses.LambdaResponse, name, method)
+    provisioned.install()
     from moto.stepfunctions import responses as stepfunctions
 
     for name, method in _STEP_FUNCTIONS.items():
@@ -86,6 +89,8 @@ def install() -> None:
     runtime_invoke.install()
     faults.install()
     doors.install()
+    events_sns.install()
+    execution_events.install()
     setattr(models.LambdaFunction, "_bluegreen_extras", True)  # noqa: B010 (an attribute moto does not declare)
 
 
@@ -116,79 +121,6 @@ def _keep_dead_letter_config(function_class: Any) -> None:
 
 def _target(config: Any) -> dict[str, str] | None:
     return {"TargetArn": config["TargetArn"]} if isinstance(config, dict) and config.get("TargetArn") else None
-
-
-# --- provisioned concurrency, as methods of moto's LambdaResponse ---------------------------------
-
-def _configs(response: Any) -> dict[tuple[str, str], dict[str, Any]]:
-    backend = response.backend
-    if not hasattr(backend, "bluegreen_provisioned"):
-        backend.bluegreen_provisioned = {}
-    return backend.bluegreen_provisioned
-
-
-def _target_of(response: Any) -> tuple[str, str | None]:
-    return unquote(response.path.rstrip("/").split("/")[-2]), response.querystring.get("Qualifier", [None])[0]
-
-
-def _answer(status: int, body: str) -> tuple[str, dict]:
-    return body, {"status": status}  # moto takes the status from the headers
-
-
-def _error(status: int, kind: str, message: str) -> Exception:
-    from moto.awslambda.exceptions import LambdaClientError
-
-    error = LambdaClientError(kind, message)
-    error.code = status
-    return error
-
-
-def _put(self: Any) -> tuple[str, dict]:
-    name, qualifier = _target_of(self)
-    if not qualifier or qualifier == "$LATEST":
-        raise _error(400, "InvalidParameterValueException",
-                      "Provisioned Concurrency Configs cannot be applied to unpublished function versions.")
-    if not qualifier.isdigit():
-        alias = self.backend.get_alias(qualifier, name)
-        if (alias.routing_config or {}).get("AdditionalVersionWeights"):
-            raise _error(400, "InvalidParameterValueException",
-                          "Alias with weights can not be used with Provisioned Concurrency")
-    self.backend.get_function(name, qualifier)  # an unknown function or version: moto's own 404
-    requested = int(json.loads(self.body or "{}")["ProvisionedConcurrentExecutions"])
-    config = {"RequestedProvisionedConcurrentExecutions": requested,
-              "AvailableProvisionedConcurrentExecutions": requested,
-              "AllocatedProvisionedConcurrentExecutions": requested, "Status": "READY",
-              "LastModified": datetime.now(UTC).isoformat(timespec="milliseconds")}
-    _configs(self)[(name, qualifier)] = config
-    return _answer(202, json.dumps(config))
-
-
-def _get(self: Any) -> tuple[str, dict]:
-    name, qualifier = _target_of(self)
-    if self.querystring.get("List"):
-        arn = self.backend.get_function(name).function_arn
-        found = [{"FunctionArn": f"{arn}:{q}", **config} for (n, q), config in sorted(_configs(self).items())
-                 if n == name]
-        return _answer(200, json.dumps({"ProvisionedConcurrencyConfigs": found}))
-    config = _configs(self).get((name, qualifier or ""))
-    if config is None:
-        raise _error(404, "ProvisionedConcurrencyConfigNotFoundException",
-                      f"No Provisioned Concurrency Config found for this function: {name}:{qualifier}")
-    return _answer(200, json.dumps(config))
-
-
-def _delete(self: Any) -> tuple[str, dict]:
-    name, qualifier = _target_of(self)
-    _configs(self).pop((name, qualifier or ""), None)
-    return _answer(204, "")
-
-
-_PROVISIONED_CONCURRENCY = {
-    "put_provisioned_concurrency_config": _put,
-    "get_provisioned_concurrency_config": _get,
-    "list_provisioned_concurrency_configs": _get,
-    "delete_provisioned_concurrency_config": _delete,
-}
 
 
 # --- alias revisions and alarm filters, which a rollout relies on ---------------------------------

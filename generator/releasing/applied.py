@@ -1,5 +1,6 @@
 """What one deployment has applied: the versions the alias serves, the newest published version,
-and the traffic variables behind them, from the stack folder's state.
+and the traffic variables behind them, from the stack folder's state (or a caller's, for a stack
+called as a child module, whose outputs that state does not hold: the alias alone says it then).
 
 The alias resource in state is the truth about what is served. The ``<name>_applied_traffic``
 output says which traffic variables produced it, but Terraform writes outputs even when an
@@ -46,8 +47,9 @@ def applied(deployment: Deployment, state: AppliedState) -> Applied | None:
         traffic, stopped = variables, None
     else:
         traffic = _read_off(primary, weights, variables)
-        stopped = msg.apply_stopped_before_the_alias(_split(primary, weights),
-                                                     variables.describe() if variables else None)
+        # A child module's outputs are not in its caller's state: nothing to compare the alias with.
+        stopped = None if state.module is not None else msg.apply_stopped_before_the_alias(
+            _split(primary, weights), variables.describe() if variables else None)
     serving_blue = traffic.blue_version if traffic.blue_version else _text(first)
     return Applied(traffic, serving_blue, newest, _text(alias.get("arn")), stopped, (primary, *sorted(weights)))
 

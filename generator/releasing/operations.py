@@ -21,7 +21,7 @@ from ..model.stack import Deployment, Stack
 from ..model.traffic import Traffic, is_version
 from ..model.traffic_file import read_traffic, traffic_lock, write_traffic
 from ..output.workspace import Workspace
-from ..terraform.state import read_state
+from ..terraform.state import AppliedState, read_state
 from .applied import Applied, applied, checked_version
 
 
@@ -36,9 +36,10 @@ class Target:
     stack: Stack
     deployment: Deployment
     traffic_file: Path
-    stack_dir: Path
+    stack_dir: Path             # where the applied state is: the stack folder, or a caller's (Workspace.state_folder)
     remote_state: bool = False  # the applied state is in the stack's backend (see Workspace.remote_state)
     module_only: bool = False   # synthesized only as a module: its state is the caller's (Workspace.module_only)
+    state_module: str | None = None  # read from a caller's root module: the stack's module there (module.shop)
 
     @property
     def where(self) -> OfDeployment:
@@ -48,7 +49,16 @@ class Target:
     def live(self) -> Applied | None:
         """What the stack folder's applied state says, read once for the command: with an S3
         backend each read is a ``terraform state pull``, and promote may ask three times."""
-        return applied(self.deployment, read_state(self.stack_dir, self.remote_state))
+        return applied(self.deployment, self.read_state())
+
+    def read_state(self) -> AppliedState:
+        """The applied state of the deployment's stack (``terraform.state.read_state``)."""
+        return read_state(self.stack_dir, self.remote_state, self.state_module)
+
+    @property
+    def state_at(self) -> str:
+        """Where the applied state is read, for messages: the stack folder, or the caller's module in it."""
+        return str(self.stack_dir) if self.state_module is None else f"{self.stack_dir} ({self.state_module})"
 
 
 def locate(stack_file: StackFile, name: str, workspace: Workspace) -> Target:
@@ -64,16 +74,17 @@ def locate(stack_file: StackFile, name: str, workspace: Workspace) -> Target:
     stack, deployment = matches[0]
     if workspace.traffic_dir is not None:
         workspace.traffic_dir.mkdir(parents=True, exist_ok=True)  # the local one exists on demand
-    return Target(stack, deployment, workspace.traffic_file(stack_file, stack), workspace.stack_dir(stack),
-                  workspace.remote_state(stack), workspace.module_only(stack))
+    return Target(stack, deployment, workspace.traffic_file(stack_file, stack), workspace.state_folder(stack),
+                  workspace.remote_state(stack), workspace.module_only(stack), workspace.state_module(stack))
 
 
 def shift(target: Target, weight: float, version: str | None = None) -> tuple[Traffic, Traffic]:
     """Send ``weight`` of the traffic to green: ``version``, the green already getting traffic, or
-    else the newest applied version. Blue must be pinned. A weight of 0 is a rollback."""
-    if weight == 0:
-        if version is not None:
-            raise InvalidInput(Problem(Argument("--version"), msg.zero_weight_takes_no_version(version)))
+    else the newest applied version. Blue must be pinned. A weight of 0 is a rollback, or with
+    ``version``, green pinned with no traffic: what a rollout with provisioned concurrency starts
+    from, as Terraform then warms green for its first step
+    (docs/aws-rules.md#r83-provisioned-concurrency-during-a-rollout)."""
+    if weight == 0 and version is None:
         return rollback(target)
 
     def change(current: Traffic) -> Traffic:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..features.rollout import addresses as rollout_names
-from ..features.rollout import machine as rollout_machine
+from ..features.rollout import applied_plan
 from ..model import naming
 
 UNKNOWN = "(known after apply)"
@@ -165,10 +165,10 @@ def _environment(before: dict, after: dict, unknown: dict) -> tuple[tuple[str, s
 
 @dataclass(frozen=True)
 class RolloutPlan:
-    """A rollout as its state machine's definition says (``features.rollout.machine.read_plan``): ``machine``
+    """A rollout as its state machine's definition says (``features.rollout.applied_plan.read_plan``): ``machine``
     is None while the definition is unknown until apply, or is not one bluegreen wrote."""
 
-    machine: rollout_machine.Plan | None
+    machine: applied_plan.Plan | None
 
 
 @dataclass
@@ -177,6 +177,7 @@ class RolloutChange:
     before: RolloutPlan | None
     after: RolloutPlan | None
     thresholds: dict[str, tuple[str, float]] = field(default_factory=dict)  # alarm name: (kind, threshold)
+    topics: tuple[str | None, str | None] = (None, None)  # notify_topic_arn before and after (None: none)
 
 
 def rollout_change(name: str, changes: dict[str, dict]) -> RolloutChange | None:
@@ -184,7 +185,8 @@ def rollout_change(name: str, changes: dict[str, dict]) -> RolloutChange | None:
     machine = changes.get(rollout_names.state_machine_address(name))
     alarms = {kind: changes[a] for kind in rollout_names.ALARM_KINDS
               if (a := rollout_names.alarm_address(name, kind)) in changes}
-    moved = [c for c in (machine, *alarms.values()) if c and tuple(c["change"]["actions"]) != ("no-op",)]
+    target = changes.get(rollout_names.notify_target_address(name))
+    moved = [c for c in (machine, target, *alarms.values()) if c and tuple(c["change"]["actions"]) != ("no-op",)]
     if machine is None or not moved:
         return None
     body = machine["change"]
@@ -196,7 +198,17 @@ def rollout_change(name: str, changes: dict[str, dict]) -> RolloutChange | None:
         if after.get("alarm_name") and after.get("threshold") is not None:
             thresholds[str(after["alarm_name"])] = (kind, after["threshold"])
     return RolloutChange(action, _rollout_plan(body.get("before"), {}),
-                         _rollout_plan(body.get("after"), body.get("after_unknown") or {}), thresholds)
+                         _rollout_plan(body.get("after"), body.get("after_unknown") or {}), thresholds,
+                         _topics(target))
+
+
+def _topics(target: dict | None) -> tuple[str | None, str | None]:
+    """The topic the rollout's notifications go to, before and after the plan (None: none)."""
+    if target is None:
+        return None, None
+    before, after = (state.get("arn") if isinstance(state, dict) else None
+                     for state in (target["change"].get("before"), target["change"].get("after")))
+    return (str(before) if before else None), (str(after) if after else None)
 
 
 def _rollout_plan(state: dict | None, unknown: dict) -> RolloutPlan | None:
@@ -207,4 +219,4 @@ def _rollout_plan(state: dict | None, unknown: dict) -> RolloutPlan | None:
         return RolloutPlan(None)
     # One reader of the definition, the one status and rollout use: it reads every definition
     # bluegreen wrote, before the traffic gates too; anything else is shown as unknown.
-    return RolloutPlan(rollout_machine.read_plan(text))
+    return RolloutPlan(applied_plan.read_plan(text))

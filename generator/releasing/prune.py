@@ -37,7 +37,6 @@ from ..core.messages import releasing as msg
 from ..model import naming
 from ..model.traffic import is_version
 from ..model.traffic_file import read_traffic, traffic_lock
-from ..terraform.state import read_state
 from .applied import applied
 from .aws import Access, LambdaCallFailed, lambda_answer
 from .operations import Target
@@ -131,7 +130,7 @@ def read_pins(target: Target) -> Pins:
     knowing blue and green would be guessing.
     """
     deployment = target.deployment
-    state = read_state(target.stack_dir, target.remote_state)
+    state = target.read_state()
     live = applied(deployment, state)
     if live is None:
         raise InvalidInput(Problem(target.where, msg.prune_needs_applied_state(target.stack_dir)))

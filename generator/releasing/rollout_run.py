@@ -30,7 +30,7 @@ from ..core.messages import releasing as releasing_msg
 from ..features.rollout import machine as rollout_machine
 from ..features.rollout import messages as msg
 from ..features.rollout.addresses import STATE_MACHINE_OUTPUT, RolloutAddresses, execution_name
-from ..features.rollout.machine import Plan, read_plan
+from ..features.rollout.applied_plan import Plan, read_plan
 from ..features.rollout.record import (
     ABORTED,
     FAILED,
@@ -48,7 +48,7 @@ from ..features.rollout.record import (
 from ..model import naming
 from ..model.traffic import Traffic
 from ..model.traffic_file import read_traffic, traffic_lock
-from ..terraform.state import AppliedState, read_state
+from ..terraform.state import AppliedState
 from .applied import applied
 from .aws import Access, AwsCallFailed, answer
 from .operations import Target, set_traffic
@@ -101,12 +101,15 @@ def applied_rollout(target: Target, state: AppliedState | None = None, *, applie
     deployment = target.deployment
     if deployment.rollout is None and not applied_only:
         raise InvalidInput(Problem(target.where, msg.deployment_has_no_rollout(deployment.name)))
-    state = state if state is not None else read_state(target.stack_dir, target.remote_state)
-    live, machine = applied(deployment, state), state.outputs.get(naming.output_name(deployment,
-                                                                                      STATE_MACHINE_OUTPUT))
-    plan = read_plan((state.resources.get(RolloutAddresses(deployment).state_machine) or {}).get("definition"))
+    state = state if state is not None else target.read_state()
+    resource = state.resources.get(RolloutAddresses(deployment).state_machine) or {}
+    # A caller's state has no outputs of its child module: the state machine's own ARN stands in
+    # (docs/aws-rules.md#r82-a-callers-state-holds-its-modules-resources).
+    live, machine = applied(deployment, state), state.outputs.get(naming.output_name(deployment, STATE_MACHINE_OUTPUT),
+                                                                  resource.get("arn") if state.module else None)
+    plan = read_plan(resource.get("definition"))
     if live is None or not isinstance(machine, str) or live.newest_version is None or plan is None:
-        raise InvalidInput(Problem(target.where, msg.rollout_must_be_applied(str(target.stack_dir))))
+        raise InvalidInput(Problem(target.where, msg.rollout_must_be_applied(target.state_at)))
     function_name = naming.function_name(target.stack.name, deployment)
     committed = read_traffic(target.traffic_file, target.stack)[deployment.name]
     return AppliedRollout(target, function_name, machine, live.newest_version, committed, live.traffic, plan)
@@ -125,9 +128,15 @@ def check_can_start(rollout: AppliedRollout, alarm_states: dict[str, str]) -> No
         raise InvalidInput(Problem(target.where, msg.committed_weight_must_be_zero(committed.describe())))
     if rollout.green == committed.blue_version:
         raise InvalidInput(Problem(target.where, msg.nothing_to_roll_out(rollout.green)))
-    if rollout.serving != Traffic(committed.blue_version, None, 0):
+    # A green pinned at weight 0 still leaves blue serving alone.
+    if (rollout.serving.blue_version, rollout.serving.green_weight) != (committed.blue_version, 0):
         raise InvalidInput(Problem(target.where, msg.alias_must_serve_blue(committed.blue_version,
                                                                             rollout.serving.describe())))
+    # With provisioned concurrency, Terraform warms green and holds its config before the rollout,
+    # so that the plan after a promotion is empty (docs/aws-rules.md#r83-provisioned-concurrency-during-a-rollout).
+    if target.deployment.provisioned_concurrency and \
+            not committed.green_version == rollout.serving.green_version == rollout.green:
+        raise InvalidInput(Problem(target.where, msg.green_must_be_pinned_warm(rollout.green, committed.describe())))
     missing = [name for name, state in alarm_states.items() if state == MISSING]
     if missing:
         raise InvalidInput(Problem(target.where, msg.gate_alarms_must_exist(missing)))
@@ -141,6 +150,7 @@ class Executions:
 
     def __init__(self, rollout: AppliedRollout, access: Access):
         self.rollout = rollout
+        self.access = access  # for the controls' parameter (``rollout_control``), read only when asked
 
         def failed(error: object) -> str:
             return msg.aws_call_failed("client set-up", rollout.name, error)
@@ -204,11 +214,27 @@ class Executions:
                                                                    cause=reason))
 
     def serve_blue(self, blue: str) -> None:
-        """Put the alias back on ``blue`` with an empty routing configuration, as the rollback does."""
+        """Put the alias back on ``blue`` with an empty routing configuration, as the rollback does,
+        and with provisioned concurrency, blue's warm capacity too."""
         deployment = self.rollout.target.deployment
         # The empty configuration, as Terraform's provider sends it (docs/aws-rules.md#r6-clearing-weights).
         self.call("UpdateAlias", lambda: self.lam.update_alias(
             FunctionName=self.rollout.function_name, Name=deployment.alias, FunctionVersion=blue, RoutingConfig={}))
+        if deployment.provisioned_concurrency:
+            self._restore_warm_capacity(blue, deployment.provisioned_concurrency)
+
+    def _restore_warm_capacity(self, blue: str, n: int) -> None:
+        """As the state machine's rollback does: green's config released, then blue's back to N
+        (green first, within the reservation; docs/aws-rules.md#r83-provisioned-concurrency-during-a-rollout)."""
+        function = self.rollout.function_name
+        try:
+            self.call("DeleteProvisionedConcurrencyConfig", lambda: self.lam.delete_provisioned_concurrency_config(
+                FunctionName=function, Qualifier=self.rollout.green),
+                quiet=("ProvisionedConcurrencyConfigNotFoundException",))
+        except _Missing:
+            pass  # released already
+        self.call("PutProvisionedConcurrencyConfig", lambda: self.lam.put_provisioned_concurrency_config(
+            FunctionName=function, Qualifier=blue, ProvisionedConcurrentExecutions=n))
 
     def served(self) -> Traffic:
         """What the alias serves now, as traffic-file values."""

@@ -20,10 +20,11 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from ..core.errors import InvalidInput
-from ..features.rollout import gates, machine
-from ..features.rollout.machine import Plan
+from ..features.rollout import controls, gates, machine, warm
+from ..features.rollout.applied_plan import Plan
 from ..model.traffic import Traffic, format_weight
 from ..terraform.state import AppliedState
+from . import rollout_control
 from .aws import Access
 from .operations import Target
 from .rollout_run import RUNNING, SUCCEEDED, Executions, applied_rollout, blue_of, recorded
@@ -31,7 +32,8 @@ from .rollout_run import RUNNING, SUCCEEDED, Executions, applied_rollout, blue_o
 # What each phase is called in a snapshot.
 STARTING, SMOKE, SETTING, BAKING, PROMOTING, ROLLING_BACK, ENDED = (
     "starting", "smoke test", "setting weight", "baking", "promoting", "rolling back", "ended")
-HOLDING, FINAL_BAKING = "holding for traffic", "final bake"
+HOLDING, FINAL_BAKING, PAUSED = "holding for traffic", "final bake", "paused"
+WARMING = "warming green"  # sizing green's provisioned concurrency and waiting for READY (``warm``)
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,16 @@ class Tracker:
         for ended in (machine.ROLLED_BACK, machine.INCONCLUSIVE_END, machine.ROLLED_BACK_PROMOTION):
             self._names[ended] = (ENDED, None)
         self._reads = {machine.final_state(machine.READ_STEP), machine.final_state(machine.READ_ROLLOUT)}
+        # Warming green for step k (or the promotion): the weight is still the last step's.
+        self._names[machine.step_state(0, warm.SIZE_GREEN)] = (WARMING, count)
         for step in range(1, count + 1):
+            self._names[machine.step_state(step, warm.SIZE_GREEN)] = (WARMING, step - 1)
+        # A paused check (features.rollout.controls) holds the bake; a counted one bakes on.
+        self._paused = {machine.final_state(controls.PAUSED): count}
+        self._counted = {machine.final_state(machine.COUNT): FINAL_BAKING}
+        for step in range(1, count + 1):
+            self._paused[machine.step_state(step, controls.PAUSED)] = step
+            self._counted[machine.step_state(step, machine.COUNT)] = BAKING
             self._names[machine.step_state(step, machine.SET_WEIGHT)] = (SETTING, step)
             self._names[machine.step_state(step, machine.START_BAKE)] = (BAKING, step)
             self._reads |= {machine.step_state(step, machine.READ_STEP), machine.step_state(step, machine.READ_ROLLOUT)}
@@ -95,6 +106,9 @@ class Tracker:
             if not str(event.get("type", "")).endswith("StateEntered"):
                 continue
             entered = (event.get("stateEnteredEventDetails") or {}).get("name")
+            if entered in self._paused or entered in self._counted:
+                self._hold(entered)
+                continue
             if entered not in self._names:
                 continue
             phase, step = self._names[entered]
@@ -107,8 +121,17 @@ class Tracker:
                 self.weight = self.rollout.steps[self.step - 1] if phase == BAKING else 1.0
                 self.gates = Gates()  # a new window
                 stamp = event.get("timestamp")
-                bake_s = self.rollout.bake_s if phase == BAKING else self.rollout.final_bake_s
+                bake_s = self.rollout.bake_of(self.step) if phase == BAKING else self.rollout.final_bake_s
                 self.bake_ends = stamp + timedelta(seconds=bake_s) if isinstance(stamp, datetime) else None
+
+    def _hold(self, entered: str) -> None:
+        """A check that paused (its bake ends a check later) or counted (baking on)."""
+        if entered in self._counted:
+            self.phase = self._counted[entered]
+            return
+        self.phase, self.step = PAUSED, self._paused[entered]
+        if self.bake_ends is not None:
+            self.bake_ends += timedelta(seconds=self.rollout.check_every_s)
 
     def _read_gates(self, details: dict) -> None:
         """The reading a check's GetMetricData task left in the state's output."""
@@ -133,9 +156,10 @@ class Tracker:
         left = None
         if phase in (BAKING, FINAL_BAKING) and self.bake_ends is not None:
             left = round(self.bake_ends.timestamp() - now)
-            if left < 0 and phase == BAKING and self.rollout.min_invocations:
-                # Past the bake, the step waits for green to serve enough invocations.
-                phase, left = HOLDING, round(self.bake_ends.timestamp() + self.rollout.hold_s - now)
+            hold_s = self.rollout.hold_of(self.step) if phase == BAKING else self.rollout.final_hold_s
+            if left < 0 and hold_s and self.rollout.min_invocations:
+                # Past the bake, the step (all at once: the final bake) waits for green to serve enough.
+                phase, left = HOLDING, round(self.bake_ends.timestamp() + hold_s - now)
             left = max(0, left)
         plan, found = self.rollout, self.gates
         return Snapshot(name, status, phase, self.step, len(plan.steps), weight, left, alarms, found.invocations,
@@ -179,7 +203,8 @@ def poll_interval(rollout: Plan) -> float:
 def render(snapshot: Snapshot) -> str:
     """``svc-v4: step 1/2, green 10%, 12/50 invocations, error rate 0.4% (max 1%), baking, 3s left;
     alarms: name OK, ...``."""
-    where = (f"step {snapshot.step}/{snapshot.steps}" if snapshot.step else "before step 1")
+    where = ("all at once" if not snapshot.steps else f"step {snapshot.step}/{snapshot.steps}" if snapshot.step
+             else "before step 1")
     left = f", {snapshot.bake_left_s}s left" if snapshot.bake_left_s is not None else ""
     alarms = ", ".join(f"{alarm} {state}" for alarm, state in snapshot.alarms.items())
     status = snapshot.phase if snapshot.status == RUNNING else snapshot.status.lower()
@@ -198,8 +223,8 @@ def _gates(snapshot: Snapshot) -> str:
             snapshot.min_invocations is None:
         return ""
     served = int(snapshot.invocations or 0)
-    # The final bake needs no count to pass: the steps before it did.
-    counted = snapshot.min_invocations and snapshot.phase != FINAL_BAKING
+    # The final bake needs no count to pass after steps, which did; all at once, it is the one that does.
+    counted = snapshot.min_invocations and (snapshot.phase != FINAL_BAKING or not snapshot.steps)
     text = f", {served}/{snapshot.min_invocations} invocations" if counted else f", {served} invocations"
     if snapshot.max_error_rate is not None:
         # Below min_invocations the state machine's rate is 0 by its expression: not judged yet.
@@ -221,11 +246,13 @@ class Found(NamedTuple):
 
 
 def rollout_state(target: Target, access: Callable[[str], Access], state: AppliedState | None = None, *,
-                  read_alias: bool = False) -> Found | None:
+                  read_alias: bool = False, read_control: bool = False) -> Found | None:
     """The deployment's latest rollout for its newest version; None when it has none applied or
     none was started. ``access(region)`` is asked for only then: with nothing applied, nothing is
     read from AWS (or the emulator). ``read_alias``: read what the alias serves once the execution
-    has ended, which the applied state does not say until the next apply (``status``)."""
+    has ended, which the applied state does not say until the next apply (``status``);
+    ``read_control``: say whether a running one is paused, from the controls' parameter (``status``;
+    guard asks AWS for no more than it needs)."""
     try:
         rollout = applied_rollout(target, state, applied_only=True)
     except InvalidInput:
@@ -240,6 +267,8 @@ def rollout_state(target: Target, access: Callable[[str], Access], state: Applie
         tracker = Tracker(rollout.plan)
         tracker.read(executions.history(str(description["executionArn"]), 0))
         line = render(tracker.snapshot(name, status, executions.alarm_states(), time.time()))
+        paused = rollout_control.paused_by(executions, name) if read_control else None  # given, obeyed or soon
+        line += f" ({paused})" if paused else ""
         removed = " (no longer in the stack file, still applied)" if target.deployment.rollout is None else ""
         return Found(RUNNING_NOW, line + removed, None)
     serving = executions.served() if read_alias else None

@@ -63,7 +63,8 @@ def collect_status(stack_file: StackFile, workspace: Workspace,
     for stack in stack_file.stacks:
         traffic = read_traffic(workspace.traffic_file(stack_file, stack), stack)
         try:
-            state, unreadable = read_state(workspace.stack_dir(stack), workspace.remote_state(stack)), None
+            state, unreadable = read_state(workspace.state_folder(stack), workspace.remote_state(stack),
+                                           workspace.state_module(stack)), None
         except InvalidInput as error:
             state, unreadable = AppliedState(), (INVALID_STATE, msg.applied_state_not_read(error.render()))
         except ExternalToolFailed as error:  # remote state, and terraform could not pull it
@@ -84,7 +85,7 @@ def _with_rollout(row: DeploymentStatus, stack_file: StackFile, workspace: Works
     # applied and running (nothing is asked of AWS when none is applied).
     target = locate(stack_file, f"{row.stack}/{row.deployment}", workspace)
     try:
-        found = rollout_state(target, access, state, read_alias=True)
+        found = rollout_state(target, access, state, read_alias=True, read_control=True)
     except InvalidInput as error:  # --local with no emulator running, say: the rest still shows
         return replace(row, notes=[*row.notes, msg.rollout_state_not_read(error.render())])
     except ExternalToolFailed as error:

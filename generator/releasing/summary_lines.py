@@ -137,7 +137,18 @@ def rollout_line(label: str, change: RolloutChange) -> str:
     parts.append("gates: " + _gates(after, change) + _was(lambda p: _gates(p, change), after, before))
     if after.machine is not None and after.machine.smoke_test:
         parts.append("smoke test before any traffic")
+    if any(change.topics):
+        parts.append(_notifications(*change.topics, added=change.action == "added"))
+    if after.machine is not None and after.machine.provisioned:
+        parts.append(f"provisioned concurrency {after.machine.provisioned}, green warmed before each weight")
     return f"{label}: rollout {change.action}: " + "; ".join(parts)
+
+
+def _notifications(before: str | None, after: str | None, added: bool) -> str:
+    """Where each start and end of the rollout is sent (``notify_topic_arn``), and where it went
+    before the plan when that differs (a rollout just added had none)."""
+    said = f"notifications of each start and end to {after}" if after else "no notifications"
+    return said if before == after or added else f"{said} (was {before or 'none'})"
 
 
 def _was(say, after: RolloutPlan, before: RolloutPlan | None) -> str:
@@ -151,13 +162,20 @@ def _was(say, after: RolloutPlan, before: RolloutPlan | None) -> str:
 def _steps(plan: RolloutPlan) -> str:
     if plan.machine is None:
         return UNKNOWN
+    if not plan.machine.steps:
+        return "all at once: 100% at the start, judged by the final bake"
     return ", ".join(f"{round(w * 100, 2):g}%" for w in plan.machine.steps) + ", then 100%"
 
 
 def _timing(plan: RolloutPlan) -> str:
+    """``60 s per step`` when every step bakes as long, else each step's bake (``3600 s, 300 s per step``)."""
     if plan.machine is None:
         return f"bake {UNKNOWN}"
-    return f"{plan.machine.bake_s} s per step, gates read every {plan.machine.check_every_s} s"
+    bakes = plan.machine.bakes
+    if not bakes:
+        return f"no steps, gates read every {plan.machine.check_every_s} s"
+    each = f"{bakes[0]} s" if len(set(bakes)) == 1 else ", ".join(f"{b} s" for b in bakes)
+    return f"{each} per step, gates read every {plan.machine.check_every_s} s"
 
 
 def _traffic(plan: RolloutPlan) -> str:
@@ -166,9 +184,13 @@ def _traffic(plan: RolloutPlan) -> str:
     machine = plan.machine
     if machine is None or machine.min_invocations is None:
         return f"traffic gates {UNKNOWN}"
-    least = (f"at least {machine.min_invocations} invocations per step (held up to {machine.hold_s} s)"
-             if machine.min_invocations else "no least traffic per step")
-    return (f"{least}, error rate over each step and the whole rollout > {machine.max_error_rate:g}, "
+    holds = machine.holds or (machine.final_hold_s,)
+    held = f"{holds[0]} s" if len(set(holds)) == 1 else ", ".join(f"{h} s" for h in holds)
+    where = "per step" if machine.steps else "in the final bake"
+    least = (f"at least {machine.min_invocations} invocations {where} (held up to {held})"
+             if machine.min_invocations else f"no least traffic {where}")
+    over = "each step and the whole rollout" if machine.steps else "the final bake"
+    return (f"{least}, error rate over {over} > {machine.max_error_rate:g}, "
             f"final bake {machine.final_bake_s} s at 100%")
 
 

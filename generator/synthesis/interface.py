@@ -21,6 +21,7 @@ The versions, exactly:
 from __future__ import annotations
 
 from ..features import parts_of
+from ..features.rollout import warm
 from ..model import naming
 from ..model.naming import version_locals
 from ..model.stack import Deployment
@@ -94,16 +95,25 @@ def provisioned_concurrency_local(deployment: Deployment) -> str:
     In whole steps of the weight's grid: the weight as a float times N could land a hair above a
     whole number (0.3 x 10) and round up one too many. Keys are pinned versions only, so they
     are known at plan, as ``for_each`` needs: the first deploy, with blue unpinned, has none.
+
+    With a rollout, a pinned green gets at least the figure of the rollout's first weight, at
+    weight 0 too: it is warm before the rollout starts, and its config is Terraform's, so that
+    after the state machine promotes it the next plan changes nothing
+    (docs/aws-rules.md#r83-provisioned-concurrency-during-a-rollout).
     """
     steps = 10 ** WEIGHT_DECIMALS
     n = deployment.provisioned_concurrency
+    assert n is not None, "only a deployment with provisioned concurrency has the map"
     weight = f"var.{naming.green_weight_variable(deployment)}"
     blue, green = (f"var.{v}" for v in (naming.blue_version_variable(deployment),
                                         naming.green_version_variable(deployment)))
     grid = f"floor({weight} * {steps} + 0.5)"
+    green_share = f"ceil({n} * {grid} / {steps})"
+    if deployment.rollout is not None:
+        green_share = f"max({green_share}, {warm.first_green_size(deployment.rollout, n)})"
     return (f"${{{{ for version, count in merge("
             f"{{ for v in compact([{blue}]) : v => ceil({n} * ({steps} - {grid}) / {steps}) }}, "
-            f"{{ for v in compact([{green}]) : v => ceil({n} * {grid} / {steps}) if v != {blue} }}"
+            f"{{ for v in compact([{green}]) : v => {green_share} if v != {blue} }}"
             f") : version => count if count > 0 }}}}")
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import subprocess
 from collections.abc import Mapping, Sequence
@@ -33,6 +34,16 @@ GARBAGE_COLLECTION = {"GOGC": "off", "GOMEMLIMIT": "1GiB"}
 TIMEOUT_S = 900  # an apply against AWS can take minutes; one that hangs must not hang CI for hours
 _DETAIL_CHARS = 1500  # the end of Terraform's output in an error: its own error text is last
 _NO_STATE = "No state file was found!"  # what `terraform state list` says before the first apply
+# Set by the test suite only (tests/conftest.py). Every command that loads providers checks the
+# installed package against the checksums `terraform init` wrote into .terraform.lock.hcl, and
+# that reads and hashes the whole 700 MB AWS provider: about 0.5 s of CPU a command, a fifth of
+# a plan, in a suite of hundreds of commands in throwaway folders init'ed from the local mirror
+# seconds before (docs/testing.md#suite-time). With it set, a successful init drops those
+# checksums, and Terraform skips a check that has none to compare with. Never set it for real
+# stacks: the checksums are what catches a provider package changed after init.
+UNHASHED_LOCK_ENV = "BLUEGREEN_TEST_UNHASHED_LOCK"
+_LOCK_FILE = ".terraform.lock.hcl"
+_LOCK_HASHES = re.compile(r"^  hashes = \[\n(?:    .*\n)*  \]\n", re.M)  # as terraform init writes them
 
 
 def automation_environment(extra: Mapping[str, str] | None = None, *,
@@ -78,6 +89,8 @@ class Terraform:
             raise ExternalToolFailed(tools.command_could_not_run(shown, where, error)) from None
         if check and result.returncode != 0:
             raise _failed(result, shown, where)
+        if args[:1] == ["init"] and result.returncode == 0 and self.env.get(UNHASHED_LOCK_ENV) == "1":
+            drop_lock_hashes(folder)
         return result
 
     def init(self, folder: Path) -> None:
@@ -112,6 +125,13 @@ class Terraform:
         except (ValueError, RecursionError) as error:
             raise ExternalToolFailed(tools.output_must_be_json(os.path.relpath(folder), error)) from None
         return {name: item.get("value") for name, item in data.items() if isinstance(item, dict)}
+
+
+def drop_lock_hashes(folder: Path) -> None:
+    """Remove the provider checksums from ``folder``'s lock file (see ``UNHASHED_LOCK_ENV``)."""
+    lock = Path(folder) / _LOCK_FILE
+    if lock.is_file():
+        lock.write_text(_LOCK_HASHES.sub("", lock.read_text()))
 
 
 def _failed(result: subprocess.CompletedProcess[str], shown: str, where: str) -> ExternalToolFailed:

@@ -60,3 +60,36 @@ def module_must_not_have_stack_tags(tags: dict[str, str]) -> str:
     return ("must be empty with --module: stack tags are the AWS provider's default_tags, and a child module "
             "has no provider configuration (set default_tags in the calling root module's provider, or tags "
             f"on each function), got: {tags!r}")
+
+
+# --- rollout, guard and status from a caller's root module (--module-dir, --module) ---
+
+MODULE_NEEDS_MODULE_DIR = ("needs --module-dir, the caller's root module folder whose state holds the module, "
+                           "got: --module without --module-dir")
+
+
+def module_dir_cannot_be_combined_with_local(got: str) -> str:
+    return f"cannot be combined with --local (the emulator applies root stacks, not a caller's module), got: {got!r}"
+
+
+def module_dir_must_be_a_folder(got: str) -> str:
+    return f"must be the caller's root module folder (where it runs terraform apply), got: {got!r}, not a folder"
+
+
+def module_must_name_a_module_block(got: str) -> str:
+    """``--module [STACK=]NAME``: NAME is the ``module "NAME"`` block of the caller's root module."""
+    return ("must be NAME or STACK=NAME, NAME the caller's module block (module \"NAME\": a letter or _, "
+            f"then letters, digits, _ or -), got: {got!r}")
+
+
+def module_must_name_a_stack(known: list[str], got: str) -> str:
+    return f"must name a stack of the stack file as STACK=NAME ({', '.join(known)}), got: {got!r}"
+
+
+def module_must_say_which_stack(known: list[str], got: str) -> str:
+    """A bare NAME with several stacks in the file: which stack's module it is must be said."""
+    return f"must be STACK=NAME when the stack file has several stacks ({', '.join(known)}), got: {got!r}"
+
+
+def module_given_twice(stack: str, got: str) -> str:
+    return f"names the module of stack {stack!r} a second time, got: {got!r}"

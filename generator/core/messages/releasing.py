@@ -24,11 +24,6 @@ def must_name_one_deployment(known: Iterable[str], got: str) -> str:
     return f"names more than one deployment, write STACK/DEPLOYMENT ({', '.join(known)}), got: {got!r}"
 
 
-def zero_weight_takes_no_version(version: str) -> str:
-    return ("names a green version, and a weight of 0 gives green no traffic (it is a rollback): leave it "
-            f"out, got: {version!r}")
-
-
 def must_be_a_published_version(deployment: str, newest: str, got: str) -> str:
     return f"must be a version {deployment} has published (the newest applied is {newest}), got: {got!r}"
 

@@ -1,9 +1,12 @@
 """The rollout feature: a state machine that takes a deployment's newest version from 0 to 100%.
 
-Its parts: ``declaration`` (``Rollout``), ``rules``, ``messages``, ``addresses`` (and AWS names),
-the state machine as plain data (``machine``, ``gates``, ``states_language``), the outcome record
+Its parts: ``declaration`` (``Rollout``, ``Step``), ``rules``, ``budget`` (the execution
+history's events), ``messages``, ``addresses`` (and AWS names),
+the state machine as plain data (``machine``, ``gates``, ``states_language``, and ``controls``: the
+reads of ``--pause``, ``--resume``, ``--promote-now``), the outcome record and the controls given
 (``record``), and the synthesis (``synthesis``: alarms, role and state machine; cdktf, imported
-only by ``FEATURE.synthesize``). Running one is ``bluegreen rollout`` (``releasing.rollout_run``).
+only by ``FEATURE.synthesize``). Running one is ``bluegreen rollout`` (``releasing.rollout_run``;
+its controls ``releasing.rollout_control``).
 Reference: docs/rollouts.md.
 """
 
@@ -16,10 +19,10 @@ from ...core.errors import Problem
 from ...model.naming import Address, Addresses, output_name, ref
 from ..slice import Context, Part
 from .addresses import STATE_MACHINE_OUTPUT, RolloutAddresses
-from .declaration import Rollout
+from .declaration import Rollout, Step
 from .rules import rollout_problems
 
-__all__ = ["FEATURE", "Rollout"]
+__all__ = ["FEATURE", "Rollout", "Step"]
 
 
 class _RolloutFeature:
@@ -28,7 +31,7 @@ class _RolloutFeature:
 
     def problems(self, part: Part, at: str, context: Context) -> Iterator[Problem]:
         if isinstance(context.name_prefix, str):
-            yield from rollout_problems(context.name_prefix, part.deployment, at)
+            yield from rollout_problems(context.name_prefix, part.deployment, at, context.region)
 
     def addresses(self, part: Part) -> list[Address]:
         d, base = part.deployment, Addresses(part.deployment)

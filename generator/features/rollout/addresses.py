@@ -62,6 +62,18 @@ def state_machine_name(function_name: str) -> str:
     return f"{function_name}-rollout"
 
 
+def control_parameter_name(function_name: str) -> str:
+    """The SSM parameter that carries a control to the running execution, e.g.
+    ``/bluegreen/rollout/shop-orders-rollout``: named from the state machine, never managed by
+    Terraform (docs/aws-rules.md#r84-controls-through-an-ssm-parameter)."""
+    return f"/bluegreen/rollout/{state_machine_name(function_name)}"
+
+
+def control_parameter_arn(partition: str, region: str, account: str, function_name: str) -> str:
+    """The parameter's ARN: a name that starts with ``/`` follows ``parameter`` directly."""
+    return f"arn:{partition}:ssm:{region}:{account}:parameter{control_parameter_name(function_name)}"
+
+
 # By deployment name too: the plan summary reads a plan with no stack file.
 ALARM_KINDS = (ERROR_RATE, P99, ABOVE_BLUE)
 
@@ -72,6 +84,23 @@ def alarm_address(name: str, kind: str) -> str:
 
 def state_machine_address(name: str) -> str:
     return f"aws_sfn_state_machine.{name}_rollout"
+
+
+def notify_rule_address(name: str) -> str:
+    return f"aws_cloudwatch_event_rule.{name}_rollout"
+
+
+def notify_target_address(name: str) -> str:
+    return f"aws_cloudwatch_event_target.{name}_rollout"
+
+
+def notify_rule_name(function_name: str) -> str:
+    """The EventBridge rule of ``notify_topic_arn``, e.g. ``shop-orders-rollout``: the state
+    machine's name (rules have a namespace of their own), so the role's length check covers it."""
+    return f"{function_name}-rollout"
+
+
+NOTIFY_TARGET_ID = "notify-topic"  # the rule's one target
 
 
 @dataclass(frozen=True)
@@ -95,9 +124,19 @@ class RolloutAddresses:
     def state_machine(self) -> str:
         return state_machine_address(self.deployment.name)
 
+    @property
+    def notify_rule(self) -> str:
+        return notify_rule_address(self.deployment.name)
+
+    @property
+    def notify_target(self) -> str:
+        return notify_target_address(self.deployment.name)
+
     def all(self) -> list[str]:
         """Every resource address of the rollout; none without one."""
         rollout = self.deployment.rollout
         if not isinstance(rollout, Rollout):
             return []
-        return [*(self.alarm(kind) for kind in alarm_kinds(rollout)), self.role, self.policy, self.state_machine]
+        notify = [self.notify_rule, self.notify_target] if rollout.notify_topic_arn is not None else []
+        return [*(self.alarm(kind) for kind in alarm_kinds(rollout)), self.role, self.policy, self.state_machine,
+                *notify]

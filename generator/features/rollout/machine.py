@@ -1,9 +1,11 @@
 """The rollout's state machine, in the Amazon States Language: a plain dict, no cdktf.
 
-It moves one alias from blue to green through the rollout's steps, checking the gates every
-``check_every_s`` of each bake (``gates``: green's error rate over the step and over the
-whole rollout, the invocations it served, the alarms), keeps checking for ``final_bake_s`` after
-green takes 100%, and ends one of five ways (docs/aws-rules.md#r47-rollouts-run-by-step-functions):
+It moves one alias from blue to green through the rollout's steps, each baking for its own
+``bake_s`` (docs/aws-rules.md#r78-per-step-bakes), or all at once (``steps=()``: straight to
+the promotion), checking the gates every ``check_every_s`` of each bake (``gates``: green's
+error rate over the step and over the whole rollout, the invocations it served, the alarms),
+keeps checking for ``final_bake_s`` after green takes 100%, and ends one of five ways
+(docs/aws-rules.md#r47-rollouts-run-by-step-functions):
 
 - **promoted**: green is the alias's primary version with no routing configuration;
 - **rolled back** (error ``RolledBack``): a gate failed, the smoke test failed or a call
@@ -11,7 +13,8 @@ green takes 100%, and ends one of five ways (docs/aws-rules.md#r47-rollouts-run-
 - **inconclusive** (error ``Inconclusive``): green served fewer than ``min_invocations`` in a
   step, even after holding it; the alias is back on blue;
 - **rolled back after promotion** (error ``RolledBackAfterPromotion``): a gate failed in the
-  final bake; the alias is back on the old blue;
+  final bake, or, all at once, green served fewer than ``min_invocations`` in it, even after
+  holding it; the alias is back on the old blue;
 - **interfered** (error ``Interfered``): the alias changed under the rollout (its revision id
   differs from the one the rollout's last change returned); the alias is left as it is.
 
@@ -21,8 +24,8 @@ of the alias passes the revision id it expects, so AWS itself refuses a change t
 overwrite someone else's (UpdateAlias ``RevisionId``) — except the rollback, which must win.
 
 The state names are what ``bluegreen rollout`` reads back from the execution's history to show
-progress: ``step_state`` and the constants here are the only spelling of them. ``read_plan``
-reads the steps, bake and alarms back from an applied definition, which is what runs.
+progress: ``step_state`` and the constants here are the only spelling of them. ``applied_plan``
+reads the steps, bakes and alarms back from an applied definition, which is what runs.
 """
 
 from __future__ import annotations
@@ -32,10 +35,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import gates
-from .addresses import alias_resource
-from .declaration import Rollout
+from . import controls, gates
+from .addresses import alias_resource, control_parameter_name
+from .declaration import Rollout, Step
 from .states_language import RETRY_READ, task
+from .warm import RELEASE_BLUE, Names, Warmth
 
 READ_ALIAS = "Read the alias"
 ALREADY_GREEN = "Already on green"
@@ -99,6 +103,7 @@ READ_STEP, READ_ROLLOUT = "read the step's metrics", "read the rollout's metrics
 CHECK_ALIAS, UNCHANGED, START_BAKE = "check the alias", "unchanged?", "start the bake"
 STEP_RATE_HIGH, ROLLOUT_RATE_HIGH = "error rate over the step", "error rate over the rollout"
 SERVED_SOME, TOO_LITTLE, NO_TRAFFIC = "served any?", "too little traffic", "no traffic"
+_WARM_NAMES = Names(step_state, CHECK_ALIAS, START_BAKE, TASK_FAILED, ROLL_BACK, PROMOTED)
 
 
 @dataclass(frozen=True)
@@ -118,33 +123,64 @@ class Green:
                 {"Name": "ExecutedVersion", "Value": self.version}]
 
 
-def definition(function_name: str, alias: str, green: str, alarm_names: list[str], rollout: Rollout) -> dict:
-    """The state machine for ``alias`` of ``function_name`` rolling out version ``green``."""
+def definition(function_name: str, alias: str, green: str, alarm_names: list[str], rollout: Rollout,
+               provisioned: int | None = None) -> dict:
+    """The state machine for ``alias`` of ``function_name`` rolling out version ``green``;
+    ``provisioned``: the deployment's provisioned concurrency, kept warm on green (``warm``)."""
     states: dict[str, Any] = {}
     lambda_alias = {"FunctionName": function_name, "Name": alias}
-    first = SMOKE_TEST if rollout.smoke_event is not None else step_state(1, CHECK_ALIAS)
+    warmth = Warmth(function_name, green, provisioned, rollout, _RETRY_CHANGE, _WARM_NAMES) if provisioned else None
+
+    def entry(step: int) -> str:  # where a change starts: sizing green first, with provisioned concurrency
+        return warmth.entry(step) if warmth else step_state(step, CHECK_ALIAS)
+    # All at once, the first change is the promotion itself.
+    first_change = entry(1 if rollout.steps else 0)
+    first = SMOKE_TEST if rollout.smoke_event is not None else first_change
     states[READ_ALIAS] = task("lambda:getAlias", lambda_alias, {"version.$": "$.FunctionVersion",
                                                                 "revision.$": "$.RevisionId"}, "$.start",
                               next_state=ALREADY_GREEN, catch_to=NOT_STARTED, retry=_RETRY_FIRST_READ)
     states[ALREADY_GREEN] = {"Type": "Choice", "Choices": [
         {"Variable": "$.start.version", "StringEquals": green, "Next": NOT_STARTED}], "Default": START}
     states[START] = {"Type": "Pass", "Parameters": {"blue.$": "$.start.version", "green": green,
-                                                     "expect": {"revision.$": "$.start.revision"}}, "Next": first}
+                                                     "expect": {"revision.$": "$.start.revision"},
+                                                     **controls.start_fields()}, "Next": first}
     states[NOT_STARTED] = {"Type": "Fail", "Error": NOT_STARTED_ERROR,
                            "Cause": f"The alias could not be read, or already serves version {green}: "
                                     "nothing was changed."}
     if rollout.smoke_event is not None:
-        states.update(_smoke_test(function_name, green, rollout.smoke_event, step_state(1, CHECK_ALIAS)))
+        states.update(_smoke_test(function_name, green, rollout.smoke_event, first_change))
     target = Green(function_name, alias, green)
-    for index, weight in enumerate(rollout.steps, start=1):
-        after = step_state(index + 1, CHECK_ALIAS) if index < len(rollout.steps) else step_state(0, CHECK_ALIAS)
-        states.update(_step(index, weight, lambda_alias, target, alarm_names, rollout, after))
+    count = len(rollout.steps)
+    for index, step in enumerate(zip(rollout.weights, rollout.bakes, rollout.holds, strict=True), start=1):
+        after = entry(index + 1 if index < count else 0)
+        weight_set = warmth.after_weight(index) if warmth else step_state(index, START_BAKE)
+        states.update(_step(index, _StepPlan(*step), lambda_alias, target, alarm_names, rollout,
+                            _Exits(after, weight_set, entry(0))))
     states.update(_promote(lambda_alias, green))
-    states.update(_final_bake(target, alarm_names, rollout))
-    states.update(_endings(lambda_alias))
-    return {"Comment": f"Roll out version {green} of {function_name} through alias {alias}: "
-                       f"{', '.join(f'{w * 100:g}%' for w in rollout.steps)}, then 100%.",
+    states.update(_final_bake(target, alarm_names, rollout, RELEASE_BLUE if warmth else PROMOTED))
+    states.update(_endings(lambda_alias, warmth, inconclusive=bool(rollout.steps and rollout.min_invocations)))
+    if warmth:
+        states.update(warmth.states())
+    return {"Comment": f"Roll out version {green} of {function_name} through alias {alias}: {_comment(rollout)}.",
             "StartAt": READ_ALIAS, "States": states}
+
+
+def _comment(rollout: Rollout) -> str:
+    """``10%, 50%, then 100%``, a ``Step`` with its bake (``1% for 3600 s``), or ``all at once, 100%``:
+    what a plan shows first."""
+    if not rollout.steps:
+        return "all at once, 100%"
+    return ", ".join(f"{s.weight * 100:g}% for {s.bake_s} s" if isinstance(s, Step) else f"{s * 100:g}%"
+                     for s in rollout.steps) + ", then 100%"
+
+
+@dataclass(frozen=True)
+class _StepPlan:
+    """One step: its weight, its bake and the most it may hold past it, in seconds."""
+
+    weight: float
+    bake_s: int
+    hold_s: int
 
 
 def _guarded_change(step: int, lambda_alias: dict, routing: dict, version: tuple[str, str], next_state: str) -> dict:
@@ -174,13 +210,18 @@ def _routing(weights: dict) -> dict:
     return {"AdditionalVersionWeights": weights} if weights else {}
 
 
-def _checks(name: Callable[[str], str], target: Green, alarm_names: list[str], rollout: Rollout, fired: dict[str, str],
-            *, longest_step_s: int, baked: dict) -> dict:
-    """One bake's loop: wait, read both windows and the alarms, judge, count, bake on or leave.
-    ``name(what)`` names its states; ``fired``: where each failed gate goes; ``baked``: the
-    Choice that ends the loop."""
-    period = gates.window_period
-    return {
+def _checks(name: Callable[[str], str], target: Green, alarm_names: list[str], rollout: Rollout, bake: _Bake,
+            *, longest_step_s: int, baked: dict, promote: str | None) -> dict:
+    """One bake's loop: wait, read both windows and the alarms, judge, read the control, count,
+    bake on or leave. ``name(what)`` names its states; ``bake.fired``: where each failed gate
+    goes; ``baked``: the Choice that ends the loop; ``promote``: where ``--promote-now`` goes
+    (None: it does nothing here)."""
+    period, fired = gates.window_period, bake.fired
+    control = controls.check_states(name, control_parameter_name(target.function_name), counted=name(COUNT),
+                                    wait=name(WAIT), promote=promote, roll_back=bake.roll_back,
+                                    call_failed=fired["call"], pause_checks=rollout.pause_checks,
+                                    pause_s=rollout.pause_s, where=bake.where)
+    return {**control,
         # The whole rollout's window is read first, the step's last: a count that lands between the
         # two reads (CloudWatch's are minutes late) is then judged by the step's rate, the one the
         # Choice tests first, as it is when both reads see it.
@@ -192,33 +233,50 @@ def _checks(name: Callable[[str], str], target: Green, alarm_names: list[str], r
                                             rollout.min_invocations, gates.STEP_METRICS,
                                             next_state=name(CHECK_ALARMS), catch_to=fired["call"]),
         name(CHECK_ALARMS): gates.describe_alarms(alarm_names, next_state=name(HEALTHY), catch_to=fired["call"]),
-        name(HEALTHY): gates.healthy(rollout.max_error_rate, fired, name(COUNT)),
+        name(HEALTHY): gates.healthy(rollout.max_error_rate, fired, name(controls.READ_CONTROL)),
         name(COUNT): gates.count(name(BAKED)),
         name(BAKED): baked,
     }
 
 
-def _step(step: int, weight: float, lambda_alias: dict, target: Green, alarm_names: list[str], rollout: Rollout,
-          after: str) -> dict:
+@dataclass(frozen=True)
+class _Exits:
+    """Where a step goes: ``passed``, the next change; ``weight_set``, once its weight is set;
+    ``promote_now``, the promotion's first state (green sized first, with provisioned concurrency)."""
+
+    passed: str
+    weight_set: str
+    promote_now: str
+
+
+def _step(step: int, plan: _StepPlan, lambda_alias: dict, target: Green, alarm_names: list[str], rollout: Rollout,
+          exits: _Exits) -> dict:
+    """Step ``step``: set its weight, bake, then the next change, the promotion or a rollback."""
     def name(what: str) -> str:
         return step_state(step, what)
-    states = _guarded_change(step, lambda_alias, {target.version: weight}, ("FunctionVersion.$", "$.blue"),
-                             name(START_BAKE))
+    states = _guarded_change(step, lambda_alias, {target.version: plan.weight}, ("FunctionVersion.$", "$.blue"),
+                             exits.weight_set)
     states[name(START_BAKE)] = gates.start_bake(step == 1, name(WAIT))
     where = f"step {step}"
     bake = _Bake(name, where, ROLL_BACK)
     states.update(bake.failures(target.version, rollout.max_error_rate))
-    baked = gates.step_baked(rollout.checks_per_step, rollout.hold_checks, rollout.min_invocations,
-                             wait=name(WAIT), passed=after, too_little_traffic=name(SERVED_SOME))
-    states.update(_checks(name, target, alarm_names, rollout, bake.fired,
-                          longest_step_s=rollout.bake_s + rollout.hold_s, baked=baked))
+    every = rollout.check_every_s
+    baked = gates.step_baked(plan.bake_s // every, plan.hold_s // every, rollout.min_invocations,
+                             wait=name(WAIT), passed=exits.passed, too_little_traffic=name(SERVED_SOME))
+    states.update(_checks(name, target, alarm_names, rollout, bake, longest_step_s=plan.bake_s + plan.hold_s,
+                          baked=baked, promote=exits.promote_now))
     if rollout.min_invocations:
-        required = (f"Version {target.version} served {{}} of {rollout.min_invocations} invocations required "
-                    f"in {where}, holding it {rollout.hold_s} s past its bake: not enough traffic to judge.")
-        states[name(SERVED_SOME)] = gates.served_some(name(TOO_LITTLE), name(NO_TRAFFIC))
-        states[name(TOO_LITTLE)] = _reason(required, gates.shown(gates.STEP_METRICS, gates.INVOCATIONS), INCONCLUSIVE)
-        states[name(NO_TRAFFIC)] = _reason(required, "0", INCONCLUSIVE)
+        states.update(_too_little_traffic(name, target.version, rollout.min_invocations,
+                                          f"in {where}, holding it {plan.hold_s} s past its bake", INCONCLUSIVE))
     return states
+
+
+def _too_little_traffic(name: Callable[[str], str], green: str, least: int, where: str, then: str) -> dict:
+    """The reason states of a bake that ended, held, with fewer than ``least`` invocations."""
+    required = f"Version {green} served {{}} of {least} invocations required {where}: not enough traffic to judge."
+    return {name(SERVED_SOME): gates.served_some(name(TOO_LITTLE), name(NO_TRAFFIC)),
+            name(TOO_LITTLE): _reason(required, gates.shown(gates.STEP_METRICS, gates.INVOCATIONS), then),
+            name(NO_TRAFFIC): _reason(required, "0", then)}
 
 
 @dataclass(frozen=True)
@@ -265,14 +323,25 @@ def _promote(lambda_alias: dict, green: str) -> dict:
     return _guarded_change(0, lambda_alias, {}, ("FunctionVersion", green), final_state(START_BAKE))
 
 
-def _final_bake(target: Green, alarm_names: list[str], rollout: Rollout) -> dict:
+def _final_bake(target: Green, alarm_names: list[str], rollout: Rollout, passed: str) -> dict:
     """After green took 100%: the same gates for ``final_bake_s``, so that the last step's late
-    errors are read before the rollout ends; a failure puts the old blue back."""
+    errors are read before the rollout ends; a failure puts the old blue back. All at once, it is
+    the only bake: its windows start with it, and it passes only once green served
+    ``min_invocations`` in it, held up to ``max_hold_s`` (docs/aws-rules.md#r78-per-step-bakes).
+    ``passed``: where a passed bake goes (``Promoted``, or releasing the old blue's warm capacity)."""
     bake = _Bake(final_state, "the final bake, after promotion", ROLL_BACK_PROMOTION)
-    states = {final_state(START_BAKE): gates.start_bake(False, final_state(WAIT)),
+    states = {final_state(START_BAKE): gates.start_bake(rollout.all_at_once, final_state(WAIT)),
               **bake.failures(target.version, rollout.max_error_rate)}
-    states.update(_checks(final_state, target, alarm_names, rollout, bake.fired, longest_step_s=rollout.final_s,
-                          baked=gates.final_baked(rollout.final_checks, wait=final_state(WAIT), passed=PROMOTED)))
+    if rollout.final_hold_s:
+        baked = gates.step_baked(rollout.final_checks, rollout.final_hold_checks, rollout.min_invocations,
+                                 wait=final_state(WAIT), passed=passed, too_little_traffic=final_state(SERVED_SOME))
+        states.update(_too_little_traffic(final_state, target.version, rollout.min_invocations,
+                                          f"in the final bake, holding it {rollout.final_hold_s} s past its end",
+                                          ROLL_BACK_PROMOTION))
+    else:
+        baked = gates.final_baked(rollout.final_checks, wait=final_state(WAIT), passed=passed)
+    states.update(_checks(final_state, target, alarm_names, rollout, bake,
+                          longest_step_s=rollout.final_s + rollout.final_hold_s, baked=baked, promote=None))
     states[PROMOTED] = {"Type": "Succeed"}
     return states
 
@@ -314,69 +383,30 @@ def _roll_back(lambda_alias: dict, then: str) -> dict:
             "Next": then}
 
 
-def _endings(lambda_alias: dict) -> dict:
-    return {
+def _endings(lambda_alias: dict, warmth: Warmth | None, *, inconclusive: bool) -> dict:
+    """The rollbacks and the ends; ``inconclusive`` when a step can end so (only a step judges
+    traffic that way): Step Functions refuses a state that no transition reaches."""
+    cleaning: dict[str, Any] = {}
+
+    def roll_back(rollback: str, then: str) -> dict:
+        # With provisioned concurrency, the alias first, then green's and blue's warm capacity (``warm``).
+        if warmth:
+            then, states = warmth.clean_up(rollback, then)
+            cleaning.update(states)
+        return _roll_back(lambda_alias, then)
+    endings = {
         TASK_FAILED: _reason("A call failed: {}", "States.JsonToString($.error)"),
         INTERFERED: {"Type": "Fail", "Error": INTERFERED_ERROR,
                      "Cause": "The alias changed during the rollout (its revision is not the one this rollout "
                               "set): it was left as it is."},
-        ROLL_BACK: _roll_back(lambda_alias, ROLLED_BACK),
+        ROLL_BACK: roll_back(ROLL_BACK, ROLLED_BACK),
         ROLLED_BACK: {"Type": "Fail", "Error": ROLLED_BACK_ERROR, "CausePath": "$.reason.cause"},
-        INCONCLUSIVE: _roll_back(lambda_alias, INCONCLUSIVE_END),
-        INCONCLUSIVE_END: {"Type": "Fail", "Error": INCONCLUSIVE_ERROR, "CausePath": "$.reason.cause"},
-        ROLL_BACK_PROMOTION: _roll_back(lambda_alias, ROLLED_BACK_PROMOTION),
+        **({INCONCLUSIVE: roll_back(INCONCLUSIVE, INCONCLUSIVE_END),
+            INCONCLUSIVE_END: {"Type": "Fail", "Error": INCONCLUSIVE_ERROR, "CausePath": "$.reason.cause"}}
+           if inconclusive else {}),
+        ROLL_BACK_PROMOTION: roll_back(ROLL_BACK_PROMOTION, ROLLED_BACK_PROMOTION),
         ROLLED_BACK_PROMOTION: {"Type": "Fail", "Error": ROLLED_BACK_PROMOTION_ERROR, "CausePath": "$.reason.cause"},
         ROLLBACK_FAILED: {"Type": "Fail", "Error": ROLLBACK_FAILED_ERROR,
                           "Cause": "Putting the alias back on blue failed: read the execution's history."},
     }
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What an applied state machine rolls out, read back from its definition (``read_plan``):
-    progress is shown against these, not the stack file's, which may have changed since the apply.
-    A definition written before the traffic and error-rate gates has ``min_invocations`` None."""
-
-    steps: tuple[float, ...]
-    bake_s: int
-    check_every_s: int
-    alarm_names: tuple[str, ...]
-    min_invocations: int | None = None
-    hold_s: int = 0
-    final_bake_s: int = 0
-    max_error_rate: float | None = None
-    smoke_test: bool = False
-
-
-def read_plan(text: object) -> Plan | None:
-    """The plan of a definition that ``definition`` wrote (its JSON text, as Terraform's state or
-    DescribeStateMachine hold it); None for anything else."""
-    try:
-        states = json.loads(text)["States"] if isinstance(text, str) else None
-        if not isinstance(states, dict):
-            return None
-        steps: list[float] = []
-        while step_state(len(steps) + 1, SET_WEIGHT) in states:
-            routing = states[step_state(len(steps) + 1, SET_WEIGHT)]["Parameters"]["RoutingConfig"]
-            (weight,) = routing["AdditionalVersionWeights"].values()
-            steps.append(weight)
-        if not steps:
-            return None
-        # Every step waits and counts the same: the first one's say what all do.
-        check_every_s = states[step_state(1, WAIT)]["Seconds"]
-        checks, hold, least = gates.read_bake(states, step_state(1, BAKED), step_state(1, HEALTHY))
-        final = gates.read_bake(states, final_state(BAKED), final_state(HEALTHY))[0] \
-            if final_state(BAKED) in states else 0
-        rate = gates.read_rate(states, step_state(1, HEALTHY))
-        alarms = states[step_state(1, CHECK_ALARMS)]["Parameters"]["AlarmNames"]
-    except (ValueError, KeyError, TypeError, IndexError):
-        return None
-    numbers = [*steps, check_every_s, checks, hold, final, *([least] if least is not None else []),
-               *([rate] if rate is not None else [])]
-    if not all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in numbers) or \
-            not isinstance(alarms, list) or not all(isinstance(a, str) for a in alarms):
-        return None
-    every = int(check_every_s)
-    return Plan(tuple(float(s) for s in steps), int(checks * every), every, tuple(alarms),
-                None if least is None else int(least), int(hold * every), int(final * every),
-                None if rate is None else float(rate), SMOKE_TEST in states)
+    return {**endings, **cleaning}

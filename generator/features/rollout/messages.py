@@ -17,9 +17,9 @@ def must_be_a_rollout(got: Any) -> str:
     return f"must be a Rollout(steps, bake_s, check_every_s, max_error_rate) or None, got: {show(got)}"
 
 
-def steps_must_be_rising_weights(most: int, got: Any) -> str:
-    return (f"must be 1 to {most} green weights, each above 0 and below 1 (100% comes last by itself), "
-            f"rising, such as (0.1, 0.5), got: {show(got)}")
+def steps_must_be_rising_weights(got: Any) -> str:
+    return (f"must be green weights, each a number or a Step(weight, bake_s), each weight above 0 and below 1 "
+            f"(100% comes last by itself), rising, such as (0.1, 0.5), or () for all at once, got: {show(got)}")
 
 
 def step_must_be_on_the_grid(got: Any) -> str:
@@ -40,11 +40,11 @@ def rollout_must_end_within_a_year(most_s: int, total_s: int) -> str:
             f"({most_s} s), the longest a Step Functions standard execution runs, got: {total_s} s")
 
 
-def rollout_must_fit_the_history(most: int, checks: int) -> str:
-    return (f"must leave at most {most} checks in the longest rollout (each step's bake and hold, then the final "
-            "bake, over check_every_s): an execution's history holds 25,000 events, about 23 per check, and one "
-            f"that fills it fails mid-rollout with the alias left at a canary weight; check less often or bake "
-            f"less, got: {checks} checks")
+def rollout_must_fit_the_history(most_events: int, checks: int, events: int) -> str:
+    return (f"makes the longest rollout (each step's bake and hold, then the final bake) {checks} checks and "
+            f"{events} history events with room for retries, more than the {most_events:,} an execution's "
+            "history holds; one that fills it fails mid-rollout with the alias left at a canary weight: check "
+            f"less often or bake less, got: {checks} checks")
 
 
 def bake_must_outlast_metrics(field: str, delay_s: Any, timeout_s: Any, got: Any) -> str:
@@ -90,15 +90,42 @@ def smoke_event_must_be_json(most: int, got: Any) -> str:
             f"as a path) of at most {most} bytes, got: {show(got)}")
 
 
-def rollout_excludes_provisioned_concurrency(got: Any) -> str:
-    return ("can't be used with provisioned_concurrency: its split follows the committed weight, which stays 0 "
-            "while a rollout moves the alias, so green would take traffic cold; remove one of the two, "
-            f"got: provisioned_concurrency={show(got)}")
-
-
 def rollout_name_must_fit(name: str, most: int) -> str:
     return (f"makes the rollout's role and state machine name {name!r} ({len(name)} characters), "
             f"longer than the {most} IAM allows: shorten the stack or deployment name")
+
+
+# --- per-step bakes, all at once, the history budget ----------------------------------------------
+
+
+def bake_s_needed_for_bare_weights(got: Any) -> str:
+    return (f"must be a whole number of seconds when a step is a bare weight (it is that step's bake); give "
+            f"every step its own as Step(weight, bake_s), or set bake_s, got: {show(got)}")
+
+
+def final_bake_s_needed_all_at_once(got: Any) -> str:
+    return (f"must be set for steps=() (all at once) when bake_s is None: it is the only bake, the one that "
+            f"judges green at 100%, got: {show(got)}")
+
+
+def steps_must_fit_the_history(most_events: int, fitting: int, count: int, events: int) -> str:
+    return (f"must be at most {fitting} steps with these bakes, holds and check_every_s: the longest rollout "
+            f"writes {events} history events with room for retries, more than the {most_events:,} an "
+            "execution's history holds, and one that fills it fails mid-rollout with the alias left at a canary "
+            f"weight; use fewer steps, shorter bakes or check less often, got: {count} steps")
+
+
+# --- notifications (notify_topic_arn) -------------------------------------------------------------
+
+
+def must_be_a_topic_arn(got: Any) -> str:
+    return (f"must be None or an SNS topic ARN, arn:<partition>:sns:<region>:<account>:<topic name>, with the "
+            f"region's partition, got: {show(got)}")
+
+
+def topic_must_be_in(region: str, got: Any) -> str:
+    return (f"must be a topic in the stack's region {region}: EventBridge delivers a rule's events only to "
+            f"targets in the rule's region, got: {show(got)}")
 
 
 # --- the rollout record file ----------------------------------------------------------------------
@@ -160,7 +187,8 @@ def no_running_rollout(version: str, status: str) -> str:
     return f"no rollout of v{version} is running to abort (the latest is {status})"
 
 
-REASON_NEEDS_ABORT = "goes with --abort only: it is recorded as the reason a running rollout was stopped"
+REASON_NEEDS_ABORT = ("goes with --abort, --pause, --resume or --promote-now only: it is recorded as why a running "
+                      "rollout was stopped or controlled")
 
 
 def gate_alarms_must_exist(missing: list[str]) -> str:
@@ -181,3 +209,93 @@ ATTACH_AND_COMMIT = "run bluegreen rollout --attach and commit what it writes"
 
 def rollouts_block_apply(count: int) -> str:
     return f"{count} rollout(s) block terraform apply: it would set their aliases back"
+
+
+# --- module callers: rollout, guard and status from a caller's root module ---
+
+NOT_IN_THE_MODULE = "not in the module"  # guard: the outcome is written, the module's traffic.json not refreshed
+
+
+def module_traffic_is_stale(traffic_file: str, module_traffic: str) -> str:
+    """A caller's apply reads the module's copy of the traffic file, which ``synth --module`` refreshes."""
+    return (f"the rollout's outcome is in {traffic_file} but not yet in {module_traffic}, which the caller's "
+            "terraform apply reads")
+
+
+def synth_the_module(command: str) -> str:
+    """What carries a written outcome to a module caller's plan; ``command`` is runnable as printed."""
+    return f"run {command}, then terraform plan in the root module that calls it"
+
+
+# --- provisioned concurrency with rollouts ---------------------------------------------------------
+
+def warm_must_fit_the_reservation(reserved: int, provisioned: int, worst: int, change: str) -> str:
+    return (f"must be above the most provisioned concurrency the rollout holds at once: {worst} ({change}: "
+            f"green is sized and READY before the weight moves and blue is lowered only after, so both hold "
+            f"their share at once; AWS refuses provisioned concurrency above the reservation, and one environment "
+            f"must stay on demand), got: reserved_concurrency={reserved} with provisioned_concurrency={provisioned}")
+
+
+def must_be_a_warm_timeout(least: int, most: int, got: Any) -> str:
+    return (f"must be a whole number of seconds from {least} to {most} (how long the rollout waits for green's "
+            f"provisioned concurrency to be READY before each weight), got: {show(got)}")
+
+
+def green_must_be_pinned_warm(green: str, committed: str) -> str:
+    return (f"with provisioned_concurrency, the version rolled out (v{green}) must be pinned as green at weight 0 "
+            f"and applied first, so that Terraform warms it and holds its configuration (bluegreen shift STACK_FILE "
+            f"DEPLOYMENT 0 --version {green}, then apply); committed: {committed}")
+
+
+# --- controls on a running rollout (--pause, --resume, --promote-now) --------------------------------
+
+
+def paused_too_long(limit_s: int, where: str) -> str:
+    """The cause a rollout paused past ``max_pause_s`` ends with (written into the definition)."""
+    return f"Paused longer than max_pause_s ({limit_s} s), in {where}: rolled back."
+
+
+def no_running_rollout_to_control(control: str, version: str, status: str) -> str:
+    return f"no rollout of v{version} is running to {control} (the latest is {status})"
+
+
+def already_paused(execution: str) -> str:
+    return f"{execution} is paused already: --resume it, or --promote-now"
+
+
+def not_paused(execution: str) -> str:
+    return f"{execution} is not paused: nothing to resume"
+
+
+def promote_now_already_given(execution: str) -> str:
+    return f"{execution} was told to promote now already: it does so at its next check"
+
+
+def promote_now_in_the_final_bake(execution: str) -> str:
+    return (f"{execution} has promoted green already: its final bake runs to the end (--abort stops it and puts "
+            "the old blue back)")
+
+
+def control_taken(control: str, execution: str, by: str, within_s: int) -> str:
+    return f"{control}: {execution} obeys at its next check, within {within_s} s (given by {by})"
+
+
+def paused_since(when: str, by: str) -> str:
+    return f"paused since {when} by {by}"
+
+
+def pause_must_fit_the_history(most_events: int, most_s: int, got: int, events: int) -> str:
+    return (f"must let the longest execution fit in Step Functions' {most_events:,} history events: every paused "
+            f"check adds a whole check's events; with these settings at most {most_s} s fit (the longest execution "
+            f"writes {events:,} events), got: {got}")
+
+
+def control_given(control: Any) -> str:
+    """A line of the watcher's output for a control given meanwhile (a ``record.Control``)."""
+    reason = f": {control.reason}" if control.reason else ""
+    return f"{control.control} given to {control.execution} by {control.by} ({control.user}) at {control.at}{reason}"
+
+
+def execution_predates_controls(execution: str) -> str:
+    return (f"{execution} runs a state machine applied before rollouts took controls: it would never read one; "
+            "--abort it, or let it end, and apply the current synthesis first")

@@ -7,7 +7,8 @@ alarm relative to blue reads blue as the alias minus green, so no alarm names bl
 promoting green leaves every rollout resource as it is, and the next plan stays empty. The
 state machine (``rollout.machine``) has the newest version written into its definition;
 its role may read and update this alias, read these alarms and metrics and, for the smoke test,
-invoke the newest version, nothing else (docs/aws-rules.md#r49-least-privilege-rollout-role).
+invoke the newest version, and with provisioned concurrency size the versions' configs, nothing
+else (docs/aws-rules.md#r49-least-privilege-rollout-role).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from . import addresses as rollout_names
 from .addresses import ABOVE_BLUE, ERROR_RATE, P99, RolloutAddresses
 from .declaration import ALARM_PERIOD_S, Rollout
 from .machine import definition
+from .synthesis_notify import notifications
 
 # Stands for the newest version until the definition is text; random, so that no user text (an
 # alarm name, the smoke event) can hold it. The output has the reference instead: deterministic.
@@ -61,11 +63,12 @@ def rollout(scope: Construct, deployment: Deployment, name_prefix: str) -> None:
                    assume_role_policy=_trust_policy(scope, function_name))
     role.override_logical_id(naming.logical_id(rollout_at.role))
     policy = IamRolePolicy(scope, "rollout_policy", name=rollout_names.POLICY_NAME, role=ref(rollout_at.role, "id"),
-                           policy=_role_policy(deployment, newest))
+                           policy=_role_policy(scope, deployment, function_name, newest))
     policy.override_logical_id(naming.logical_id(rollout_at.policy))
     alarm_names = rollout_names.gating_alarm_names(function_name, deployment)
     # User text (alarm names, the smoke event) is made literal first; then the newest version goes in.
-    text = literal(json.dumps(definition(function_name, deployment.alias, _GREEN, alarm_names, plan)))
+    text = literal(json.dumps(definition(function_name, deployment.alias, _GREEN, alarm_names, plan,
+                                         deployment.provisioned_concurrency)))
     machine = SfnStateMachine(scope, "rollout_machine", name=rollout_names.state_machine_name(function_name),
                               type="STANDARD", role_arn=ref(rollout_at.role, "arn"),
                               definition=text.replace(_GREEN, newest),
@@ -73,7 +76,12 @@ def rollout(scope: Construct, deployment: Deployment, name_prefix: str) -> None:
                               # started right after the apply would fail on its first call.
                               depends_on=[policy])
     machine.override_logical_id(naming.logical_id(rollout_at.state_machine))
+    if plan.notify_topic_arn is not None:
+        notifications(scope, deployment, name_prefix)
 
+
+PROVISIONED_CONCURRENCY_ACTIONS = ("lambda:PutProvisionedConcurrencyConfig", "lambda:GetProvisionedConcurrencyConfig",
+                                   "lambda:DeleteProvisionedConcurrencyConfig")
 
 _DESCRIPTIONS = {
     ERROR_RATE: "Rollout gate: the newest version's errors / invocations through the alias, per minute.",
@@ -127,7 +135,7 @@ def _trust_policy(scope: Construct, function_name: str) -> str:
                                                 source_arn=machine_arn))
 
 
-def _role_policy(deployment: Deployment, newest: str) -> str:
+def _role_policy(scope: Construct, deployment: Deployment, function_name: str, newest: str) -> str:
     """What the state machine may do (docs/aws-rules.md#r49-least-privilege-rollout-role)."""
     plan, at = deployment.rollout, naming.Addresses(deployment)
     assert plan is not None
@@ -143,8 +151,18 @@ def _role_policy(deployment: Deployment, newest: str) -> str:
               "Resource": "*" if plan.gate_alarms else own}
     # GetMetricData takes no resource: the gates' reads of green's invocations and error rate.
     metrics = {"Effect": "Allow", "Action": ["cloudwatch:GetMetricData"], "Resource": "*"}
-    statements = [alias_actions, alarms, metrics]
+    # The controls' parameter, read at each check: this one parameter only
+    # (docs/aws-rules.md#r84-controls-through-an-ssm-parameter).
+    control = {"Effect": "Allow", "Action": ["ssm:GetParameter"],
+               "Resource": rollout_names.control_parameter_arn(caller.partition(scope), caller.region(scope),
+                                                               caller.account_id(scope), function_name)}
+    statements = [alias_actions, alarms, metrics, control]
     if plan.smoke_event is not None:
         statements.append({"Effect": "Allow", "Action": ["lambda:InvokeFunction"],
                            "Resource": f"{function_arn}:{newest}"})
+    if deployment.provisioned_concurrency:
+        # Green's and blue's configs on their versions: the function's qualified ARNs, and the
+        # unqualified one for the unqualified form (docs/aws-rules.md#r83-provisioned-concurrency-during-a-rollout).
+        statements.append({"Effect": "Allow", "Action": list(PROVISIONED_CONCURRENCY_ACTIONS),
+                           "Resource": [function_arn, f"{function_arn}:*"]})
     return iam_policy.document(iam_policy.policy(statements))
