@@ -10,7 +10,6 @@ import json
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from botocore.exceptions import ClientError
@@ -28,6 +27,7 @@ from generator.features.rollout.record import Outcome, read_records, write_recor
 from generator.model.stack import Deployment, Function, Stack
 from generator.model.traffic import Traffic
 from generator.releasing import rollout_watch
+from generator.releasing.rollout_run import Executions
 from generator.releasing.rollout_watch import (
     BAKING,
     ENDED,
@@ -371,8 +371,6 @@ class ScriptedAws:
                              for status in statuses]
         self.events, self.serving, self.calls = history, serving, []
         self.rollout = None
-        # the controls' parameter (status reads it for a running rollout): none was ever written
-        self.access = SimpleNamespace(client=lambda service, failed: NoControl())
 
     def install(self, monkeypatch) -> ScriptedAws:
         def executions(rollout, access):
@@ -385,8 +383,11 @@ class ScriptedAws:
     def current(self):
         return (1, self.descriptions[0]) if self.descriptions else None
 
-    def call(self, operation, call):
-        return call()
+    def client(self, service):
+        return NoControl()  # the controls' parameter (status reads it for a running rollout): none was written
+
+    def call(self, operation, call, quiet=()):
+        return Executions.call(self, operation, call, quiet)  # AWS's answers mapped as the real one maps them
 
     def describe(self, arn):
         return self.descriptions.pop(0) if len(self.descriptions) > 1 else self.descriptions[0]

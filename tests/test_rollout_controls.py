@@ -33,6 +33,7 @@ from generator.features.rollout.addresses import control_parameter_name
 from generator.features.rollout.record import Control, Outcome, add_control, read_controls, read_records, write_record
 from generator.model.stack import Deployment, Function, Stack
 from generator.releasing import rollout_control
+from generator.releasing.rollout_run import Executions
 from generator.releasing.rollout_watch import BAKING, PAUSED, Tracker
 
 # Two steps of two checks each, a final bake of two checks; pauses of 60 s in all: two paused checks.
@@ -218,8 +219,10 @@ def executions(tmp_path: Path, value: str | None, definition: dict | None = None
     target = SimpleNamespace(traffic_file=tmp_path / "ship.traffic.json", stack=stack, deployment=stack.deployments[0])
     rollout = SimpleNamespace(green="2", function_name="ship-svc", target=target, name="ship/svc",
                               execution_name=lambda attempt: "svc-v2")
-    return SimpleNamespace(rollout=rollout, access=SimpleNamespace(client=lambda service, failed: client),
-                           ssm=client, sfn=client, call=lambda operation, call: call())
+    fake = SimpleNamespace(rollout=rollout, client=lambda service: client, ssm=client, sfn=client)
+    # AWS's answers mapped as the real Executions maps them (a missing parameter is Missing)
+    fake.call = lambda operation, call, quiet=(): Executions.call(fake, operation, call, quiet)
+    return fake
 
 
 RUNNING = (1, {"status": "RUNNING", "executionArn": "arn:x"})

@@ -20,7 +20,7 @@ from ..core.errors import Argument, InvalidInput, Problem
 from ..features.loader import StackFile
 from ..features.rollout import controls
 from ..features.rollout import messages as msg
-from ..features.rollout.record import Control, Outcome, read_controls, record_path
+from ..features.rollout.record import Outcome, record_path
 from ..model.stack import Stack
 from ..output.workspace import Workspace
 from ..releasing import rollout_control
@@ -114,10 +114,11 @@ def _follow_and_settle(executions: Executions, arn: str, name: str, emit: _Emitt
                        stopped_because: str | None = None, then: str | None = None) -> Outcome:
     rollout = executions.rollout
     shown = last = None
-    controls_shown = len(_controls_of(rollout.target, name))  # those given before this process followed it
+    # The controls given before this process followed it are not shown again.
+    controls_shown = len(rollout_control.controls_of(rollout.target, name))
     for last in follow(executions, arn, name, poll_interval(rollout.plan)):
         snapshot = last[0]
-        given = _controls_of(rollout.target, name)
+        given = rollout_control.controls_of(rollout.target, name)
         for control in given[controls_shown:]:  # given meanwhile, by this user or another
             emit({"event": "control", **asdict(control)}, f"{rollout.name}: {msg.control_given(control)}")
         controls_shown = len(given)
@@ -131,12 +132,6 @@ def _follow_and_settle(executions: Executions, arn: str, name: str, emit: _Emitt
     outcome = settle(executions, name, description, tracker.blue, ours)
     _report(emit, rollout.name, outcome, rollout.target, written=True, then=then)
     return outcome
-
-
-def _controls_of(target: Target, execution: str) -> list[Control]:
-    """The controls the record file holds for ``execution``, oldest first."""
-    given = read_controls(record_path(target.traffic_file, target.stack)).get(target.deployment.name, [])
-    return [control for control in given if control.execution == execution]
 
 
 def _report(emit: _Emitter, name: str, outcome: Outcome, target: Target, written: bool,
@@ -193,10 +188,11 @@ def blocking_rollouts(stack_file: StackFile, workspace: Workspace, access: Calla
         # Every deployment, declared rollout or not: one removed from the stack file but still
         # applied may be running, and the apply would destroy its state machine under it.
         state = read_state(workspace.state_folder(stack), workspace.remote_state(stack), workspace.state_module(stack))
+        stale_copy = _module_copy_is_stale(stack_file, workspace, stack)  # one copy for the stack's deployments
         for deployment in stack.deployments:
             target = locate(stack_file, f"{stack.name}/{deployment.name}", workspace)
             found = rollout_state(target, access, state)
-            if found is not None and found.kind == WRITTEN and _module_copy_is_stale(stack_file, workspace, stack):
+            if found is not None and found.kind == WRITTEN and stale_copy:
                 stale = msg.module_traffic_is_stale(os.path.relpath(target.traffic_file),
                                                     os.path.relpath(workspace.module_traffic(stack)))
                 lines.append(f"{stack.name}/{deployment.name}: {msg.NOT_IN_THE_MODULE}: {stale}; "

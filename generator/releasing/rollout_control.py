@@ -13,16 +13,15 @@ import getpass
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
-from ..core.errors import Argument, ExternalToolFailed, InvalidInput, Problem
+from ..core.errors import Argument, InvalidInput, Problem
 from ..features.rollout import controls
 from ..features.rollout import messages as msg
 from ..features.rollout.addresses import control_parameter_name
 from ..features.rollout.record import Control, add_control, read_controls, record_path
 from ..model.traffic_file import traffic_lock
-from .aws import AwsCallFailed, answer
-from .rollout_run import RUNNING, Executions
+from .operations import Target
+from .rollout_run import RUNNING, Executions, Missing
 
 # The phases in which --promote-now has nothing left to skip (``rollout_watch``'s names).
 _NOTHING_TO_SKIP = ("promoting", "final bake")
@@ -56,16 +55,24 @@ def give(executions: Executions, current: tuple[int, dict] | None, control: str,
     refusal = _refusal(control, name, given, phase)
     if refusal is not None:
         raise InvalidInput(Problem(Argument(flag(control)), refusal))
-    _call(executions, "PutParameter", lambda ssm: ssm.put_parameter(
+    ssm = executions.client("ssm")
+    executions.call("PutParameter", lambda: ssm.put_parameter(
         Name=control_parameter_name(rollout.function_name), Value=controls.value(control, name), Type="String",
         Tier="Standard", Overwrite=True))
-    caller = _call(executions, "GetCallerIdentity", lambda sts: sts.get_caller_identity(), service="sts")
+    sts = executions.client("sts")
+    caller = executions.call("GetCallerIdentity", lambda: sts.get_caller_identity())
     record = Control(execution=name, control=control, by=str(caller.get("Arn", "")), user=getpass.getuser(),
                      at=datetime.now(UTC).isoformat(timespec="seconds"), reason=reason)
     target = rollout.target
     with traffic_lock(target.traffic_file):
         add_control(record_path(target.traffic_file, target.stack), target.stack, target.deployment.name, record)
     return record
+
+
+def controls_of(target: Target, execution: str) -> list[Control]:
+    """The controls the record file holds for ``execution``, oldest first."""
+    given = read_controls(record_path(target.traffic_file, target.stack)).get(target.deployment.name, [])
+    return [control for control in given if control.execution == execution]
 
 
 def _reads_controls(executions: Executions, arn: str) -> bool:
@@ -98,11 +105,11 @@ def _refusal(control: str, execution: str, given: str | None, phase: str | None)
 def read_parameter(executions: Executions) -> Parameter:
     """The control parameter as it is now; a missing one is ``Parameter(None, None)``."""
     name = control_parameter_name(executions.rollout.function_name)
+    ssm = executions.client("ssm")
     try:
-        found = _call(executions, "GetParameter", lambda ssm: ssm.get_parameter(Name=name),
-                      quiet=("ParameterNotFound",))
-    except _NotFound:
-        return Parameter(None, None)
+        found = executions.call("GetParameter", lambda: ssm.get_parameter(Name=name), quiet=("ParameterNotFound",))
+    except Missing:
+        return Parameter(None, None)  # no control was ever given for this state machine
     parameter = found.get("Parameter") or {}
     written = parameter.get("LastModifiedDate")
     return Parameter(str(parameter.get("Value")),
@@ -114,27 +121,6 @@ def paused_by(executions: Executions, execution: str) -> str | None:
     parameter = read_parameter(executions)
     if parameter.value != controls.value(controls.PAUSE, execution):
         return None
-    target = executions.rollout.target
-    given = [c for c in read_controls(record_path(target.traffic_file, target.stack)).get(target.deployment.name, [])
-             if c.execution == execution and c.control == controls.PAUSE]
+    given = [c for c in controls_of(executions.rollout.target, execution) if c.control == controls.PAUSE]
     who = f"{given[-1].by} ({given[-1].user})" if given else "someone not recorded here"
     return msg.paused_since(given[-1].at if given else str(parameter.written), who)
-
-
-class _NotFound(Exception):
-    """No control parameter yet: no control was ever given for this state machine."""
-
-
-def _call(executions: Executions, operation: str, call: Any, service: str = "ssm",
-          quiet: tuple[str, ...] = ()) -> Any:
-    rollout = executions.rollout
-    client = executions.access.client(service, lambda error: msg.aws_call_failed("client set-up", rollout.name,
-                                                                                 error))
-    try:
-        return answer(lambda: call(client))
-    except AwsCallFailed as failed:
-        if failed.code in quiet:
-            raise _NotFound() from None
-        if failed.no_credentials:
-            raise ExternalToolFailed(msg.aws_credentials_missing(rollout.name)) from None
-        raise ExternalToolFailed(msg.aws_call_failed(operation, rollout.name, failed.detail)) from None

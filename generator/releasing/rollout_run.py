@@ -150,13 +150,16 @@ class Executions:
 
     def __init__(self, rollout: AppliedRollout, access: Access):
         self.rollout = rollout
-        self.access = access  # for the controls' parameter (``rollout_control``), read only when asked
+        self.access = access
+        self.sfn = self.client("stepfunctions")
+        self.lam = self.client("lambda")
+        self.cloudwatch = self.client("cloudwatch")
 
-        def failed(error: object) -> str:
-            return msg.aws_call_failed("client set-up", rollout.name, error)
-        self.sfn = access.client("stepfunctions", failed)
-        self.lam = access.client("lambda", failed)
-        self.cloudwatch = access.client("cloudwatch", failed)
+    def client(self, service: str) -> Any:
+        """A boto3 client for ``service``; its set-up failing is this rollout's call failure (the
+        controls' SSM and STS clients, ``rollout_control``, are made only when a control is given)."""
+        return self.access.client(service, lambda error: msg.aws_call_failed("client set-up", self.rollout.name,
+                                                                              error))
 
     def current(self) -> tuple[int, dict] | None:
         """The latest attempt for the green version and its description; None before the first."""
@@ -166,7 +169,7 @@ class Executions:
                 arn = self.rollout.execution_arn(self.rollout.execution_name(attempt))
                 described = self.call("DescribeExecution", partial(self.sfn.describe_execution, executionArn=arn),
                                       quiet=("ExecutionDoesNotExist",))
-            except _Missing:
+            except Missing:
                 return found
             found, attempt = (attempt, described), attempt + 1
 
@@ -177,7 +180,7 @@ class Executions:
         try:
             self.call("StartExecution", lambda: self.sfn.start_execution(
                 stateMachineArn=self.rollout.machine_arn, name=name, input="{}"), quiet=("ExecutionAlreadyExists",))
-        except _Missing:
+        except Missing:
             pass  # started meanwhile by another run: follow that one
         return self.rollout.execution_arn(name)
 
@@ -231,7 +234,7 @@ class Executions:
             self.call("DeleteProvisionedConcurrencyConfig", lambda: self.lam.delete_provisioned_concurrency_config(
                 FunctionName=function, Qualifier=self.rollout.green),
                 quiet=("ProvisionedConcurrencyConfigNotFoundException",))
-        except _Missing:
+        except Missing:
             pass  # released already
         self.call("PutProvisionedConcurrencyConfig", lambda: self.lam.put_provisioned_concurrency_config(
             FunctionName=function, Qualifier=blue, ProvisionedConcurrentExecutions=n))
@@ -247,19 +250,21 @@ class Executions:
         return Traffic(str(alias["FunctionVersion"]), None, 0)
 
     def call(self, operation: str, call: Callable[[], Any], quiet: tuple[str, ...] = ()) -> Any:
-        """``call()``'s answer; ``_Missing`` for an expected error code in ``quiet``."""
+        """``call()``'s answer; ``Missing`` for an expected error code in ``quiet``; any other failure
+        is ``ExternalToolFailed`` naming ``operation`` and the rollout."""
         try:
             return answer(call)
         except AwsCallFailed as failed:
             if failed.code and failed.code in quiet:
-                raise _Missing() from None
+                raise Missing() from None
             if failed.no_credentials:
                 raise ExternalToolFailed(msg.aws_credentials_missing(self.rollout.name)) from None
             raise ExternalToolFailed(msg.aws_call_failed(operation, self.rollout.name, failed.detail)) from None
 
 
-class _Missing(Exception):
-    """An expected AWS answer (no such execution yet; one of that name exists already)."""
+class Missing(Exception):
+    """An expected AWS answer (no such execution yet; one of that name exists already; no control
+    parameter yet)."""
 
 
 def blue_of(events: list[dict]) -> str | None:
